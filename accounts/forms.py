@@ -1,0 +1,27 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import TIMEZONE_CHOICES
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("The name other members see. Your email address is never shown."),
+    )
+    bio = forms.CharField(
+        label=_("About you"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    expertise_tags = forms.CharField(
+        label=_("Expertise"),
+        max_length=600,
+        required=False,
+        help_text=_("Comma-separated, e.g. cycling, product design, accessibility."),
+    )
+    locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)

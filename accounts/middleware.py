@@ -1,0 +1,24 @@
+"""Activate the signed-in member's time zone and language for each request."""
+
+import zoneinfo
+
+from django.utils import timezone, translation
+
+
+class UserTimezoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+            if user.locale:
+                translation.activate(user.locale)
+                request.LANGUAGE_CODE = user.locale
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -1,0 +1,8 @@
+"""Every REST endpoint lives under /api/v1/; each app contributes its routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api_urls")),
+    path("", include("communities.api_urls")),
+]

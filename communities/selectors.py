@@ -1,0 +1,185 @@
+"""Reads on communities that pages and the API share. They authorize as they fetch: a caller
+only ever holds what the actor may see, and a private community answers 404 to outsiders."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Community, Invitation, Membership, Organization
+from .rules import remember_membership
+
+VISIBLE_STATUSES = (Membership.Status.ACTIVE, Membership.Status.SUSPENDED)
+
+DIRECTORY_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "id"),
+    "popular": ("-member_count", "id"),
+    "new": ("-created_at", "-id"),
+}
+
+
+def _org_staff_ids(user) -> list[int]:
+    from .rules import _org_staff_ids as cached_ids
+
+    return list(cached_ids(user))
+
+
+def communities_visible_to(user) -> QuerySet[Community]:
+    """Every community the user may see: public ones, their own, their firm's; admins all."""
+    qs = Community.objects.select_related("organization")
+    if user.is_authenticated and user.is_superuser:
+        return qs
+    visible = Q(visibility=Community.Visibility.PUBLIC)
+    if user.is_authenticated:
+        visible |= Q(
+            pk__in=Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES).values(
+                "community_id"
+            )
+        )
+        staff_orgs = _org_staff_ids(user)
+        if staff_orgs:
+            visible |= Q(organization_id__in=staff_orgs)
+    return qs.filter(visible)
+
+
+def community_directory(
+    *,
+    user,
+    query: str = "",
+    join_policy: str = "",
+    organization: str = "",
+    mine: bool = False,
+) -> QuerySet[Community]:
+    """The directory's filtered queryset (unordered; the caller paginates by a sort key)."""
+    qs = communities_visible_to(user)
+    query = " ".join(query.split())[:100]
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query) | Q(tagline__icontains=query) | Q(description__icontains=query)
+        )
+    if join_policy in Community.JoinPolicy.values:
+        qs = qs.filter(join_policy=join_policy)
+    if organization:
+        qs = qs.filter(organization__slug=organization)
+    if mine and user.is_authenticated:
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES).values(
+                "community_id"
+            )
+        )
+    return qs
+
+
+def membership_map(*, user, communities: list[Community]) -> dict[int, Membership]:
+    """The user's memberships for a page of communities, in one query; seeds the rules cache."""
+    if not user.is_authenticated or not communities:
+        return {}
+    found = {
+        m.community_id: m
+        for m in Membership.objects.filter(user=user, community__in=[c.pk for c in communities])
+    }
+    for community in communities:
+        remember_membership(community, user, found.get(community.pk))
+    return found
+
+
+def community_get(*, user, slug: str) -> Community:
+    """The community at ``slug`` if the user may see it; else Http404, as for a missing one."""
+    community = Community.objects.select_related("organization").filter(slug=slug).first()
+    if community is None:
+        raise Http404
+    membership = None
+    if user.is_authenticated:
+        membership = Membership.objects.filter(community=community, user=user).first()
+        remember_membership(community, user, membership)
+    if not user.has_perm("communities.view_community", community):
+        raise Http404
+    community.viewer_membership = membership
+    return community
+
+
+def community_get_for_manager(*, user, slug: str) -> Community:
+    """For staff pages: 404 if invisible, PermissionDenied if visible but not managed."""
+    from django.core.exceptions import PermissionDenied
+
+    community = community_get(user=user, slug=slug)
+    if not user.has_perm("communities.manage_community", community):
+        raise PermissionDenied
+    return community
+
+
+def my_memberships(*, user) -> QuerySet[Membership]:
+    """The user's communities and requests, newest first, with their community loaded."""
+    return Membership.objects.filter(
+        user=user,
+        status__in=[
+            Membership.Status.ACTIVE,
+            Membership.Status.SUSPENDED,
+            Membership.Status.PENDING,
+            Membership.Status.DECLINED,
+        ],
+    ).select_related("community", "community__organization")
+
+
+def community_members(
+    *, user, community: Community, role: str = "", query: str = ""
+) -> QuerySet[Membership]:
+    """Active and suspended members, for those allowed to see the member list."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm("communities.view_members", community):
+        raise PermissionDenied
+    qs = Membership.objects.filter(community=community, status__in=VISIBLE_STATUSES).select_related(
+        "user"
+    )
+    if role in Membership.Role.values:
+        qs = qs.filter(role=role)
+    query = query.strip()[:100]
+    if query:
+        qs = qs.filter(user__display_name__icontains=query)
+    return qs
+
+
+def member_get(*, user, community: Community, membership_id: int) -> Membership:
+    membership = community_members(user=user, community=community).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def join_requests(*, user, community: Community) -> QuerySet[Membership]:
+    """Pending join requests, oldest first, for the community's managers."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm("communities.manage_community", community):
+        raise PermissionDenied
+    return Membership.objects.filter(
+        community=community, status=Membership.Status.PENDING
+    ).select_related("user")
+
+
+def join_request_get(*, user, community: Community, membership_id: int) -> Membership:
+    membership = join_requests(user=user, community=community).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def invitations(*, user, community: Community) -> QuerySet[Invitation]:
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm("communities.manage_community", community):
+        raise PermissionDenied
+    return Invitation.objects.filter(community=community).select_related("invited_by")
+
+
+def invitation_get(*, user, community: Community, invitation_id: int) -> Invitation:
+    invitation = invitations(user=user, community=community).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def organizations_for_creator(*, user) -> QuerySet[Organization]:
+    """Organisations in which the user may create communities."""
+    if user.is_authenticated and user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(pk__in=_org_staff_ids(user))
