@@ -11,7 +11,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Cocreate administration"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="communities:directory", permanent=False)),
+    path(
+        "", RedirectView.as_view(pattern_name="communities:directory", permanent=False), name="root"
+    ),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,31 @@
+"""Matrix cases for project-level routes: health, admin, schema and docs, profile."""
+
+from .matrix import Case, expect
+
+CASES = [
+    Case("healthz", "GET", lambda w: "/healthz", expect(200)),
+    Case(
+        "admin:index",
+        "GET",
+        lambda w: "/admin/",
+        expect(302, platform_admin=200),
+        note="others-go-to-the-rate-limited-login",
+    ),
+    Case(
+        "admin:communities_membership_changelist",
+        "GET",
+        lambda w: "/admin/communities/membership/",
+        expect(302, platform_admin=200),
+    ),
+    Case(
+        "admin:accounts_user_changelist",
+        "GET",
+        lambda w: "/admin/accounts/user/",
+        expect(302, platform_admin=200),
+    ),
+    Case("api-schema", "GET", lambda w: "/api/schema/", expect(200)),
+    Case("api-docs", "GET", lambda w: "/api/docs/", expect(200)),
+    Case("profile_edit", "GET", lambda w: "/accounts/profile/", expect(200, anonymous=302)),
+]
+
+CASES.append(Case("root", "GET", lambda w: "/", expect(302)))
