@@ -39,6 +39,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    # For @mentions; unique, lower-case letters, digits, "_" and "-".
+    handle = models.SlugField(_("handle"), max_length=30, unique=True, null=True, blank=True)
     bio = models.TextField(_("bio"), max_length=2000, blank=True)
     expertise_tags = models.JSONField(_("expertise tags"), default=list, blank=True)
     locale = models.CharField(

@@ -1,6 +1,9 @@
 """Writes on accounts: the profile a member shows to others."""
 
+import re
+
 from django.db import transaction
+from django.utils.text import slugify
 
 from .models import User
 
@@ -67,4 +70,41 @@ def user_create(
         user.display_name = display_name
         user.save(update_fields=["display_name"])
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+    assign_handle(user=user)
     return user
+
+
+def assign_handle(*, user: User) -> User:
+    """Give the user a unique @handle derived from their name or email, if they have none."""
+    if user.handle:
+        return user
+    base = slugify(user.display_name or user.email.split("@")[0]).replace("-", "_")[:24]
+    base = re.sub(r"[^a-z0-9_]", "", base) or "member"
+    candidate, n = base, 1
+    while User.objects.filter(handle=candidate).exclude(pk=user.pk).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    user.handle = candidate
+    user.save(update_fields=["handle"])
+    return user
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """The person's API token key: one per person, created on first use, reused after.
+
+    Expects an authenticated, active user whose credentials the caller has just checked.
+    """
+    from rest_framework.authtoken.models import Token
+
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the person's API token; True if there was one. Requests with it then get 401."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _details = Token.objects.filter(user=user).delete()
+    return bool(deleted)

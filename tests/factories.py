@@ -16,6 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
     display_name = factory.Sequence(lambda n: f"Person {n}")
+    handle = factory.Sequence(lambda n: f"person{n}")
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):

@@ -1,0 +1,450 @@
+"""Knowledge in a community: toolkits (versioned contribution templates), challenges,
+contributions with a status lifecycle, threaded dialogue, supports and follows."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Community
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Kind(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    INSIGHT = "insight", _("Insight")
+    PROBLEM = "problem", _("Problem report")
+    DESIGN = "design", _("Design")
+    FEEDBACK = "feedback", _("Feedback")
+    OTHER = "other", _("Other")
+
+
+class FieldType(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    CHOICE = "choice", _("Choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    NUMBER = "number", _("Number")
+    URL = "url", _("Web address")
+    YES_NO = "yes_no", _("Yes / no")
+
+
+class Toolkit(models.Model):
+    """A contribution template a community's managers design. Its fields live in versions:
+    editing adds a version, and each contribution keeps the version it was written with."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="toolkits", verbose_name=_("community")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.IDEA)
+    custom_kind = models.CharField(
+        _("own kind name"), max_length=40, blank=True, help_text=_("Used when kind is 'other'.")
+    )
+    is_active = models.BooleanField(_("accepting contributions"), default=True)
+    current_version = models.ForeignKey(
+        "ToolkitVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current version"),
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("toolkit")
+        verbose_name_plural = _("toolkits")
+
+    def __str__(self) -> str:
+        return self.current_version.title if self.current_version_id else f"Toolkit {self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        return (
+            self.custom_kind
+            if self.kind == Kind.OTHER and self.custom_kind
+            else self.get_kind_display()
+        )
+
+
+class ToolkitVersion(models.Model):
+    """One immutable version of a toolkit: title, guidance and the typed fields.
+
+    ``fields`` is a list of {"key", "label", "type", "required", "help", "choices"}.
+    """
+
+    toolkit = models.ForeignKey(
+        Toolkit, on_delete=models.CASCADE, related_name="versions", verbose_name=_("toolkit")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=120)
+    guidance = models.TextField(_("guidance"), max_length=5000, blank=True)
+    fields = models.JSONField(_("fields"), default=list)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["toolkit_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["toolkit", "number"], name="uniq_toolkit_version")
+        ]
+        verbose_name = _("toolkit version")
+        verbose_name_plural = _("toolkit versions")
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+
+class Challenge(models.Model):
+    """A brief the firm poses to a community, open for contributions until its deadline."""
+
+    class Phase(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for contributions")
+        EVALUATION = "evaluation", _("Evaluation")
+        CLOSED = "closed", _("Closed")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="challenges", verbose_name=_("community")
+    )
+    title = models.CharField(_("title"), max_length=160)
+    brief = models.TextField(_("problem statement"), max_length=20000)
+    brief_html = models.TextField(editable=False, blank=True)
+    wanted = models.CharField(_("what contributions we want"), max_length=500, blank=True)
+    toolkits = models.ManyToManyField(Toolkit, related_name="challenges", blank=True)
+    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices, default=Phase.DRAFT)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    contribution_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    is_locked = models.BooleanField(_("discussion locked"), default=False)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:challenge", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+    def accepts_contributions(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.phase == self.Phase.OPEN and (self.deadline is None or at < self.deadline)
+
+
+class Contribution(models.Model):
+    """What a member shares, written through a toolkit version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_DEVELOPMENT = "in_development", _("In development")
+        SHIPPED = "shipped", _("Shipped")
+        DECLINED = "declined", _("Declined")
+        DUPLICATE = "duplicate", _("Duplicate")
+        MERGED = "merged", _("Merged")
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        verbose_name=_("community"),
+    )
+    toolkit_version = models.ForeignKey(
+        ToolkitVersion, on_delete=models.PROTECT, related_name="contributions"
+    )
+    challenge = models.ForeignKey(
+        Challenge,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("challenge"),
+    )
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="contributions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("description"), max_length=50000, blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    fields = models.JSONField(_("toolkit answers"), default=dict, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    related_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("original (duplicate of / merged into)"),
+    )
+    is_locked = models.BooleanField(_("discussion locked"), default=False)
+    # Denormalised counters, kept exact by the services in the same transaction.
+    support_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    # Filled on PostgreSQL only (title weight A, body B); GIN-indexed by a vendor-aware migration.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        indexes = [
+            models.Index(
+                fields=["community", "status", "-submitted_at", "-id"], name="contrib_feed_new"
+            ),
+            models.Index(fields=["community", "-support_count", "-id"], name="contrib_feed_top"),
+            models.Index(fields=["community", "-comment_count", "-id"], name="contrib_feed_talk"),
+            models.Index(
+                fields=["community", "-last_activity_at", "-id"], name="contrib_feed_trend"
+            ),
+            models.Index(fields=["challenge", "-submitted_at", "-id"], name="contrib_by_challenge"),
+            models.Index(fields=["author", "status"], name="contrib_by_author"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "knowledge:contribution", kwargs={"slug": self.community.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ContributionTag(models.Model):
+    """One tag of a contribution, as a row so feeds can filter by tag with an index (the
+    contribution's ``tags`` list is the copy shown on pages)."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="tag_rows"
+    )
+    community_id_copy = models.BigIntegerField(db_index=False)
+    tag = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "tag"], name="uniq_contribution_tag")
+        ]
+        indexes = [models.Index(fields=["community_id_copy", "tag"], name="contrib_tag_lookup")]
+
+    def __str__(self) -> str:
+        return self.tag
+
+
+class ContributionRevision(models.Model):
+    """What a contribution said before an edit (append-only)."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="revisions"
+    )
+    editor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    fields = models.JSONField(default=dict)
+    tags = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"revision of #{self.contribution_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StatusChange(models.Model):
+    """One step of a contribution's lifecycle: who moved it, when, and the reason shown to the
+    author and followers on the timeline (append-only)."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    reason = models.TextField(max_length=5000, blank=True)
+    related_to = models.ForeignKey(
+        Contribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.contribution_id}: {self.from_status} -> {self.to_status}"
+
+
+class Comment(models.Model):
+    """A comment or reply in a contribution's or challenge's dialogue."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(_("comment"), max_length=10000)
+    body_html = models.TextField(editable=False, blank=True)
+    is_official = models.BooleanField(_("official response"), default=False)
+    is_helpful = models.BooleanField(_("marked helpful"), default=False)
+    reply_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contribution__isnull=False, challenge__isnull=True)
+                | Q(contribution__isnull=True, challenge__isnull=False),
+                name="comment_has_one_target",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["contribution", "parent", "created_at", "id"], name="comment_thread"
+            ),
+            models.Index(
+                fields=["challenge", "parent", "created_at", "id"], name="comment_ch_thread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"comment #{self.pk} by {self.author_id}"
+
+
+class CommentRevision(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"revision of comment #{self.comment_id}"
+
+
+class Support(models.Model):
+    """One member's support for one contribution."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="supports"
+    )
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="supports")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "user"], name="uniq_support")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} supports #{self.contribution_id}"
+
+
+class Follow(models.Model):
+    """Someone following a contribution or a challenge to hear what happens to it."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="follows")
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "contribution"],
+                condition=Q(contribution__isnull=False),
+                name="uniq_follow_contribution",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "challenge"],
+                condition=Q(challenge__isnull=False),
+                name="uniq_follow_challenge",
+            ),
+            models.CheckConstraint(
+                condition=Q(contribution__isnull=False, challenge__isnull=True)
+                | Q(contribution__isnull=True, challenge__isnull=False),
+                name="follow_has_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.contribution_id or self.challenge_id}"
+
+
+class Scorecard(models.Model):
+    """Weighted criteria (each scored 1–5) staff use to evaluate contributions.
+
+    ``criteria`` is a list of {"key", "label", "weight"} with positive integer weights.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="scorecards")
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, null=True, blank=True, related_name="scorecards"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    criteria = models.JSONField(_("criteria"), default=list)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Evaluation(models.Model):
+    """One evaluator's scores for one contribution on one scorecard. Staff-only."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="evaluations")
+    evaluator = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="evaluations")
+    scores = models.JSONField(default=dict)
+    weighted_score = models.DecimalField(max_digits=4, decimal_places=2)
+    note = models.TextField(_("evaluator note"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "scorecard", "evaluator"], name="uniq_evaluation"
+            ),
+            models.CheckConstraint(
+                condition=Q(weighted_score__gte=1) & Q(weighted_score__lte=5),
+                name="evaluation_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator_id} on #{self.contribution_id}: {self.weighted_score}"

@@ -1,0 +1,357 @@
+"""Reads on knowledge shared by pages and the API. They authorize as they fetch: outsiders get
+Http404 for a community's knowledge, drafts are visible to their author (and staff tools) only."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Avg, Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+
+from communities.models import Community
+
+from .models import (
+    Challenge,
+    Comment,
+    Contribution,
+    ContributionTag,
+    Evaluation,
+    Follow,
+    Scorecard,
+    StatusChange,
+    Support,
+    Toolkit,
+)
+
+S = Contribution.Status
+
+FEED_SORTS: dict[str, tuple[str, ...]] = {
+    "new": ("-submitted_at", "-id"),
+    "top": ("-support_count", "-id"),
+    "discussed": ("-comment_count", "-id"),
+    "trending": ("-last_activity_at", "-id"),
+}
+REPLIES_SHOWN = 3
+COMMENTS_PAGE = 20
+
+
+def _require_view(user, community: Community) -> None:
+    if not user.has_perm("knowledge.view_knowledge", community):
+        raise Http404
+
+
+def toolkits_for(*, user, community: Community, active_only: bool = True) -> QuerySet[Toolkit]:
+    _require_view(user, community)
+    qs = Toolkit.objects.filter(community=community).select_related("current_version")
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def toolkit_get(*, user, community: Community, toolkit_id: int) -> Toolkit:
+    toolkit = (
+        toolkits_for(user=user, community=community, active_only=False)
+        .filter(pk=toolkit_id)
+        .first()
+    )
+    if toolkit is None:
+        raise Http404
+    return toolkit
+
+
+def challenges_for(*, user, community: Community) -> QuerySet[Challenge]:
+    """Challenges members may see: everything but drafts (staff see drafts too)."""
+    _require_view(user, community)
+    qs = Challenge.objects.filter(community=community).select_related("community")
+    if not user.has_perm("knowledge.staff", community):
+        qs = qs.exclude(phase=Challenge.Phase.DRAFT)
+    return qs
+
+
+def challenge_get(*, user, community: Community, challenge_id: int) -> Challenge:
+    challenge = challenges_for(user=user, community=community).filter(pk=challenge_id).first()
+    if challenge is None:
+        raise Http404
+    return challenge
+
+
+def contribution_feed(
+    *,
+    user,
+    community: Community,
+    challenge: Challenge | None = None,
+    kind: str = "",
+    status: str = "",
+    tag: str = "",
+) -> QuerySet[Contribution]:
+    """Published contributions of a community (or one challenge), filtered; unordered (the
+    caller paginates by one of FEED_SORTS)."""
+    _require_view(user, community)
+    qs = (
+        Contribution.objects.filter(community=community)
+        .exclude(status=S.DRAFT)
+        .select_related("author", "challenge")
+        .defer("body", "body_html", "search_vector", "fields")
+    )
+    if challenge is not None:
+        qs = qs.filter(challenge=challenge)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status in S.values and status != S.DRAFT:
+        qs = qs.filter(status=status)
+    tag = tag.strip().lower()[:40]
+    if tag:
+        qs = qs.filter(
+            pk__in=ContributionTag.objects.filter(community_id_copy=community.pk, tag=tag).values(
+                "contribution_id"
+            )
+        )
+    return qs
+
+
+def my_drafts(*, user, community: Community) -> QuerySet[Contribution]:
+    _require_view(user, community)
+    return Contribution.objects.filter(community=community, author=user, status=S.DRAFT)
+
+
+def supported_ids(*, user, contributions: list[Contribution]) -> set[int]:
+    """Which of a page of contributions the user supports, in one query."""
+    if not user.is_authenticated or not contributions:
+        return set()
+    return set(
+        Support.objects.filter(
+            user=user, contribution__in=[c.pk for c in contributions]
+        ).values_list("contribution_id", flat=True)
+    )
+
+
+def contribution_get(*, user, community: Community, contribution_id: int) -> Contribution:
+    """One contribution if the user may see it (drafts: author and staff); Http404 otherwise."""
+    contribution = (
+        Contribution.objects.select_related(
+            "author", "challenge", "toolkit_version", "related_to", "community"
+        )
+        .filter(community=community, pk=contribution_id)
+        .first()
+    )
+    if contribution is None:
+        raise Http404
+    contribution.community = community  # keep the rules' membership cache
+    if not user.has_perm("knowledge.view_contribution", contribution):
+        raise Http404
+    return contribution
+
+
+@dataclass
+class ContributionState:
+    supported: bool
+    following: bool
+    timeline: list[StatusChange]
+
+
+def contribution_state(*, user, contribution: Contribution) -> ContributionState:
+    """The viewer's support and follow, and the status timeline (with reasons)."""
+    supported = following = False
+    if user.is_authenticated:
+        supported = Support.objects.filter(contribution=contribution, user=user).exists()
+        following = Follow.objects.filter(contribution=contribution, user=user).exists()
+    timeline = list(
+        StatusChange.objects.filter(contribution=contribution).select_related("actor", "related_to")
+    )
+    return ContributionState(supported=supported, following=following, timeline=timeline)
+
+
+@dataclass
+class Thread:
+    comments: list[Comment]  # top-level, each with .shown_replies
+    next_cursor: str | None
+
+
+def comment_thread(
+    *,
+    user,
+    contribution: Contribution | None = None,
+    challenge: Challenge | None = None,
+    cursor: str | None = None,
+    page_size: int = COMMENTS_PAGE,
+) -> Thread:
+    """A page of top-level comments (oldest first) with their first replies, in two queries
+    however long the thread is. More replies come from ``comment_replies``."""
+    from cocreate.pagination import keyset_paginate
+
+    target_filter = {"contribution": contribution} if contribution else {"challenge": challenge}
+    top = Comment.objects.filter(parent__isnull=True, **target_filter).select_related("author")
+    page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
+    parents = {c.pk: c for c in page.items}
+    for c in page.items:
+        c.shown_replies = []
+    if parents:
+        replies = (
+            Comment.objects.filter(parent_id__in=list(parents))
+            .select_related("author")
+            .annotate(
+                position=Window(
+                    RowNumber(), partition_by=[F("parent_id")], order_by=[F("created_at"), F("id")]
+                )
+            )
+            .filter(position__lte=REPLIES_SHOWN)
+            .order_by("parent_id", "created_at", "id")
+        )
+        for reply in replies:
+            parents[reply.parent_id].shown_replies.append(reply)
+    return Thread(comments=page.items, next_cursor=page.next_cursor)
+
+
+def comment_replies(*, parent: Comment) -> QuerySet[Comment]:
+    return (
+        Comment.objects.filter(parent=parent).select_related("author").order_by("created_at", "id")
+    )
+
+
+def comment_get(*, user, comment_id: int) -> Comment:
+    comment = (
+        Comment.objects.select_related("contribution__community", "challenge__community", "author")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    target = comment.contribution or comment.challenge
+    if comment.contribution is not None:
+        if not user.has_perm("knowledge.view_contribution", comment.contribution):
+            raise Http404
+    elif not user.has_perm("knowledge.view_knowledge", target.community):
+        raise Http404
+    return comment
+
+
+@dataclass
+class SearchHit:
+    contribution: Contribution
+    snippet: str  # safe HTML: escaped text with <mark> around matches
+
+
+def search_contributions(
+    *, user, community: Community, query: str, limit: int = 20
+) -> list[SearchHit]:
+    """Ranked full-text search over published contributions.
+
+    PostgreSQL: the stored, GIN-indexed search vector with websearch syntax, ranked by
+    ts_rank, snippets from ts_headline. SQLite: a substring match, newest first.
+    """
+    from django.utils.html import escape
+
+    _require_view(user, community)
+    query = " ".join((query or "").split())[:200]
+    if not query:
+        return []
+    base = Contribution.objects.filter(community=community).exclude(status=S.DRAFT)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+        sq = SearchQuery(query, search_type="websearch", config="english")
+        rows = list(
+            base.filter(search_vector=sq)
+            .annotate(rank=SearchRank(F("search_vector"), sq))
+            .order_by("-rank", "-id")
+            .select_related("author")
+            .only(
+                "id",
+                "title",
+                "status",
+                "kind",
+                "support_count",
+                "comment_count",
+                "submitted_at",
+                "community_id",
+                "author__display_name",
+                "author__id",
+            )[:limit]
+        )
+        if not rows:
+            return []
+        # Headlines only for the page of hits (ts_headline is costly per row).
+        headlines = dict(
+            Contribution.objects.filter(pk__in=[r.pk for r in rows])
+            .annotate(
+                snippet=SearchHeadline(
+                    "body",
+                    sq,
+                    config="english",
+                    start_sel="\x02",
+                    stop_sel="\x03",
+                    max_words=30,
+                    min_words=10,
+                )
+            )
+            .values_list("id", "snippet")
+        )
+        hits = []
+        for row in rows:
+            raw = escape(headlines.get(row.pk) or "")
+            hits.append(SearchHit(row, raw.replace("\x02", "<mark>").replace("\x03", "</mark>")))
+        return hits
+    rows = list(
+        base.filter(Q(title__icontains=query) | Q(body__icontains=query))
+        .select_related("author")
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+    hits = []
+    lowered = query.lower()
+    for row in rows:
+        text = row.body
+        at = text.lower().find(lowered)
+        start = max(at - 60, 0) if at >= 0 else 0
+        piece = text[start : start + 200]
+        snippet = escape(piece)
+        if at >= 0:
+            snippet = snippet.replace(
+                escape(text[at : at + len(query)]),
+                f"<mark>{escape(text[at : at + len(query)])}</mark>",
+                1,
+            )
+        hits.append(SearchHit(row, snippet))
+    return hits
+
+
+def triage_board(
+    *, user, community: Community, challenge: Challenge | None = None, per_column: int = 50
+) -> dict[str, list[Contribution]]:
+    """Staff-only: published contributions by status, each with its average weighted score
+    and number of evaluations, newest first, capped per column."""
+    if not user.has_perm("knowledge.staff", community):
+        raise PermissionDenied
+    qs = (
+        Contribution.objects.filter(community=community)
+        .exclude(status=S.DRAFT)
+        .select_related("author")
+        .defer("body", "body_html", "search_vector", "fields")
+        .annotate(
+            avg_score=Avg("evaluations__weighted_score"), evaluation_count=Count("evaluations")
+        )
+    )
+    if challenge is not None:
+        qs = qs.filter(challenge=challenge)
+    board: dict[str, list[Contribution]] = {}
+    for status in S.values:
+        if status == S.DRAFT:
+            continue
+        board[status] = list(qs.filter(status=status).order_by("-submitted_at", "-id")[:per_column])
+    return board
+
+
+def scorecards_for(*, user, community: Community, challenge: Challenge | None = None):
+    if not user.has_perm("knowledge.staff", community):
+        raise PermissionDenied
+    qs = Scorecard.objects.filter(community=community)
+    if challenge is not None:
+        qs = qs.filter(Q(challenge=challenge) | Q(challenge__isnull=True))
+    return qs
+
+
+def evaluations_for(*, user, contribution: Contribution) -> QuerySet[Evaluation]:
+    """Scores and notes are staff-only."""
+    if not user.has_perm("knowledge.staff", contribution.community):
+        raise PermissionDenied
+    return Evaluation.objects.filter(contribution=contribution).select_related(
+        "evaluator", "scorecard"
+    )
