@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("communities.api_urls")),
+    path("", include("knowledge.api_urls")),
 ]

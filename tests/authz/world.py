@@ -37,6 +37,13 @@ class World:
     invitation: Invitation | None = None  # an open invitation to ``private_community``
     invitation_token: str = ""
     extra: dict = field(default_factory=dict)  # room for later issues' objects
+    # Knowledge in ``community`` (public, by request):
+    toolkit: object = None  # active toolkit (manager-made), fields: problem (required long text)
+    challenge: object = None  # open challenge using ``toolkit``
+    contribution: object = None  # submitted by the member, in ``challenge``
+    draft: object = None  # the member's draft
+    comment: object = None  # the moderator's top-level comment on ``contribution``
+    scorecard: object = None  # the community's scorecard with one criterion "impact"
 
 
 def build_world() -> World:
@@ -87,4 +94,57 @@ def build_world() -> World:
         community=private_community,
         email=world.users["outsider"].email,
     )
+    _add_knowledge(world)
     return world
+
+
+def _add_knowledge(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from knowledge import services as knowledge
+
+    manager, member = world.users["manager"], world.users["member"]
+    world.toolkit = knowledge.toolkit_create(
+        actor=manager,
+        community=world.community,
+        title="Share an idea",
+        fields=[{"label": "Problem", "type": "long_text", "required": True}],
+    )
+    world.challenge = knowledge.challenge_create(
+        actor=manager,
+        community=world.community,
+        title="Quieter bikes",
+        brief="How could bikes be quieter?",
+        toolkits=[world.toolkit],
+        deadline=timezone.now() + timedelta(days=30),
+        phase="open",
+    )
+    world.contribution = knowledge.contribution_create(
+        author=member,
+        community=world.community,
+        toolkit=world.toolkit,
+        challenge=world.challenge,
+        title="Wax the chain",
+        body="Wax instead of oil.",
+        fields={"problem": "Squeaky chains"},
+        tags="chains",
+    )
+    world.draft = knowledge.contribution_create(
+        author=member,
+        community=world.community,
+        toolkit=world.toolkit,
+        title="Half an idea",
+        fields={},
+        submit=False,
+    )
+    world.comment = knowledge.comment_create(
+        author=world.users["moderator"], contribution=world.contribution, body="Tell us more."
+    )
+    world.scorecard = knowledge.scorecard_create(
+        actor=manager,
+        community=world.community,
+        title="Fit",
+        criteria=[{"label": "Impact", "weight": 1}],
+    )
