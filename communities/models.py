@@ -164,6 +164,7 @@ class Membership(models.Model):
     application_answer = models.TextField(_("application answer"), max_length=2000, blank=True)
     decision_message = models.TextField(_("message from the managers"), max_length=2000, blank=True)
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -192,8 +193,19 @@ class Membership(models.Model):
         return f"{self.user} in {self.community} ({self.role}, {self.status})"
 
     @property
+    def effective_status(self) -> str:
+        """The status as of now: a suspension whose end has passed counts as active."""
+        if (
+            self.status == self.Status.SUSPENDED
+            and self.suspended_until is not None
+            and self.suspended_until <= timezone.now()
+        ):
+            return self.Status.ACTIVE
+        return self.status
+
+    @property
     def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
+        return self.effective_status == self.Status.ACTIVE
 
 
 class MembershipChange(models.Model):

@@ -89,7 +89,7 @@ def is_public(user, community: Community) -> bool:
 def _has_status(*statuses: str):
     def check(user, community) -> bool:
         membership = membership_for(user, community)
-        return membership is not None and membership.status in statuses
+        return membership is not None and membership.effective_status in statuses
 
     return check
 
@@ -111,7 +111,7 @@ def is_moderator(user, community: Community) -> bool:
     membership = membership_for(user, community)
     return (
         membership is not None
-        and membership.status == Membership.Status.ACTIVE
+        and membership.effective_status == Membership.Status.ACTIVE
         and membership.role in (Membership.Role.MODERATOR, Membership.Role.MANAGER)
     )
 
@@ -121,7 +121,7 @@ def is_manager(user, community: Community) -> bool:
     membership = membership_for(user, community)
     return (
         membership is not None
-        and membership.status == Membership.Status.ACTIVE
+        and membership.effective_status == Membership.Status.ACTIVE
         and membership.role == Membership.Role.MANAGER
     )
 

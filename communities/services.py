@@ -539,3 +539,44 @@ def membership_grant(
     return _set_membership(
         membership=membership, actor=actor, role=role, status=ACTIVE, reason=reason
     )
+
+
+@transaction.atomic
+def membership_set_standing(
+    *,
+    actor,
+    membership: Membership,
+    status: str,
+    reason: str,
+    until=None,
+) -> Membership:
+    """Suspend (optionally until a time), ban, or restore a member to active standing.
+
+    For the moderation services, which check the moderator's permission and record the
+    moderation log entry; this keeps the counter and the membership history exact.
+    """
+    allowed = (ACTIVE, Membership.Status.SUSPENDED, Membership.Status.BANNED)
+    if status not in allowed:
+        raise ValidationError({"status": _("Choose active, suspended or banned.")})
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=membership.pk)
+    )
+    if membership.role == Membership.Role.MANAGER and status != ACTIVE:
+        raise Conflict(_("Managers cannot be suspended or banned here."), "manager")
+    membership.suspended_until = until if status == Membership.Status.SUSPENDED else None
+    was_active = membership.status == ACTIVE
+    from_role, from_status = membership.role, membership.status
+    membership.status = status
+    membership.save(update_fields=["status", "suspended_until", "updated_at"])
+    _log_change(
+        membership=membership,
+        actor=actor,
+        from_role=from_role,
+        from_status=from_status,
+        reason=reason,
+    )
+    _adjust_member_count(membership.community, was_active, status == ACTIVE)
+    forget_membership(membership.community)
+    return membership

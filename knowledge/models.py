@@ -33,6 +33,12 @@ class FieldType(models.TextChoices):
     YES_NO = "yes_no", _("Yes / no")
 
 
+class ModerationState(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    PENDING = "pending", _("Waiting for a moderator")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
 class Toolkit(models.Model):
     """A contribution template a community's managers design. Its fields live in versions:
     editing adds a version, and each contribution keeps the version it was written with."""
@@ -192,6 +198,10 @@ class Contribution(models.Model):
         verbose_name=_("original (duplicate of / merged into)"),
     )
     is_locked = models.BooleanField(_("discussion locked"), default=False)
+    moderation_state = models.CharField(
+        max_length=8, choices=ModerationState.choices, default=ModerationState.VISIBLE
+    )
+    moderation_reason = models.TextField(max_length=2000, blank=True)
     # Denormalised counters, kept exact by the services in the same transaction.
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
@@ -311,6 +321,10 @@ class Comment(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     is_official = models.BooleanField(_("official response"), default=False)
     is_helpful = models.BooleanField(_("marked helpful"), default=False)
+    moderation_state = models.CharField(
+        max_length=8, choices=ModerationState.choices, default=ModerationState.VISIBLE
+    )
+    moderation_reason = models.TextField(max_length=2000, blank=True)
     reply_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)

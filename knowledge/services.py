@@ -764,3 +764,30 @@ def evaluation_submit(
         defaults={"scores": cleaned, "weighted_score": weighted, "note": note.strip()},
     )
     return evaluation
+
+
+# --- Moderation hooks (called by moderation.services, which checks permission and logs) ---------
+
+
+@transaction.atomic
+def content_set_moderation_state(
+    *,
+    state: str,
+    reason: str,
+    contribution: Contribution | None = None,
+    comment: Comment | None = None,
+) -> None:
+    """Set a contribution's or comment's moderation state (visible / pending / hidden) with the
+    reason its author sees. Expects the caller to have checked the moderator's permission."""
+    from .models import ModerationState
+
+    if state not in ModerationState.values:
+        raise ValidationError({"state": _("Unknown moderation state.")})
+    target = contribution if contribution is not None else comment
+    if target is None:
+        raise ValidationError(_("Moderate one contribution or one comment."))
+    type(target).objects.filter(pk=target.pk).update(
+        moderation_state=state, moderation_reason=reason
+    )
+    target.moderation_state = state
+    target.moderation_reason = reason

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "communities",
     "knowledge",
+    "moderation",
     "notifications",
 ]
 
@@ -218,6 +219,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several choice sets share the field name "status"; name each so clients get stable enums.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "communities.models.Membership.Status",
+        "ContributionStatusEnum": "knowledge.models.Contribution.Status",
+        "PublishedStatusEnum": "knowledge.api.PUBLISHED_STATUSES",
+    },
 }
 
 # --- Security defaults that hold in every run -----------------------------------------------

@@ -1,0 +1,348 @@
+"""Every moderation write: flags, actions with reasons (each one a moderation log entry),
+appeals and settings. Actions take effect at once: the next request sees the new state.
+
+Every action records a ``moderation.action`` event for the member it concerns (with the
+reason) and, when it settles flags, a ``flag.outcome`` event for the reporters (who are never
+named to anyone else).
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocreate.errors import Conflict, PermissionDenied, ValidationError
+from communities import services as community_services
+from communities.models import Community, Membership
+from knowledge import services as knowledge_services
+from knowledge.models import Comment, Contribution, ModerationState
+from notifications.services import event_record
+
+from .models import Appeal, Flag, FlagReason, ModerationAction, ModerationSettings
+from .trust import is_established, settings_for
+
+K = ModerationAction.Kind
+CONTENT_KINDS = {K.HIDE, K.RESTORE, K.APPROVE, K.LOCK, K.UNLOCK, K.DISMISS_FLAGS}
+MEMBER_KINDS = {K.WARN, K.SUSPEND, K.UNSUSPEND, K.BAN, K.UNBAN}
+MAX_SUSPENSION = timedelta(days=365)
+# What overturning an action on appeal does.
+REVERSAL = {
+    K.HIDE: K.RESTORE,
+    K.LOCK: K.UNLOCK,
+    K.SUSPEND: K.UNSUSPEND,
+    K.BAN: K.UNBAN,
+}
+
+
+def _target(contribution: Contribution | None, comment: Comment | None):
+    if (contribution is None) == (comment is None):
+        raise ValidationError(_("Choose one contribution or one comment."))
+    target = contribution if contribution is not None else comment
+    community = contribution.community if contribution is not None else comment_community(comment)
+    return target, community
+
+
+def comment_community(comment: Comment) -> Community:
+    parent = comment.contribution if comment.contribution_id else comment.challenge
+    return parent.community
+
+
+@transaction.atomic
+def flag_create(
+    *,
+    reporter,
+    reason: str,
+    note: str = "",
+    contribution: Contribution | None = None,
+    comment: Comment | None = None,
+) -> Flag:
+    """Flag content once. When established members' open flags reach the community's
+    threshold, the content is hidden pending review (state ``pending``)."""
+    target, community = _target(contribution, comment)
+    if not reporter.has_perm("moderation.flag", community):
+        raise PermissionDenied(_("Only active members can flag content."))
+    if reason not in FlagReason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    note = (note or "").strip()
+    if reason == FlagReason.OTHER and not note:
+        raise ValidationError({"note": _("Tell the moderators what is wrong.")})
+    if target.author_id == reporter.pk:
+        raise Conflict(_("You cannot flag your own post."), "own_post")
+    established = is_established(reporter, community)
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(
+                community=community,
+                reporter=reporter,
+                contribution=contribution,
+                comment=comment,
+                reason=reason,
+                note=note[:2000],
+                reporter_established=established,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("You have already flagged this."), "already_flagged") from exc
+    lookup = {"contribution": contribution} if contribution is not None else {"comment": comment}
+    weight = Flag.objects.filter(
+        status=Flag.Status.OPEN, reporter_established=True, **lookup
+    ).count()
+    if (
+        weight >= settings_for(community).flag_threshold
+        and target.moderation_state == ModerationState.VISIBLE
+    ):
+        knowledge_services.content_set_moderation_state(
+            state=ModerationState.PENDING,
+            reason=_("Hidden pending review after reports from members."),
+            **lookup,
+        )
+    return flag
+
+
+def _settle_flags(*, lookup: dict, outcome: str, action: ModerationAction) -> None:
+    flags = list(Flag.objects.select_for_update().filter(status=Flag.Status.OPEN, **lookup))
+    if not flags:
+        return
+    Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
+        status=outcome, resolved_at=timezone.now()
+    )
+    event_record(
+        kind="flag.outcome",
+        payload={
+            "action_id": action.pk,
+            "outcome": outcome,
+            "reporter_ids": sorted({f.reporter_id for f in flags}),
+            "reason": action.reason,
+        },
+        actor=action.actor,
+        community_id=action.community_id,
+    )
+
+
+def moderation_act(
+    *,
+    actor,
+    kind: str,
+    reason: str,
+    contribution: Contribution | None = None,
+    comment: Comment | None = None,
+    member=None,
+    community: Community | None = None,
+    duration: timedelta | None = None,
+    reverses: ModerationAction | None = None,
+) -> ModerationAction:
+    """Take one moderation action with a required reason; it is logged and takes effect now.
+
+    Content actions (hide, restore, approve, lock, unlock, dismiss_flags) take a contribution
+    or comment; member actions (warn, suspend, unsuspend, ban, unban) take ``member`` and
+    ``community``; suspend takes a ``duration`` (up to a year).
+    """
+    reason = (reason or "").strip()
+    if kind not in K.values:
+        raise ValidationError({"kind": _("Choose an action.")})
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: the member will see it.")})
+    with transaction.atomic():
+        if kind in CONTENT_KINDS:
+            target, community = _target(contribution, comment)
+            subject_id = target.author_id
+        else:
+            if member is None or community is None:
+                raise ValidationError({"member": _("Choose the member.")})
+            subject_id = member.pk
+        if not actor.has_perm("moderation.moderate", community):
+            raise PermissionDenied(_("Only this community's moderators can do this."))
+        if subject_id == actor.pk:
+            raise Conflict(_("Moderators cannot act on their own posts or standing."), "self")
+        until = None
+        lookup = {}
+        if kind in CONTENT_KINDS:
+            lookup = (
+                {"contribution": contribution} if contribution is not None else {"comment": comment}
+            )
+            _apply_content(kind, reason, target, lookup, actor)
+        else:
+            until = _apply_member(kind, reason, member, community, actor, duration)
+        action = ModerationAction.objects.create(
+            community=community,
+            actor=actor,
+            kind=kind,
+            reason=reason,
+            contribution=contribution,
+            comment=comment,
+            subject_id=subject_id,
+            until=until,
+            reverses=reverses,
+        )
+        if kind in (K.HIDE,):
+            _settle_flags(lookup=lookup, outcome=Flag.Status.UPHELD, action=action)
+        elif kind in (K.RESTORE, K.DISMISS_FLAGS, K.APPROVE):
+            _settle_flags(lookup=lookup, outcome=Flag.Status.DISMISSED, action=action)
+        event_record(
+            kind="moderation.action",
+            payload={
+                "action_id": action.pk,
+                "kind": kind,
+                "reason": reason,
+                "recipient_id": subject_id,
+                "contribution_id": contribution.pk if contribution else None,
+                "comment_id": comment.pk if comment else None,
+                "until": until.isoformat() if until else None,
+            },
+            actor=actor,
+            community_id=community.pk,
+        )
+    return action
+
+
+def _apply_content(kind: str, reason: str, target, lookup: dict, actor) -> None:
+    if kind == K.HIDE:
+        if target.moderation_state == ModerationState.HIDDEN:
+            raise Conflict(_("This is already hidden."), "already_hidden")
+        knowledge_services.content_set_moderation_state(
+            state=ModerationState.HIDDEN, reason=reason, **lookup
+        )
+    elif kind in (K.RESTORE, K.APPROVE):
+        if target.moderation_state == ModerationState.VISIBLE:
+            raise Conflict(_("This is already visible."), "already_visible")
+        knowledge_services.content_set_moderation_state(
+            state=ModerationState.VISIBLE, reason="", **lookup
+        )
+    elif kind in (K.LOCK, K.UNLOCK):
+        if "comment" in lookup:
+            raise ValidationError({"kind": _("Lock the contribution's discussion instead.")})
+        knowledge_services.discussion_set_locked(
+            actor=actor, contribution=target, locked=kind == K.LOCK
+        )
+
+
+def _apply_member(kind, reason, member, community, actor, duration):
+    membership = Membership.objects.filter(community=community, user=member).first()
+    if membership is None:
+        raise ValidationError({"member": _("This person is not in the community.")})
+    if kind == K.WARN:
+        return None
+    if kind == K.SUSPEND:
+        if duration is None or duration <= timedelta(0) or duration > MAX_SUSPENSION:
+            raise ValidationError({"duration": _("Suspend for between one hour and a year.")})
+        until = timezone.now() + duration
+        community_services.membership_set_standing(
+            actor=actor, membership=membership, status="suspended", reason=reason, until=until
+        )
+        return until
+    if kind == K.BAN:
+        community_services.membership_set_standing(
+            actor=actor, membership=membership, status="banned", reason=reason
+        )
+        return None
+    # unsuspend / unban
+    expected = "suspended" if kind == K.UNSUSPEND else "banned"
+    if membership.status != expected:
+        raise Conflict(_("This member is not %(s)s.") % {"s": expected}, "not_applicable")
+    community_services.membership_set_standing(
+        actor=actor, membership=membership, status="active", reason=reason
+    )
+    return None
+
+
+@transaction.atomic
+def appeal_create(*, appellant, action: ModerationAction, text: str) -> Appeal:
+    """The member an action concerns appeals it, once, with a text."""
+    if action.subject_id != appellant.pk:
+        raise PermissionDenied(_("Only the member concerned can appeal."))
+    if action.kind not in (K.HIDE, K.LOCK, K.SUSPEND, K.BAN, K.WARN):
+        raise Conflict(_("This action cannot be appealed."), "not_appealable")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Explain why the action should be reconsidered.")})
+    if Appeal.objects.filter(action=action).exists():
+        raise Conflict(_("You have already appealed this action."), "already_appealed")
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(action=action, appellant=appellant, text=text[:5000])
+    except IntegrityError as exc:
+        raise Conflict(_("You have already appealed this action."), "already_appealed") from exc
+    event_record(
+        kind="moderation.appeal_created",
+        payload={"appeal_id": appeal.pk, "action_id": action.pk},
+        actor=appellant,
+        community_id=action.community_id,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, actor, appeal: Appeal, overturn: bool, reason: str) -> Appeal:
+    """A moderator other than the one who acted decides; overturning reverses the action
+    (restore, unlock, lift suspension or ban) as a new, logged action."""
+    appeal = Appeal.objects.select_for_update().select_related("action").get(pk=appeal.pk)
+    action = appeal.action
+    community = action.community
+    if not actor.has_perm("moderation.moderate", community):
+        raise PermissionDenied(_("Only this community's moderators can decide appeals."))
+    if actor.pk == action.actor_id:
+        raise PermissionDenied(_("A different moderator must decide this appeal."))
+    if appeal.status != Appeal.Status.OPEN:
+        raise Conflict(_("This appeal has already been decided."), "already_decided")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: the member will see it.")})
+    if overturn and action.kind in REVERSAL:
+        moderation_act(
+            actor=actor,
+            kind=REVERSAL[action.kind],
+            reason=reason,
+            contribution=action.contribution,
+            comment=action.comment,
+            member=action.subject if action.kind in MEMBER_KINDS else None,
+            community=community,
+            reverses=action,
+        )
+    appeal.status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
+    appeal.decided_by = actor
+    appeal.decision_reason = reason
+    appeal.decided_at = timezone.now()
+    appeal.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
+    event_record(
+        kind="moderation.appeal_decided",
+        payload={
+            "appeal_id": appeal.pk,
+            "status": appeal.status,
+            "reason": reason,
+            "recipient_id": appeal.appellant_id,
+        },
+        actor=actor,
+        community_id=community.pk,
+    )
+    return appeal
+
+
+SETTINGS_FIELDS = (
+    "flag_threshold",
+    "established_after_posts",
+    "established_after_days",
+    "premoderate_new_members",
+    "new_posts_per_minute",
+    "new_replies_per_day",
+    "new_links_per_post",
+    "posts_per_minute",
+)
+
+
+@transaction.atomic
+def settings_update(*, actor, community: Community, **changes) -> ModerationSettings:
+    if not actor.has_perm("moderation.configure", community):
+        raise PermissionDenied(_("Only managers can change moderation settings."))
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("Unknown setting.") for f in unknown})
+    conf, _created = ModerationSettings.objects.select_for_update().get_or_create(
+        community=community
+    )
+    for field, value in changes.items():
+        setattr(conf, field, value)
+    if conf.flag_threshold < 1:
+        raise ValidationError({"flag_threshold": _("At least one flag.")})
+    conf.save()
+    community.__dict__.pop("_moderation_settings", None)
+    return conf
