@@ -44,3 +44,127 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In the app only")
+    EMAIL = "email", _("Email right away")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Off")
+
+
+class Notification(models.Model):
+    """One thing one member should hear about, made from one domain event.
+
+    Unique per (event, recipient): delivering an event twice notifies once.
+    ``email_state`` says whether an email is owed (now, or in a digest) or already sent.
+    """
+
+    class EmailState(models.TextChoices):
+        NONE = "none", _("No email")
+        NOW = "now", _("Email due now")
+        DAILY = "daily", _("In the next daily digest")
+        WEEKLY = "weekly", _("In the next weekly digest")
+        SENT = "sent", _("Emailed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=80)
+    community_id = models.BigIntegerField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=8, choices=EmailState.choices, default=EmailState.NONE
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient"],
+                condition=Q(event__isnull=False),
+                name="uniq_notification_per_event",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notif_inbox"),
+            models.Index(
+                fields=["recipient"], name="notif_unread", condition=Q(read_at__isnull=True)
+            ),
+            models.Index(
+                fields=["email_state", "recipient"],
+                name="notif_email_due",
+                condition=~Q(email_state__in=["none", "sent"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Preference(models.Model):
+    """How a member wants to hear about one kind of event (absent: the kind's default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    topic = models.CharField(max_length=40)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="uniq_notification_pref")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.topic} → {self.channel}"
+
+
+class CommunityMute(models.Model):
+    """A member muting a community: nothing from it reaches them (except about their rights)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_mutes"
+    )
+    community_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community_id"], name="uniq_community_mute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} mutes {self.community_id}"
+
+
+class Announcement(models.Model):
+    """A manager's message to every member of a community."""
+
+    community_id = models.BigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("message"), max_length=10000)
+    body_html = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -71,3 +71,195 @@ def pending_event_ids(*, older_than_seconds: int, limit: int) -> list[int]:
         if ids:
             OutboxEvent.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
     return ids
+
+
+# --- In-app notifications, preferences and email ------------------------------------------------
+
+FANOUT_BATCH = 1000
+
+
+def _channels(*, user_ids: list[int], topic: str, community_id: int | None) -> dict[int, str]:
+    """Each recipient's channel for a topic (their preference or the topic's default); muted
+    communities and "off" drop the recipient."""
+    from .models import Channel, CommunityMute, Preference
+    from .topics import TOPICS
+
+    default = TOPICS[topic].default
+    chosen = dict(
+        Preference.objects.filter(user_id__in=user_ids, topic=topic).values_list(
+            "user_id", "channel"
+        )
+    )
+    muted: set[int] = set()
+    if community_id is not None and topic not in ("membership", "moderation"):
+        muted = set(
+            CommunityMute.objects.filter(
+                user_id__in=user_ids, community_id=community_id
+            ).values_list("user_id", flat=True)
+        )
+    result = {}
+    for uid in user_ids:
+        channel = chosen.get(uid, default)
+        if channel != Channel.OFF and uid not in muted:
+            result[uid] = channel
+    return result
+
+
+EMAIL_STATE_FOR = {"in_app": "none", "email": "now", "daily": "daily", "weekly": "weekly"}
+
+
+def notify(*, event: OutboxEvent, topic: str, recipient_ids: list[int], text: str, url: str) -> int:
+    """Create one notification per recipient (batched insert; a repeat of the same event adds
+    nothing) and queue immediate emails after commit. The actor is never notified of their
+    own act. Returns how many notifications were new."""
+    from .models import Notification
+
+    ids = [uid for uid in dict.fromkeys(recipient_ids) if uid and uid != event.actor_id]
+    if not ids:
+        return 0
+    channels = _channels(user_ids=ids, topic=topic, community_id=event.community_id)
+    if not channels:
+        return 0
+    before = Notification.objects.filter(event=event).count()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=uid,
+                event=event,
+                kind=event.kind,
+                community_id=event.community_id,
+                actor_id=event.actor_id,
+                text=text[:300],
+                url=url[:300],
+                created_at=event.created_at,
+                email_state=EMAIL_STATE_FOR[channel],
+            )
+            for uid, channel in channels.items()
+        ],
+        ignore_conflicts=True,
+        batch_size=FANOUT_BATCH,
+    )
+    created = Notification.objects.filter(event=event).count() - before
+    if any(channel == "email" for channel in channels.values()):
+        event_id = event.pk
+        transaction.on_commit(lambda: _enqueue_emails(event_id))
+    return created
+
+
+def _enqueue_emails(event_id: int) -> None:
+    from .tasks import send_event_emails
+
+    try:
+        send_event_emails.delay(event_id)
+    except Exception:  # broker down: the digest sweep sends what is still due
+        logger.warning("notifications: could not enqueue emails for event %s", event_id)
+
+
+def fanout_batch(
+    *, event_id: int, after_user_id: int, batch_size: int = FANOUT_BATCH
+) -> int | None:
+    """Notify the next batch of the community's active members after ``after_user_id``.
+
+    Returns the last user id of a full batch (the caller continues from there) or None when
+    the audience is exhausted. Memory and work per call are bounded by ``batch_size``.
+    """
+    from communities.models import Membership
+
+    from .topics import ROUTES
+
+    event = OutboxEvent.objects.select_related("actor").filter(pk=event_id).first()
+    if event is None or event.community_id is None:
+        return None
+    route = ROUTES[event.kind]
+    user_ids = list(
+        Membership.objects.filter(
+            community_id=event.community_id,
+            status=Membership.Status.ACTIVE,
+            user_id__gt=after_user_id,
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)[:batch_size]
+    )
+    if not user_ids:
+        return None
+    with transaction.atomic():
+        notify(
+            event=event,
+            topic=route.topic,
+            recipient_ids=user_ids,
+            text=route.text(event),
+            url=route.url(event),
+        )
+    return user_ids[-1] if len(user_ids) == batch_size else None
+
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one notification (or, without an id, all of them) read. Returns how many changed."""
+    from .models import Notification
+
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+def preference_set(*, user, topic: str, channel: str):
+    """Choose how to hear about a topic: in_app, email, daily, weekly or off."""
+    from cocreate.errors import ValidationError
+
+    from .models import Channel, Preference
+    from .topics import TOPICS
+
+    if topic not in TOPICS:
+        raise ValidationError({"topic": "Unknown topic."})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": "Choose in_app, email, daily, weekly or off."})
+    pref, _created = Preference.objects.update_or_create(
+        user=user, topic=topic, defaults={"channel": channel}
+    )
+    return pref
+
+
+def community_mute_set(*, user, community_id: int, muted: bool) -> bool:
+    from .models import CommunityMute
+
+    if muted:
+        CommunityMute.objects.get_or_create(user=user, community_id=community_id)
+    else:
+        CommunityMute.objects.filter(user=user, community_id=community_id).delete()
+    return muted
+
+
+@transaction.atomic
+def announcement_create(*, actor, community, title: str, body: str):
+    """A manager tells every member something; delivered in batches by the workers."""
+    from django.utils.translation import gettext as _
+
+    from cocreate.errors import PermissionDenied, ValidationError
+    from knowledge.rendering import render_markdown
+
+    from .models import Announcement
+
+    if not actor.has_perm("communities.manage_community", community):
+        raise PermissionDenied(_("Only managers can send announcements."))
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _("Give the announcement a title.")
+    if not (body or "").strip():
+        errors["body"] = _("Write the announcement.")
+    if errors:
+        raise ValidationError(errors)
+    announcement = Announcement.objects.create(
+        community_id=community.pk,
+        author=actor,
+        title=title.strip()[:160],
+        body=body.strip(),
+        body_html=render_markdown(body),
+    )
+    event_record(
+        kind="announcement.created",
+        payload={"announcement_id": announcement.pk, "title": announcement.title},
+        actor=actor,
+        community_id=community.pk,
+    )
+    return announcement

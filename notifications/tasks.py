@@ -27,3 +27,40 @@ def relay_outbox(older_than_seconds: int = 30, limit: int = 500) -> int:
     for event_id in ids:
         deliver_event.delay(event_id)
     return len(ids)
+
+
+@shared_task(name="notifications.fanout", acks_late=True, max_retries=8, autoretry_for=(Exception,))
+def fanout(event_id: int, after_user_id: int) -> int | None:
+    """Notify one batch of a community's members, then hand the rest to the next task: the
+    number of tasks grows with the audience / 1,000 and each holds one batch in memory."""
+    last = services.fanout_batch(event_id=event_id, after_user_id=after_user_id)
+    if last is not None:
+        fanout.delay(event_id, last)
+    return last
+
+
+@shared_task(name="notifications.send_event_emails", max_retries=8, autoretry_for=(Exception,))
+def send_event_emails(event_id: int) -> int:
+    """Send the immediate emails owed for one event's notifications."""
+    from .emails import send_due_emails
+
+    return send_due_emails(event_id=event_id)
+
+
+@shared_task(name="notifications.send_digests")
+def send_digests(frequency: str) -> int:
+    """Hourly: hand each member whose local digest hour has come to its own task (one email
+    per member per period; nothing is sent to members with nothing waiting)."""
+    from .emails import digest_recipients
+
+    users = digest_recipients(frequency=frequency)
+    for user_id in users:
+        send_digest.delay(user_id, frequency)
+    return len(users)
+
+
+@shared_task(name="notifications.send_digest", max_retries=5, autoretry_for=(Exception,))
+def send_digest(user_id: int, frequency: str) -> int:
+    from .emails import send_digest as build_and_send
+
+    return build_and_send(user_id=user_id, frequency=frequency)

@@ -8,6 +8,7 @@ DEFAULT_FROM_EMAIL, SITE_URL, TIME_ZONE, CONN_MAX_AGE, ACCOUNT_EMAIL_VERIFICATIO
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -125,6 +126,17 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "notifications.relay_outbox", "schedule": 30.0},
+    # Hourly: each member gets their digest at 08:00 in their own time zone.
+    "daily-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(minute=5),
+        "args": ("daily",),
+    },
+    "weekly-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(minute=5),
+        "args": ("weekly",),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 

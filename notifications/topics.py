@@ -1,0 +1,218 @@
+"""What each domain event means to people: its topic (the unit of preference), who hears about
+it, what the notification says and where it links. A new event type is one ``Topic`` entry;
+delivery does not change."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, OutboxEvent
+
+FANOUT = "fanout"  # recipients: every active member of the event's community, in batches
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    label: str
+    default: str  # a Channel value
+
+
+TOPICS: dict[str, Topic] = {
+    t.key: t
+    for t in [
+        Topic("mentions", _("Someone mentions me"), Channel.EMAIL),
+        Topic("replies", _("Replies to my contributions and comments"), Channel.DAILY),
+        Topic("status", _("Status changes on contributions I wrote or follow"), Channel.EMAIL),
+        Topic("official", _("Official responses from staff"), Channel.EMAIL),
+        Topic("challenges", _("New challenges in my communities"), Channel.WEEKLY),
+        Topic("membership", _("Join requests and invitations"), Channel.EMAIL),
+        Topic("moderation", _("Moderation of my posts and my reports"), Channel.EMAIL),
+        Topic("announcements", _("Announcements from community staff"), Channel.EMAIL),
+        Topic("impact", _("What my knowledge did (impact reminder)"), Channel.WEEKLY),
+    ]
+}
+
+
+def _name(event: OutboxEvent) -> str:
+    return str(event.actor.public_name) if event.actor_id and event.actor else str(_("Someone"))
+
+
+def _contribution(event: OutboxEvent):
+    from knowledge.models import Contribution
+
+    cid = event.payload.get("contribution_id")
+    return Contribution.objects.select_related("community").filter(pk=cid).first() if cid else None
+
+
+def _url(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def _contribution_url(event: OutboxEvent, anchor: str = "") -> str:
+    c = _contribution(event)
+    if c is None:
+        return ""
+    url = _url("knowledge:contribution", slug=c.community.slug, pk=c.pk)
+    return url + anchor if url else ""
+
+
+def _comment_anchor(event: OutboxEvent) -> str:
+    cid = event.payload.get("comment_id")
+    return f"#comment-{cid}" if cid else ""
+
+
+def _followers_and_author(event: OutboxEvent) -> list[int]:
+    from knowledge.models import Follow
+
+    c = _contribution(event)
+    if c is None:
+        return []
+    ids = set(Follow.objects.filter(contribution=c).values_list("user_id", flat=True))
+    ids.add(c.author_id)
+    return sorted(ids)
+
+
+def _title(event: OutboxEvent) -> str:
+    c = _contribution(event)
+    return c.title if c else ""
+
+
+@dataclass(frozen=True)
+class Route:
+    topic: str
+    recipients: Callable[[OutboxEvent], list[int] | str]
+    text: Callable[[OutboxEvent], str]
+    url: Callable[[OutboxEvent], str]
+
+
+def _recipient(event: OutboxEvent) -> list[int]:
+    rid = event.payload.get("recipient_id") or event.payload.get("user_id")
+    return [rid] if rid else []
+
+
+def _status_label(value: str) -> str:
+    from knowledge.models import Contribution
+
+    try:
+        return str(Contribution.Status(value).label)
+    except ValueError:
+        return value
+
+
+def _community_url(event: OutboxEvent) -> str:
+    from communities.models import Community
+
+    community = Community.objects.filter(pk=event.community_id).only("slug").first()
+    return community.get_absolute_url() if community else ""
+
+
+def _challenge_url(event: OutboxEvent) -> str:
+    from knowledge.models import Challenge
+
+    ch = (
+        Challenge.objects.select_related("community")
+        .filter(pk=event.payload.get("challenge_id"))
+        .first()
+    )
+    return _url("knowledge:challenge", slug=ch.community.slug, pk=ch.pk) if ch else ""
+
+
+ROUTES: dict[str, Route] = {
+    "comment.mention": Route(
+        "mentions",
+        _recipient,
+        lambda e: _("%(who)s mentioned you") % {"who": _name(e)},
+        lambda e: _contribution_url(e, _comment_anchor(e)),
+    ),
+    "comment.reply": Route(
+        "replies",
+        _recipient,
+        lambda e: _("%(who)s replied to your comment") % {"who": _name(e)},
+        lambda e: _contribution_url(e, _comment_anchor(e)),
+    ),
+    "contribution.commented": Route(
+        "replies",
+        _recipient,
+        lambda e: _("%(who)s commented on “%(title)s”") % {"who": _name(e), "title": _title(e)},
+        lambda e: _contribution_url(e, _comment_anchor(e)),
+    ),
+    "contribution.status_changed": Route(
+        "status",
+        _followers_and_author,
+        lambda e: (
+            _("“%(title)s” is now %(status)s: %(reason)s")
+            % {
+                "title": _title(e),
+                "status": _status_label(e.payload.get("to", "")),
+                "reason": e.payload.get("reason", ""),
+            }
+        ),
+        lambda e: _contribution_url(e, "#timeline"),
+    ),
+    "comment.official_response": Route(
+        "official",
+        _followers_and_author,
+        lambda e: _("Official response on “%(title)s”") % {"title": _title(e)},
+        lambda e: _contribution_url(e, _comment_anchor(e)),
+    ),
+    "challenge.opened": Route(
+        "challenges",
+        lambda e: FANOUT,
+        lambda e: _("New challenge: %(title)s") % {"title": e.payload.get("title", "")},
+        _challenge_url,
+    ),
+    "membership.approved": Route(
+        "membership",
+        _recipient,
+        lambda e: _("Your request to join was approved"),
+        _community_url,
+    ),
+    "membership.declined": Route(
+        "membership",
+        _recipient,
+        lambda e: (
+            _("Your request to join was declined: %(message)s")
+            % {"message": e.payload.get("message", "")}
+        ),
+        lambda e: _url("communities:mine"),
+    ),
+    "moderation.action": Route(
+        "moderation",
+        _recipient,
+        lambda e: (
+            _("A moderator acted on your post or membership (%(kind)s): %(reason)s")
+            % {"kind": e.payload.get("kind", ""), "reason": e.payload.get("reason", "")}
+        ),
+        lambda e: _contribution_url(e, _comment_anchor(e)) or _community_url(e),
+    ),
+    "moderation.appeal_decided": Route(
+        "moderation",
+        _recipient,
+        lambda e: (
+            _("Your appeal was decided (%(status)s): %(reason)s")
+            % {"status": e.payload.get("status", ""), "reason": e.payload.get("reason", "")}
+        ),
+        _community_url,
+    ),
+    "flag.outcome": Route(
+        "moderation",
+        lambda e: list(e.payload.get("reporter_ids", [])),
+        lambda e: (
+            _("Thank you for your report. Outcome: %(outcome)s")
+            % {"outcome": e.payload.get("outcome", "")}
+        ),
+        _community_url,
+    ),
+    "announcement.created": Route(
+        "announcements",
+        lambda e: FANOUT,
+        lambda e: _("Announcement: %(title)s") % {"title": e.payload.get("title", "")},
+        _community_url,
+    ),
+}
