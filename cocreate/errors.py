@@ -12,3 +12,12 @@ class Conflict(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class RateLimited(Exception):
+    """Too many requests of one kind in a window (HTTP 429, with Retry-After seconds)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = max(int(retry_after), 1)
