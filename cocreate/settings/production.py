@@ -10,6 +10,8 @@ SECRET_KEY = env.str("SECRET_KEY")  # raises ImproperlyConfigured when missing
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters of varied text.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+if not [host for host in ALLOWED_HOSTS if host.strip()]:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host.")
 if not env.str("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL is required in production.")
 

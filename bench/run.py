@@ -1,0 +1,292 @@
+"""`make bench`: seed a PostgreSQL database of its own, serve the app with gunicorn on loopback
+and measure throughput and latency of the main pages against a bare-view baseline.
+
+    python bench/run.py [--duration 12] [--warmup 3] [--connections 8] [--loadgen auto|wrk|python]
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cocreate_bench; the
+database is created if missing and migrated), BENCH_REDIS_URL (default
+redis://127.0.0.1:6379/14, used as the cache when it answers, as in production).
+
+Prints exactly one line per measurement:
+    BENCH name=<name> rps=<n> p50_ms=<n> p99_ms=<n> ratio=<rps / bare view rps>
+rps counts 2xx responses only; any other status is an error and is reported on the line after.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import socket
+import string
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import load  # noqa: E402
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cocreate_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+GOALS = {"directory": 0.20, "community_home": 0.20, "api_communities": 0.30}
+OUT = ROOT / "bench" / "out"
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            log(f"creating database {name}")
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with {server.returncode}; see {OUT / 'gunicorn.log'}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.3)
+    sys.exit("gunicorn never became healthy")
+
+
+def probe(port: int, path: str, headers: dict) -> int:
+    """The status of one request, redirects not followed (a redirect counts as an error)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers)
+        return conn.getresponse().status
+    except (OSError, http.client.HTTPException):
+        return 0
+    finally:
+        conn.close()
+
+
+def measure_wrk(port: int, path: str, headers: dict, seconds: float, connections: int) -> dict:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
+    cmd += ["-s", str(ROOT / "bench" / "wrk_report.lua")]
+    for name, value in headers.items():
+        cmd += ["-H", f"{name}: {value}"]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
+    if line is None:
+        sys.exit(f"wrk failed:\n{result.stdout}\n{result.stderr}")
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    secs = data["duration_us"] / 1e6
+    errors = data["status_errors"] + data["socket_errors"]
+    ok = max(0, data["requests"] - data["status_errors"])
+    return {
+        "rps": ok / secs if secs else 0.0,
+        "p50_ms": data["p50_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "requests": data["requests"],
+        "errors": errors,
+    }
+
+
+def measure_python(port: int, path: str, headers: dict, seconds: float, connections: int) -> dict:
+    result = load.run(
+        "127.0.0.1", port, path, headers=headers, seconds=seconds, connections=connections
+    )
+    return {
+        "rps": result.rps,
+        "p50_ms": result.percentile(50),
+        "p99_ms": result.percentile(99),
+        "requests": result.requests,
+        "errors": result.errors,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=12.0, help="seconds per measurement")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
+    args = parser.parse_args()
+    args.duration = min(max(args.duration, 1.0), 120.0)
+    args.warmup = min(max(args.warmup, 0.0), 30.0)
+    loadgen = args.loadgen
+    if loadgen == "auto":
+        loadgen = "wrk" if shutil.which("wrk") else "python"
+    if loadgen == "wrk" and not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk), or use --loadgen python")
+    measure = measure_wrk if loadgen == "wrk" else measure_python
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+    ensure_database(database_url)
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DEBUG": "false",
+        # Throttling still runs on every API request; the bench user just never reaches a limit.
+        "API_USER_RATE": "100000000/min",
+        "API_ANON_RATE": "100000000/min",
+        "CACHE_KEY_PREFIX": "cocreate-bench",
+        "LOG_LEVEL": "WARNING",
+    }
+    if reachable(redis_url):
+        env["REDIS_URL"] = redis_url
+        cache_note = f"Redis cache at {redis_url}"
+    else:
+        cache_note = "no Redis answered: per-process memory cache"
+
+    log(f"database {urlsplit(database_url).path.lstrip('/')}: migrate, seed, collectstatic")
+    manage(env, "migrate", "--noinput")
+    seeded = manage(env, "seed_bench")
+    values = dict(line.split("=", 1) for line in seeded.splitlines() if line.startswith("BENCH_"))
+    print(next(x for x in seeded.splitlines() if x.startswith(("Bench data", "seed"))), flush=True)
+    manage(env, "collectstatic", "--noinput")
+
+    port = free_port()
+    with (OUT / "gunicorn.log").open("ab") as server_log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cocreate.wsgi:application",
+                "--workers",
+                str(args.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_healthy(port, server)
+        auth = {"Authorization": f"Token {values['BENCH_TOKEN']}"}
+        slug = values["BENCH_COMMUNITY"]
+        targets = [
+            ("bare", "/bench/bare", {}),
+            ("directory", "/communities/", {}),
+            ("community_home", f"/c/{slug}/", {}),
+            ("api_communities", "/api/v1/communities/", auth),
+        ]
+        cpus = os.cpu_count() or 1
+        log(
+            f"gunicorn {args.workers} sync workers on 127.0.0.1:{port}, production settings, "
+            f"{cache_note}; load: {loadgen}, {args.connections} connections, "
+            f"{args.warmup:g}s warm-up + {args.duration:g}s each"
+        )
+        log(
+            f"{cpus} CPU cores shared by the load generator, gunicorn, PostgreSQL and Redis: "
+            "absolute numbers understate a dedicated server; compare ratios."
+        )
+        log(
+            f"community home measured on /c/{slug}/, the largest public community "
+            f"({values.get('BENCH_COMMUNITY_MEMBERS', '?')} members)"
+        )
+        results = {}
+        for name, path, headers in targets:
+            status = probe(port, path, headers)
+            if args.warmup:
+                measure(port, path, headers, args.warmup, args.connections)
+            results[name] = measure(port, path, headers, args.duration, args.connections)
+            results[name]["status"] = status
+        bare = results["bare"]["rps"] or 1.0
+        for name, _path, _headers in targets:
+            r = results[name]
+            print(
+                f"BENCH name={name} rps={r['rps']:.0f} p50_ms={r['p50_ms']:.1f} "
+                f"p99_ms={r['p99_ms']:.1f} ratio={r['rps'] / bare:.2f}",
+                flush=True,
+            )
+        for name, _path, _headers in targets:
+            r = results[name]
+            goal = GOALS.get(name)
+            verdict = ""
+            if goal is not None:
+                ok = r["rps"] / bare >= goal and r["errors"] == 0
+                verdict = f" goal ratio>={goal:.2f}: {'met' if ok else 'NOT met'}"
+            print(
+                f"  {name}: first response {r['status']}, {r['requests']} responses, "
+                f"errors={r['errors']}{verdict}",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
