@@ -188,6 +188,7 @@ def main() -> None:
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        "EMAIL_URL": "consolemail://",
         "DEBUG": "false",
         # Throttling still runs on every API request; the bench user just never reaches a limit.
         "API_USER_RATE": "100000000/min",

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 MANAGE = settings.BASE_DIR / "manage.py"
-CONTROLLED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+CONTROLLED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL")
 
 
 def _dotenv_defines_a_controlled_var() -> bool:
@@ -60,6 +60,7 @@ def _full_env(tmp_path) -> dict[str, str]:
         "SECRET_KEY": _secret_key(),
         "ALLOWED_HOSTS": "cocreate.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        "EMAIL_URL": "smtp+tls://mailer:secret@mail.cocreate.example:587",
     }
 
 
@@ -101,6 +102,7 @@ def test_refuses_to_start_without(missing, tmp_path):
         ("SECRET_KEY", "a" * 60),
         ("ALLOWED_HOSTS", ""),
         ("DATABASE_URL", ""),
+        ("EMAIL_URL", ""),
     ],
 )
 def test_refuses_weak_or_empty_values(name, value, tmp_path):

@@ -14,6 +14,9 @@ if not [host for host in ALLOWED_HOSTS if host.strip()]:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host.")
 if not env.str("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL is required in production.")
+# Sign-up needs verified email: without a real mail server, confirmations would vanish.
+if not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured("EMAIL_URL is required in production (e.g. smtp+tls://...).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
