@@ -22,6 +22,7 @@ WORDS = [
     "chain", "frame", "brake", "saddle", "wheel", "light", "quiet", "weight", "grip", "tyre",
     "pedal", "gear", "rain", "mud", "climb", "descent", "comfort", "battery", "mount", "rack",
 ]  # fmt: skip
+BENCH_USER_EMAIL = "bench@bench.cocreate.test"  # the user seed_bench gives an API token
 RARE_TERM = "zeppelin"  # appears in 0.01% of contributions
 BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105
 
@@ -63,7 +64,39 @@ class Command(BaseCommand):
             if n_comments:
                 self._comments(community, member_ids, n_comments)
             self.stdout.write(f"{slug}: {count} contributions, {n_comments} comments")
+        self._report()
         self.stdout.write(f"seed_bench_knowledge done in {time.monotonic() - started:.0f}s")
+
+    def _report(self) -> None:
+        """Print what the bench needs: the two communities, the showcase contribution and a
+        session for the bench user (a member of both), as BENCH_* lines."""
+        from django.conf import settings as django_settings
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from accounts.models import User
+
+        bench_user = User.objects.filter(email=BENCH_USER_EMAIL).first()
+        if bench_user is None:
+            bench_user = user_create(
+                email=BENCH_USER_EMAIL,
+                password=None,
+                display_name="Bench User",
+                email_verified=True,
+            )
+        for slug in ("bench-knowledge-big", "bench-knowledge-small"):
+            community = Community.objects.get(slug=slug)
+            self._members(community, [bench_user.pk])
+            self.stdout.write(f"BENCH_{slug.split('-')[-1].upper()}_KNOWLEDGE={slug}")
+        showcase = Contribution.objects.get(title="Bench contribution with 200 comments")
+        self.stdout.write(f"BENCH_CONTRIBUTION_200={showcase.pk}")
+        session = SessionStore()
+        session[SESSION_KEY] = str(bench_user.pk)
+        session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[-1]
+        session[HASH_SESSION_KEY] = bench_user.get_session_auth_hash()
+        session.set_expiry(24 * 3600)
+        session.save()
+        self.stdout.write(f"BENCH_SESSION={session.session_key}")
 
     def _firm(self):
         org = Organization.objects.filter(slug="bench-knowledge").first()
@@ -94,7 +127,7 @@ class Command(BaseCommand):
             existing.append(
                 user_create(
                     email=f"bench-author-{i}@bench.test",
-                    password=BENCH_PASSWORD,
+                    password=None,  # unusable: hashing 500 passwords would dominate seeding
                     display_name=f"Bench Author {i}",
                     email_verified=True,
                 ).pk
@@ -126,7 +159,8 @@ class Command(BaseCommand):
                 f"""
                 INSERT INTO knowledge_contribution
                     (community_id, toolkit_version_id, author_id, kind, title, body, body_html,
-                     fields, tags, status, is_locked, support_count, comment_count,
+                     fields, tags, status, is_locked, moderation_state, moderation_reason,
+                     support_count, comment_count,
                      last_activity_at, created_at, submitted_at, updated_at)
                 SELECT %(community)s, %(version)s,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
@@ -140,7 +174,7 @@ class Command(BaseCommand):
                        jsonb_build_object('problem', 'Problem ' || g),
                        jsonb_build_array(w1),
                        (ARRAY['submitted','under_review','accepted','declined'])[1 + g %% 4],
-                       false, g %% 50, 0,
+                       false, 'visible', '', g %% 50, 0,
                        now() - (g || ' minutes')::interval,
                        now() - (g || ' minutes')::interval,
                        now() - (g || ' minutes')::interval,
@@ -198,11 +232,13 @@ class Command(BaseCommand):
             cur.execute(
                 """
                 INSERT INTO knowledge_comment (contribution_id, author_id, body, body_html,
-                    is_official, is_helpful, reply_count, created_at)
+                    is_official, is_helpful, moderation_state, moderation_reason, reply_count,
+                        created_at)
                 SELECT %(showcase)s,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
                        'Top comment ' || g, '<p>Top comment ' || g || '</p>',
-                       g %% 17 = 0, false, 4, now() - ((200 - g) || ' minutes')::interval
+                       g %% 17 = 0, false, 'visible', '', 4,
+                           now() - ((200 - g) || ' minutes')::interval
                 FROM generate_series(1, 40) AS g
                 """,
                 params,
@@ -210,10 +246,11 @@ class Command(BaseCommand):
             cur.execute(
                 """
                 INSERT INTO knowledge_comment (contribution_id, parent_id, author_id, body,
-                    body_html, is_official, is_helpful, reply_count, created_at)
+                    body_html, is_official, is_helpful, moderation_state, moderation_reason,
+                        reply_count, created_at)
                 SELECT %(showcase)s, p.id,
                        (%(authors)s::bigint[])[1 + (r %% cardinality(%(authors)s::bigint[]))],
-                       'Reply ' || r, '<p>Reply ' || r || '</p>', false, false, 0,
+                       'Reply ' || r, '<p>Reply ' || r || '</p>', false, false, 'visible', '', 0,
                        p.created_at + (r || ' seconds')::interval
                 FROM knowledge_comment p CROSS JOIN generate_series(1, 4) AS r
                 WHERE p.contribution_id = %(showcase)s AND p.parent_id IS NULL
@@ -230,10 +267,12 @@ class Command(BaseCommand):
                     WHERE community_id = %(community)s AND id <> %(showcase)s
                 ), total AS (SELECT count(*) AS k FROM ids)
                 INSERT INTO knowledge_comment (contribution_id, author_id, body, body_html,
-                    is_official, is_helpful, reply_count, created_at)
+                    is_official, is_helpful, moderation_state, moderation_reason, reply_count,
+                        created_at)
                 SELECT ids.id,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
-                       'Comment ' || g, '<p>Comment ' || g || '</p>', false, false, 0,
+                       'Comment ' || g, '<p>Comment ' || g || '</p>', false, false, 'visible',
+                           '', 0,
                        now() - (g || ' seconds')::interval
                 FROM generate_series(1, %(top)s) AS g
                 CROSS JOIN total
@@ -253,10 +292,11 @@ class Command(BaseCommand):
                         WHERE community_id = %(community)s AND id <> %(showcase)s)
                 ), total AS (SELECT count(*) AS k FROM parents)
                 INSERT INTO knowledge_comment (contribution_id, parent_id, author_id, body,
-                    body_html, is_official, is_helpful, reply_count, created_at)
+                    body_html, is_official, is_helpful, moderation_state, moderation_reason,
+                        reply_count, created_at)
                 SELECT p.contribution_id, p.id,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
-                       'Reply ' || g, '<p>Reply ' || g || '</p>', false, false, 0,
+                       'Reply ' || g, '<p>Reply ' || g || '</p>', false, false, 'visible', '', 0,
                        p.created_at + interval '1 minute'
                 FROM generate_series(1, %(replies)s) AS g
                 CROSS JOIN total
