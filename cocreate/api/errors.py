@@ -27,6 +27,25 @@ def _validation_payload(exc: DjangoValidationError) -> dict:
     }
 
 
+def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
+    """DRF nests errors for lists and nested serializers; the API promises field -> [messages].
+
+    ``{"tags": {0: ["Too long."]}}`` becomes ``{"tags.0": ["Too long."]}``.
+    """
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(errors, list) and any(isinstance(item, dict | list) for item in errors):
+        for index, value in enumerate(errors):
+            if value:
+                flat.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        items = errors if isinstance(errors, list) else [errors]
+        flat[prefix or "non_field_errors"] = [str(item) for item in items]
+    return flat
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
@@ -41,9 +60,9 @@ def exception_handler(exc, context):
         return None
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
-        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        errors = _flatten(data if isinstance(data, dict) else {"non_field_errors": data})
         first = next(iter(errors.values()), [""])
-        detail = first[0] if isinstance(first, list) and first else str(first)
+        detail = first[0] if first else ""
         response.data = {"detail": str(detail), "code": "invalid", "errors": errors}
     elif isinstance(data, dict) and "detail" in data:
         response.data = {

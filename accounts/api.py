@@ -1,0 +1,151 @@
+"""REST API for the signed-in person: their profile and their API token."""
+
+import zoneinfo
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from cocreate.api.schema import error_responses
+from cocreate.api.views import ApiView
+
+from . import services
+from .models import User
+
+PROFILE_FIELDS = ("display_name", "bio", "expertise_tags", "locale", "timezone")
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    """The signed-in person's own profile. The email address is shown to them only."""
+
+    expertise_tags = serializers.ListField(
+        child=serializers.CharField(max_length=services.MAX_TAG_LENGTH),
+        max_length=services.MAX_EXPERTISE_TAGS,
+        required=False,
+        help_text=_("Up to 12 tags; stored lower-case, trimmed and de-duplicated."),
+    )
+    locale = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    timezone = serializers.CharField(
+        max_length=64, required=False, help_text=_("An IANA time zone, e.g. Europe/Berlin.")
+    )
+
+    class Meta:
+        model = User
+        fields = ("id", "email", "public_name", *PROFILE_FIELDS)
+        read_only_fields = ("id", "email", "public_name")
+        extra_kwargs = {
+            "display_name": {"required": False},
+            "bio": {"required": False},
+        }
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError(_("Choose a time zone from the list."))
+        return value
+
+
+class MeView(ApiView):
+    """The signed-in person's profile."""
+
+    serializer_class = ProfileSerializer
+
+    @extend_schema(
+        operation_id="me_retrieve",
+        responses={200: ProfileSerializer, **error_responses()},
+    )
+    def get(self, request: Request) -> Response:
+        """Return the signed-in person's profile."""
+        return Response(ProfileSerializer(request.user).data)
+
+    @extend_schema(
+        operation_id="me_update",
+        request=ProfileSerializer,
+        responses={200: ProfileSerializer, **error_responses(400)},
+    )
+    def patch(self, request: Request) -> Response:
+        """Change some or all of the profile fields; fields left out keep their value."""
+        user = request.user
+        serializer = ProfileSerializer(user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = {field: getattr(user, field) for field in PROFILE_FIELDS}
+        values.update(serializer.validated_data)
+        user = services.profile_update(user=user, **values)
+        return Response(ProfileSerializer(user).data)
+
+
+class CredentialsSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+    def validate(self, attrs: dict) -> dict:
+        request = self.context["request"]
+        email = attrs["email"].strip().lower()
+        user = authenticate(request._request, email=email, password=attrs["password"])
+        if user is None or not user.is_active:
+            # One message for a wrong email and a wrong password: no account enumeration.
+            raise serializers.ValidationError(
+                _("The email address and password do not match an account."), code="credentials"
+            )
+        if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+            raise serializers.ValidationError(
+                _("Confirm your email address first; we sent you a link."), code="unverified"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("Send as `Authorization: Token <token>`."))
+
+
+class TokenView(ApiView):
+    """Exchange email and password for an API token, or revoke the caller's token."""
+
+    serializer_class = CredentialsSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_authenticators(self):
+        # Credentials are in the body; a stale session must not demand a CSRF token here.
+        if getattr(self, "request", None) is not None and self.request.method == "POST":
+            return []
+        return super().get_authenticators()
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=CredentialsSerializer,
+        responses={200: TokenSerializer, **error_responses(400)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        """Check email and password and return the person's API token (the same one each time).
+
+        Throttled per client address with the ``token`` rate. Unverified email addresses get
+        no token.
+        """
+        serializer = CredentialsSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        key = services.api_token_issue(user=serializer.validated_data["user"])
+        return Response({"token": key})
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        request=None,
+        responses={204: OpenApiResponse(description="The token is revoked."), **error_responses()},
+    )
+    def delete(self, request: Request) -> Response:
+        """Revoke the caller's API token; later requests with it get 401."""
+        services.api_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

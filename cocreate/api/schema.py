@@ -1,0 +1,32 @@
+"""Schema helpers: the one error shape every endpoint documents, per status code."""
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "The request body or parameters are invalid; ``errors`` names each field.",
+    401: "Not signed in: send a session cookie or ``Authorization: Token <key>``.",
+    403: "Signed in, but this action is not allowed for you.",
+    404: "Not found, or not visible to you (a private community answers 404 to outsiders).",
+    409: "Valid, but the current state forbids it (already a member, invitation used, ...).",
+    429: "Too many requests; retry later.",
+}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """``{"detail": "...", "code": "...", "errors": {field: [messages]}}`` (errors: 400 only)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Responses for ``extend_schema(responses=...)``; 401 and 429 are added to every one."""
+    wanted = sorted({*codes, 401, 429})
+    return {
+        code: OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+        for code in wanted
+    }
