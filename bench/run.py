@@ -35,7 +35,13 @@ from bench import load  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cocreate_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
-GOALS = {"directory": 0.20, "community_home": 0.20, "api_communities": 0.30}
+GOALS = {
+    "directory": 0.20,
+    "community_home": 0.20,
+    "api_communities": 0.30,
+    "feed_100k": 0.15,
+}
+SEARCH_GOAL_P95_MS = 150  # end to end; inside the database: 50 (bench/db_search.py)
 OUT = ROOT / "bench" / "out"
 
 
@@ -138,6 +144,7 @@ def measure_wrk(port: int, path: str, headers: dict, seconds: float, connections
     return {
         "rps": ok / secs if secs else 0.0,
         "p50_ms": data["p50_us"] / 1000,
+        "p95_ms": data["p95_us"] / 1000,
         "p99_ms": data["p99_us"] / 1000,
         "requests": data["requests"],
         "errors": errors,
@@ -151,6 +158,7 @@ def measure_python(port: int, path: str, headers: dict, seconds: float, connecti
     return {
         "rps": result.rps,
         "p50_ms": result.percentile(50),
+        "p95_ms": result.percentile(95),
         "p99_ms": result.percentile(99),
         "requests": result.requests,
         "errors": result.errors,
@@ -164,6 +172,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--skip-knowledge", action="store_true", help="only the foundation's measurements"
+    )
     args = parser.parse_args()
     args.duration = min(max(args.duration, 1.0), 120.0)
     args.warmup = min(max(args.warmup, 0.0), 30.0)
@@ -207,6 +218,12 @@ def main() -> None:
     seeded = manage(env, "seed_bench")
     values = dict(line.split("=", 1) for line in seeded.splitlines() if line.startswith("BENCH_"))
     print(next(x for x in seeded.splitlines() if x.startswith(("Bench data", "seed"))), flush=True)
+    if not args.skip_knowledge:
+        log("knowledge: 100,000 + 1,000 contributions, 1,000,000 comments (first run: minutes)")
+        seeded_k = manage(env, "seed_bench_knowledge")
+        values.update(
+            dict(line.split("=", 1) for line in seeded_k.splitlines() if line.startswith("BENCH_"))
+        )
     manage(env, "collectstatic", "--noinput")
 
     port = free_port()
@@ -239,6 +256,17 @@ def main() -> None:
             ("community_home", f"/c/{slug}/", {}),
             ("api_communities", "/api/v1/communities/", auth),
         ]
+        if not args.skip_knowledge:
+            session = {"Cookie": f"sessionid={values['BENCH_SESSION']}"}
+            big, small = values["BENCH_BIG_KNOWLEDGE"], values["BENCH_SMALL_KNOWLEDGE"]
+            showcase = values["BENCH_CONTRIBUTION_200"]
+            targets += [
+                ("feed_100k", f"/c/{big}/ideas/", session),
+                ("feed_1k", f"/c/{small}/ideas/", session),
+                ("contribution_200_comments", f"/c/{big}/ideas/{showcase}/", session),
+                ("search_api_common", f"/api/v1/communities/{big}/search/?q=chain", auth),
+                ("search_api_rare", f"/api/v1/communities/{big}/search/?q=zeppelin", auth),
+            ]
         cpus = os.cpu_count() or 1
         log(
             f"gunicorn {args.workers} sync workers on 127.0.0.1:{port}, production settings, "
@@ -268,6 +296,34 @@ def main() -> None:
                 f"p99_ms={r['p99_ms']:.1f} ratio={r['rps'] / bare:.2f}",
                 flush=True,
             )
+        if not args.skip_knowledge:
+            big_p50 = results["feed_100k"]["p50_ms"]
+            small_p50 = results["feed_1k"]["p50_ms"] or 1.0
+            print(
+                f"BENCH name=feed_p50_growth p50_100k_ms={big_p50:.1f} "
+                f"p50_1k_ms={small_p50:.1f} ratio={big_p50 / small_p50:.2f} (goal <= 1.50)",
+                flush=True,
+            )
+            for name in ("search_api_common", "search_api_rare"):
+                r = results[name]
+                print(
+                    f"BENCH name={name}_p95 p95_ms={r['p95_ms']:.1f} "
+                    f"(goal <= {SEARCH_GOAL_P95_MS} end to end)",
+                    flush=True,
+                )
+            db = subprocess.run(
+                [sys.executable, "bench/db_search.py", big, "chain", "zeppelin"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            for line in db.stdout.splitlines():
+                if line.startswith("BENCH "):
+                    print(f"{line} (goal p95 <= 50 inside the database)", flush=True)
+            if db.returncode != 0:
+                print(f"bench: db_search failed: {db.stderr[-2000:]}", flush=True)
         for name, _path, _headers in targets:
             r = results[name]
             goal = GOALS.get(name)

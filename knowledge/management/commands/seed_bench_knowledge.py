@@ -64,6 +64,14 @@ class Command(BaseCommand):
             if n_comments:
                 self._comments(community, member_ids, n_comments)
             self.stdout.write(f"{slug}: {count} contributions, {n_comments} comments")
+        with connection.cursor() as cursor:
+            # Fresh statistics (and no dead tuples from earlier attempts) for the planner.
+            for table in (
+                "knowledge_contribution",
+                "knowledge_comment",
+                "knowledge_contributiontag",
+            ):
+                cursor.execute(f"VACUUM ANALYZE {table}")
         self._report()
         self.stdout.write(f"seed_bench_knowledge done in {time.monotonic() - started:.0f}s")
 
