@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Avg, Count, F, Q, QuerySet, Window
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -15,6 +15,7 @@ from .models import (
     Challenge,
     Comment,
     Contribution,
+    ContributionRevision,
     ContributionTag,
     Evaluation,
     Follow,
@@ -160,29 +161,45 @@ def contribution_state(*, user, contribution: Contribution) -> ContributionState
     return ContributionState(supported=supported, following=following, timeline=timeline)
 
 
+def contribution_revisions(
+    *, user, contribution: Contribution, limit: int = 50
+) -> list[ContributionRevision]:
+    """Earlier versions of a contribution, newest first, for its author and staff."""
+    if not (
+        contribution.author_id == user.pk
+        or user.has_perm("knowledge.staff", contribution.community)
+    ):
+        raise PermissionDenied
+    return list(contribution.revisions.select_related("editor")[:limit])
+
+
+def challenge_following(*, user, challenge: Challenge) -> bool:
+    """Whether the user follows the challenge."""
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(challenge=challenge, user=user).exists()
+
+
 @dataclass
 class Thread:
     comments: list[Comment]  # top-level, each with .shown_replies
     next_cursor: str | None
 
 
-def comment_thread(
-    *,
-    user,
-    contribution: Contribution | None = None,
-    challenge: Challenge | None = None,
-    cursor: str | None = None,
-    page_size: int = COMMENTS_PAGE,
-) -> Thread:
-    """A page of top-level comments (oldest first) with their first replies, in two queries
-    however long the thread is. More replies come from ``comment_replies``."""
-    from cocreate.pagination import keyset_paginate
-
+def top_level_comments(
+    *, contribution: Contribution | None = None, challenge: Challenge | None = None
+) -> QuerySet[Comment]:
+    """Top-level comments of one contribution or challenge (unordered; the caller paginates by
+    ("created_at", "id")). The caller must already hold the target through a selector."""
     target_filter = {"contribution": contribution} if contribution else {"challenge": challenge}
-    top = Comment.objects.filter(parent__isnull=True, **target_filter).select_related("author")
-    page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
-    parents = {c.pk: c for c in page.items}
-    for c in page.items:
+    return Comment.objects.filter(parent__isnull=True, **target_filter).select_related("author")
+
+
+def with_first_replies(comments: list[Comment]) -> list[Comment]:
+    """Set ``shown_replies`` (the first REPLIES_SHOWN replies, oldest first) on each of a page of
+    top-level comments, in one query however many comments there are."""
+    parents = {c.pk: c for c in comments}
+    for c in comments:
         c.shown_replies = []
     if parents:
         replies = (
@@ -198,6 +215,24 @@ def comment_thread(
         )
         for reply in replies:
             parents[reply.parent_id].shown_replies.append(reply)
+    return comments
+
+
+def comment_thread(
+    *,
+    user,
+    contribution: Contribution | None = None,
+    challenge: Challenge | None = None,
+    cursor: str | None = None,
+    page_size: int = COMMENTS_PAGE,
+) -> Thread:
+    """A page of top-level comments (oldest first) with their first replies, in two queries
+    however long the thread is. More replies come from ``comment_replies``."""
+    from cocreate.pagination import keyset_paginate
+
+    top = top_level_comments(contribution=contribution, challenge=challenge)
+    page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
+    with_first_replies(page.items)
     return Thread(comments=page.items, next_cursor=page.next_cursor)
 
 
@@ -230,6 +265,12 @@ class SearchHit:
     snippet: str  # safe HTML: escaped text with <mark> around matches
 
 
+def _author_names():
+    from accounts.models import User
+
+    return User.objects.only("id", "display_name")
+
+
 def search_contributions(
     *, user, community: Community, query: str, limit: int = 20
 ) -> list[SearchHit]:
@@ -253,7 +294,9 @@ def search_contributions(
             base.filter(search_vector=sq)
             .annotate(rank=SearchRank(F("search_vector"), sq))
             .order_by("-rank", "-id")
-            .select_related("author")
+            # Authors are fetched for the page of hits only (a join here would run for every
+            # match before the LIMIT).
+            .prefetch_related(Prefetch("author", queryset=_author_names()))
             .only(
                 "id",
                 "title",
@@ -263,8 +306,7 @@ def search_contributions(
                 "comment_count",
                 "submitted_at",
                 "community_id",
-                "author__display_name",
-                "author__id",
+                "author_id",
             )[:limit]
         )
         if not rows:

@@ -1,0 +1,368 @@
+"""One contribution: writing, reading, editing, submitting, supporting, following, and the
+staff's status moves, evaluations and locks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cocreate.errors import Conflict, ValidationError
+
+from .. import selectors, services
+from ..forms import (
+    CommentForm,
+    ContributionForm,
+    EvaluationForm,
+    StatusForm,
+    wanted_state,
+)
+from .common import allowed, back, error_messages, knowledge_community, nav, require
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribute(request, slug):
+    """Choose a toolkit, then answer its current version's fields; save a draft or submit."""
+    community = knowledge_community(request, slug)
+    require(request, "knowledge.contribute", community)
+    user = request.user
+    challenge = None
+    challenge_id = _int(request.GET.get("challenge"))
+    if challenge_id:
+        challenge = selectors.challenge_get(
+            user=user, community=community, challenge_id=challenge_id
+        )
+    context = nav(request, community, "contribute")
+    context["challenge"] = challenge
+    toolkit_id = _int(request.GET.get("toolkit"))
+    if toolkit_id is None:
+        toolkits = selectors.toolkits_for(user=user, community=community)
+        if challenge is not None and challenge.toolkits.exists():
+            toolkits = toolkits.filter(challenges=challenge)
+        context["toolkits"] = list(toolkits)
+        return render(request, "knowledge/choose_toolkit.html", context)
+    toolkit = selectors.toolkit_get(user=user, community=community, toolkit_id=toolkit_id)
+    definitions = toolkit.current_version.fields
+    form = ContributionForm(request.POST or None, definitions=definitions)
+    if request.method == "POST" and form.is_valid():
+        as_draft = request.POST.get("action") == "draft"
+        try:
+            created = services.contribution_create(
+                author=user,
+                community=community,
+                toolkit=toolkit,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                fields=form.answers(),
+                tags=form.cleaned_data["tags"],
+                challenge=challenge,
+                submit=not as_draft,
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("Your draft is saved. Only you can see it.")
+                if as_draft
+                else _("Thank you! Your contribution is published."),
+            )
+            return redirect(created)
+    context.update({"toolkit": toolkit, "version": toolkit.current_version, "form": form})
+    return render(request, "knowledge/contribute.html", context)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def _contribution_page(request, community, contribution, *, status_form=None, comment_form=None,
+                       evaluation_forms=None, status=200):  # fmt: skip
+    """The contribution page; bound forms are passed back in when a POST had errors."""
+    user = request.user
+    context = nav(request, community, "feed")
+    state = selectors.contribution_state(user=user, contribution=contribution)
+    thread = selectors.comment_thread(
+        user=user, contribution=contribution, cursor=request.GET.get("cursor") or None
+    )
+    is_author = contribution.author_id == user.pk
+    context.update(
+        {
+            "contribution": contribution,
+            "state": state,
+            "thread": thread,
+            "is_author": is_author,
+            "can_edit": allowed(user, "knowledge.edit_contribution", contribution),
+            "can_mark_helpful": is_author or context["can_staff"],
+            "comment_form": comment_form or CommentForm(),
+            "comment_action": reverse("knowledge:comment", args=[community.slug, contribution.pk]),
+            "comments_param": "cursor",
+            "is_locked": contribution.is_locked,
+        }
+    )
+    if context["can_staff"]:
+        scorecards = list(
+            selectors.scorecards_for(
+                user=user, community=community, challenge=contribution.challenge
+            )
+        )
+        evaluations = list(selectors.evaluations_for(user=user, contribution=contribution))
+        mine = {e.scorecard_id: e for e in evaluations if e.evaluator_id == user.pk}
+        forms_by_card = evaluation_forms or {}
+        context.update(
+            {
+                "status_form": status_form or StatusForm(current=contribution.status),
+                "evaluations": evaluations,
+                "evaluation_forms": [
+                    forms_by_card.get(card.pk)
+                    or EvaluationForm(
+                        scorecard=card,
+                        initial=(
+                            {
+                                **{f"score_{k}": str(v) for k, v in mine[card.pk].scores.items()},
+                                "note": mine[card.pk].note,
+                            }
+                            if card.pk in mine
+                            else None
+                        ),
+                    )
+                    for card in scorecards
+                ],
+            }
+        )
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "knowledge/_comment_page.html", context, status=status)
+    return render(request, "knowledge/contribution.html", context, status=status)
+
+
+def _get(request, slug, pk):
+    community = knowledge_community(request, slug)
+    contribution = selectors.contribution_get(
+        user=request.user, community=community, contribution_id=pk
+    )
+    return community, contribution
+
+
+@login_required
+@require_GET
+def contribution(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    return _contribution_page(request, community, item)
+
+
+# --- The author's actions -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    require(request, "knowledge.edit_contribution", item)
+    tags = ", ".join(item.tags)
+    form = ContributionForm(
+        request.POST or None,
+        definitions=item.toolkit_version.fields,
+        answers=item.fields,
+        initial={"title": item.title, "body": item.body, "tags": tags},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_edit(
+                editor=request.user,
+                contribution=item,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                fields=form.answers(),
+                tags=form.cleaned_data["tags"],
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(item)
+    context = nav(request, community, "feed")
+    context.update(
+        {
+            "contribution": item,
+            "form": form,
+            "version": item.toolkit_version,
+            "revisions": selectors.contribution_revisions(user=request.user, contribution=item),
+        }
+    )
+    return render(request, "knowledge/edit.html", context)
+
+
+@login_required
+@require_POST
+def submit(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    require(request, "knowledge.edit_contribution", item)
+    try:
+        services.contribution_submit(author=request.user, contribution=item)
+    except ValidationError as exc:
+        messages.error(request, _("Answer the required questions before you submit."))
+        error_messages(request, exc)
+        return redirect("knowledge:edit", slug=community.slug, pk=item.pk)
+    except Conflict as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("Thank you! Your contribution is published."))
+    return redirect(item)
+
+
+# --- Members' actions ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def support(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    wanted = request.POST.get("on", "1") != "0"
+    try:
+        if wanted:
+            services.support_add(user=request.user, contribution=item)
+        else:
+            services.support_remove(user=request.user, contribution=item)
+    except Conflict as exc:
+        error_messages(request, exc)
+        return back(request, item.get_absolute_url())
+    if request.htmx:
+        fresh = selectors.contribution_get(
+            user=request.user, community=community, contribution_id=item.pk
+        )
+        return render(
+            request,
+            "knowledge/_support.html",
+            {"contribution": fresh, "supported": wanted, "can_contribute": True},
+        )
+    return back(request, item.get_absolute_url())
+
+
+@login_required
+@require_POST
+def follow(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    following = services.follow_set(
+        user=request.user, following=wanted_state(request.POST, current=False), contribution=item
+    )
+    if request.htmx:
+        return render(
+            request,
+            "knowledge/_follow.html",
+            {
+                "following": following,
+                "action": reverse("knowledge:follow", args=[community.slug, item.pk]),
+            },
+        )
+    messages.success(
+        request,
+        _("You follow this contribution.") if following else _("You no longer follow it."),
+    )
+    return back(request, item.get_absolute_url())
+
+
+# --- Staff actions ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def status(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    require(request, "knowledge.staff", community)
+    form = StatusForm(request.POST, current=item.status)
+    from_board = bool(request.POST.get("next"))
+    if form.is_valid():
+        original = None
+        related_id = form.cleaned_data.get("related_to")
+        try:
+            if related_id:
+                try:
+                    original = selectors.contribution_get(
+                        user=request.user, community=community, contribution_id=related_id
+                    )
+                except Http404:
+                    raise ValidationError(
+                        {"related_to": _("There is no contribution with that number here.")}
+                    ) from None
+            services.contribution_set_status(
+                actor=request.user,
+                contribution=item,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                related_to=original,
+            )
+        except ValidationError as exc:
+            if from_board:
+                error_messages(request, exc)
+                return back(request, item.get_absolute_url())
+            form.add_service_error(exc)
+        except Conflict as exc:
+            error_messages(request, exc)
+            return back(request, item.get_absolute_url())
+        else:
+            messages.success(request, _("Status changed. The contributor will hear about it."))
+            return back(request, item.get_absolute_url())
+    elif from_board:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back(request, item.get_absolute_url())
+    return _contribution_page(request, community, item, status_form=form)
+
+
+@login_required
+@require_POST
+def evaluate(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    require(request, "knowledge.staff", community)
+    card = (
+        selectors.scorecards_for(user=request.user, community=community, challenge=item.challenge)
+        .filter(pk=_int(request.POST.get("scorecard")) or 0)
+        .first()
+    )
+    if card is None:
+        raise Http404
+    form = EvaluationForm(request.POST, scorecard=card)
+    if form.is_valid():
+        try:
+            services.evaluation_submit(
+                evaluator=request.user,
+                contribution=item,
+                scorecard=card,
+                scores=form.scores(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        except Conflict as exc:
+            error_messages(request, exc)
+            return redirect(item)
+        else:
+            messages.success(request, _("Your evaluation is saved."))
+            return redirect(item.get_absolute_url() + "#evaluation")
+    return _contribution_page(request, community, item, evaluation_forms={card.pk: form})
+
+
+@login_required
+@require_POST
+def lock(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    require(request, "knowledge.staff", community)
+    locked = wanted_state(request.POST, current=item.is_locked)
+    services.discussion_set_locked(actor=request.user, locked=locked, contribution=item)
+    messages.success(
+        request, _("The discussion is locked.") if locked else _("The discussion is open again.")
+    )
+    return redirect(item)

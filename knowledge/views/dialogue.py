@@ -1,0 +1,133 @@
+"""Threaded dialogue: comments and replies on contributions and challenges, edits, helpful
+marks, and the "more replies" fragment."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cocreate.errors import Conflict, PermissionDenied, ValidationError
+
+from .. import selectors, services
+from ..forms import CommentEditForm, CommentForm, wanted_state
+from .common import error_messages, knowledge_community, nav, page
+from .contributions import _contribution_page, _get
+
+REPLIES_PAGE = 50
+
+
+def post_comment(request, *, contribution=None, challenge=None, render_page):
+    """Create a comment or reply from the POSTed form; re-render the page with the form's
+    errors, or redirect to the new comment. A locked or closed discussion is a message."""
+    target = contribution or challenge
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        parent_id = form.cleaned_data.get("parent")
+        try:
+            if parent_id:
+                parent = selectors.comment_get(user=request.user, comment_id=parent_id)
+                if (parent.contribution_id, parent.challenge_id) != (
+                    contribution.pk if contribution else None,
+                    challenge.pk if challenge else None,
+                ):
+                    raise Http404
+            created = services.comment_create(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                contribution=contribution if parent is None else None,
+                challenge=challenge if parent is None else None,
+                parent=parent,
+                official=form.cleaned_data["official"],
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        except Conflict as exc:
+            error_messages(request, exc)
+            return redirect(target.get_absolute_url() + "#comments")
+        else:
+            messages.success(request, _("Your comment is posted."))
+            return redirect(target.get_absolute_url() + f"#comment-{created.pk}")
+    return render_page(form)
+
+
+@login_required
+@require_POST
+def comment(request, slug, pk):
+    community, item = _get(request, slug, pk)
+    return post_comment(
+        request,
+        contribution=item,
+        render_page=lambda form: _contribution_page(request, community, item, comment_form=form),
+    )
+
+
+def _comment_in(request, slug, pk):
+    """A comment the user may see, in the community at ``slug`` (404 elsewhere)."""
+    community = knowledge_community(request, slug)
+    found = selectors.comment_get(user=request.user, comment_id=pk)
+    target = found.contribution or found.challenge
+    if target.community_id != community.pk:
+        raise Http404
+    return community, found, target
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, slug, pk):
+    community, found, target = _comment_in(request, slug, pk)
+    if found.author_id != request.user.pk:
+        raise PermissionDenied
+    form = CommentEditForm(request.POST or None, initial={"body": found.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                editor=request.user, comment=found, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        except Conflict as exc:
+            error_messages(request, exc)
+            return redirect(target.get_absolute_url() + "#comments")
+        else:
+            messages.success(request, _("Your comment is updated."))
+            return redirect(target.get_absolute_url() + f"#comment-{found.pk}")
+    context = nav(request, community, "feed")
+    context.update({"comment": found, "target": target, "form": form})
+    return render(request, "knowledge/comment_edit.html", context)
+
+
+@login_required
+@require_POST
+def comment_helpful(request, slug, pk):
+    _community, found, target = _comment_in(request, slug, pk)
+    helpful = wanted_state(request.POST, current=found.is_helpful)
+    services.comment_mark_helpful(actor=request.user, comment=found, helpful=helpful)
+    return redirect(target.get_absolute_url() + f"#comment-{found.pk}")
+
+
+@login_required
+@require_GET
+def replies(request, slug, pk):
+    """All replies of a thread, a page at a time: an htmx fragment that replaces the thread's
+    first replies, or a page of its own without JavaScript."""
+    community, found, target = _comment_in(request, slug, pk)
+    parent = found.parent if found.parent_id else found
+    replies_page = page(
+        request, selectors.comment_replies(parent=parent), ("created_at", "id"), REPLIES_PAGE
+    )
+    context = nav(request, community, "feed")
+    context.update(
+        {
+            "parent": parent,
+            "target": target,
+            "replies": replies_page,
+            "can_mark_helpful": context["can_staff"]
+            or (found.contribution is not None and found.contribution.author_id == request.user.pk),
+            "is_locked": target.is_locked,
+        }
+    )
+    template = "knowledge/_replies.html" if request.htmx else "knowledge/replies.html"
+    return render(request, template, context)

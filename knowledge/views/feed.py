@@ -1,0 +1,63 @@
+"""The community's feed of contributions and its search."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+from ..forms import FeedFilterForm, SearchForm
+from .common import knowledge_community, nav, page
+
+DRAFTS_SHOWN = 10
+
+
+@login_required
+@require_GET
+def feed(request, slug):
+    community = knowledge_community(request, slug)
+    user = request.user
+    challenges = list(
+        selectors.challenges_for(user=user, community=community)
+        .select_related(None)
+        .only("id", "title")
+    )
+    form = FeedFilterForm(request.GET, challenges=challenges)
+    filters = form.filters()
+    sort = filters.pop("sort")
+    challenge_id = filters.pop("challenge_id")
+    challenge = next((c for c in challenges if c.pk == challenge_id), None)
+    feed_page = page(
+        request,
+        selectors.contribution_feed(user=user, community=community, challenge=challenge, **filters),
+        selectors.FEED_SORTS[sort],
+    )
+    supported = selectors.supported_ids(user=user, contributions=feed_page.items)
+    for item in feed_page.items:
+        item.viewer_supports = item.pk in supported
+    context = nav(request, community, "feed")
+    context.update(
+        {
+            "form": form,
+            "search_form": SearchForm(),
+            "page": feed_page,
+            "filtered": any(filters.values()) or challenge is not None,
+            "drafts": (
+                list(selectors.my_drafts(user=user, community=community)[:DRAFTS_SHOWN])
+                if context["can_contribute"]
+                else []
+            ),
+        }
+    )
+    return render(request, "knowledge/feed.html", context)
+
+
+@login_required
+@require_GET
+def search(request, slug):
+    community = knowledge_community(request, slug)
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    hits = selectors.search_contributions(user=request.user, community=community, query=query)
+    context = nav(request, community, "search")
+    context.update({"search_form": form, "query": query, "hits": hits})
+    return render(request, "knowledge/search.html", context)

@@ -1,0 +1,205 @@
+"""Knowledge pages run the same number of queries for 5 items as for 50, and a long discussion
+costs a fixed, small number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from knowledge import services
+from knowledge.models import Comment
+
+from ..factories import MembershipFactory, UserFactory
+from .factories import make_contribution, make_toolkit
+
+pytestmark = pytest.mark.django_db
+
+# The contribution page with 500 comments (20 top-level shown, 3 replies each) as a manager, who
+# also gets the staff panel: session, user, community, membership, contribution, own support,
+# own follow, timeline, a page of top-level comments, their first replies (one windowed query),
+# scorecards and evaluations. Measured at 12 on SQLite and PostgreSQL.
+CONTRIBUTION_PAGE_MAX_QUERIES = 12
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _same_at_5_and_50(client, url: str, add_items) -> int:
+    add_items(5)
+    at_5 = _count(client, url)
+    add_items(45)
+    at_50 = _count(client, url)
+    assert at_5 == at_50, f"{url}: {at_5} queries at 5 items, {at_50} at 50"
+    return at_50
+
+
+@pytest.fixture
+def toolkit(community, manager):
+    return make_toolkit(actor=manager, community=community)
+
+
+@pytest.fixture
+def authors(community):
+    people = UserFactory.create_batch(3)
+    for person in people:
+        MembershipFactory(community=community, user=person)
+    return people
+
+
+def test_feed(client, community, member, toolkit, authors):
+    client.force_login(member)
+
+    def add(n):
+        for i in range(n):
+            item = make_contribution(
+                author=authors[i % 3], community=community, toolkit=toolkit, tags="noise, chains"
+            )
+            if i % 2:
+                services.support_add(user=member, contribution=item)
+
+    _same_at_5_and_50(client, reverse("knowledge:feed", args=[community.slug]), add)
+
+
+def test_feed_filtered_and_sorted(client, community, member, toolkit, authors):
+    client.force_login(member)
+    url = reverse("knowledge:feed", args=[community.slug]) + "?sort=top&tag=noise&kind=idea"
+
+    def add(n):
+        for i in range(n):
+            make_contribution(author=authors[i % 3], community=community, toolkit=toolkit,
+                              tags="noise")  # fmt: skip
+
+    _same_at_5_and_50(client, url, add)
+
+
+def test_challenge_list(client, community, manager, member):
+    client.force_login(member)
+
+    def add(n):
+        for i in range(n):
+            services.challenge_create(
+                actor=manager,
+                community=community,
+                title=f"Challenge {i}",
+                brief="Help us.",
+                deadline=timezone.now() + timedelta(days=5),
+                phase="open",
+            )
+
+    _same_at_5_and_50(client, reverse("knowledge:challenges", args=[community.slug]), add)
+
+
+def test_challenge_page(client, community, manager, member, toolkit, authors):
+    challenge = services.challenge_create(
+        actor=manager,
+        community=community,
+        title="Quiet",
+        brief="Quieter bikes?",
+        toolkits=[toolkit],
+        phase="open",
+    )
+    client.force_login(member)
+
+    def add(n):
+        for i in range(n):
+            item = make_contribution(
+                author=authors[i % 3], community=community, toolkit=toolkit, challenge=challenge
+            )
+            services.comment_create(author=authors[(i + 1) % 3], challenge=challenge, body="Q?")
+            del item
+
+    _same_at_5_and_50(client, reverse("knowledge:challenge", args=[community.slug, challenge.pk]),
+                      add)  # fmt: skip
+
+
+def test_triage_board(client, community, manager, toolkit, authors):
+    scorecard = services.scorecard_create(
+        actor=manager, community=community, title="Fit", criteria=[{"label": "Impact"}]
+    )
+    client.force_login(manager)
+    statuses = ["submitted", "under_review", "accepted", "declined"]
+
+    def add(n):
+        for i in range(n):
+            item = make_contribution(author=authors[i % 3], community=community, toolkit=toolkit)
+            if statuses[i % 4] != "submitted":
+                services.contribution_set_status(
+                    actor=manager, contribution=item, status=statuses[i % 4], reason="Because"
+                )
+            services.evaluation_submit(
+                evaluator=manager, contribution=item, scorecard=scorecard, scores={"impact": 4}
+            )
+
+    _same_at_5_and_50(client, reverse("knowledge:triage", args=[community.slug]), add)
+
+
+def _discuss(contribution, people, top_level: int, replies_each: int) -> None:
+    for i in range(top_level):
+        top = services.comment_create(
+            author=people[i % len(people)], contribution=contribution, body=f"Comment {i}"
+        )
+        for j in range(replies_each):
+            services.comment_create(
+                author=people[(i + j + 1) % len(people)], parent=top, body=f"Reply {j}"
+            )
+
+
+@pytest.mark.parametrize("viewer", ["member", "manager"])
+def test_contribution_page_5_vs_50_comments(client, request, community, toolkit, authors, viewer):
+    user = request.getfixturevalue(viewer)
+    item = make_contribution(author=authors[0], community=community, toolkit=toolkit)
+    client.force_login(user)
+    url = reverse("knowledge:contribution", args=[community.slug, item.pk])
+
+    def add(n):
+        # n comments: a fifth top-level, the rest replies (four per thread).
+        _discuss(item, authors, top_level=n // 5, replies_each=4)
+
+    _same_at_5_and_50(client, url, add)
+
+
+def test_contribution_page_with_500_comments(client, community, manager, toolkit, authors):
+    item = make_contribution(author=authors[0], community=community, toolkit=toolkit)
+    services.scorecard_create(
+        actor=manager, community=community, title="Fit", criteria=[{"label": "Impact"}]
+    )
+    # 100 threads of 1 comment + 4 replies = 500 comments, written in bulk for speed.
+    now = timezone.now()
+    tops = Comment.objects.bulk_create(
+        Comment(
+            contribution=item,
+            author=authors[i % 3],
+            body=f"Top {i}",
+            body_html=f"<p>Top {i}</p>",
+            reply_count=4,
+            created_at=now + timedelta(seconds=i),
+        )
+        for i in range(100)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            contribution=item,
+            parent=top,
+            author=authors[j % 3],
+            body=f"Reply {j}",
+            body_html=f"<p>Reply {j}</p>",
+            created_at=now + timedelta(seconds=200 + j),
+        )
+        for top in tops
+        for j in range(4)
+    )
+    assert Comment.objects.filter(contribution=item).count() == 500
+    client.force_login(manager)
+    url = reverse("knowledge:contribution", args=[community.slug, item.pk])
+    queries = _count(client, url)
+    assert queries <= CONTRIBUTION_PAGE_MAX_QUERIES, queries
+    response = client.get(url)
+    assert response.content.count(b'<article id="comment-') == 20 + 20 * 3
+    assert b"Show all 4 replies" in response.content
