@@ -163,12 +163,25 @@ def join_request_get(*, user, community: Community, membership_id: int) -> Membe
     return membership
 
 
-def invitations(*, user, community: Community) -> QuerySet[Invitation]:
+def invitations(*, user, community: Community, state: str = "") -> QuerySet[Invitation]:
+    """The community's invitations for its managers; ``state`` filters open/accepted/revoked/
+    expired (the same rules as ``Invitation.state``)."""
     from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
 
     if not user.has_perm("communities.manage_community", community):
         raise PermissionDenied
-    return Invitation.objects.filter(community=community).select_related("invited_by")
+    qs = Invitation.objects.filter(community=community).select_related("invited_by")
+    now = timezone.now()
+    if state == "accepted":
+        qs = qs.filter(accepted_at__isnull=False)
+    elif state == "revoked":
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=False)
+    elif state == "expired":
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now)
+    elif state == "open":
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    return qs
 
 
 def invitation_get(*, user, community: Community, invitation_id: int) -> Invitation:
@@ -176,6 +189,13 @@ def invitation_get(*, user, community: Community, invitation_id: int) -> Invitat
     if invitation is None:
         raise Http404
     return invitation
+
+
+def directory_organizations(*, user) -> QuerySet[Organization]:
+    """Organisations that run at least one community the user may see (the directory filter)."""
+    return Organization.objects.filter(
+        pk__in=communities_visible_to(user).values("organization_id")
+    ).order_by("name", "id")
 
 
 def organizations_for_creator(*, user) -> QuerySet[Organization]:

@@ -1,20 +1,405 @@
-from django.http import HttpResponse
+"""HTML pages for communities and memberships: parse input with a form, call one service or
+selector, render. Every form works without JavaScript; htmx only makes deciding feel instant."""
 
-from . import selectors
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cocreate.errors import Conflict, PermissionDenied, ValidationError
+from cocreate.pagination import keyset_paginate
+
+from . import selectors, services
+from .forms import (
+    CommunityCreateForm,
+    CommunitySettingsForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    InvitationFilterForm,
+    InvitationForm,
+    JoinForm,
+    MemberFilterForm,
+    RoleForm,
+)
+from .models import Community, Membership
+
+MEMBER_ORDER = ("created_at", "id")
+REQUEST_ORDER = ("created_at", "id")
+NEWEST_FIRST = ("-created_at", "-id")
+# Conflicts on an invitation link that mean "this link is spent": HTTP 410 Gone.
+GONE_CODES = {"used", "revoked", "expired"}
 
 
+def _page(request, queryset, ordering):
+    return keyset_paginate(
+        queryset,
+        ordering=ordering,
+        cursor=request.GET.get("cursor") or None,
+        page_size=settings.COMMUNITY_PAGE_SIZE,
+    )
+
+
+def _denied(request, community, message: str, status: int = 403):
+    return render(
+        request,
+        "communities/denied.html",
+        {"community": community, "message": message},
+        status=status,
+    )
+
+
+# --- Directory, creation, my communities -------------------------------------------------------
+
+
+@require_GET
 def directory(request):
-    return HttpResponse("directory")
+    organizations = list(selectors.directory_organizations(user=request.user))
+    form = DirectoryFilterForm(request.GET, organizations=organizations)
+    filters = form.filters()
+    sort = filters.pop("sort")
+    page = _page(
+        request,
+        selectors.community_directory(user=request.user, **filters),
+        selectors.DIRECTORY_SORTS[sort],
+    )
+    memberships = selectors.membership_map(user=request.user, communities=page.items)
+    for community in page.items:
+        community.viewer_membership = memberships.get(community.pk)
+    return render(
+        request,
+        "communities/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(filters.values()),
+            "can_create": request.user.has_perm("communities.create_any_community"),
+        },
+    )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    if not request.user.has_perm("communities.create_any_community"):
+        raise PermissionDenied
+    organizations = selectors.organizations_for_creator(user=request.user)
+    form = CommunityCreateForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = services.community_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Your community is ready."))
+            return redirect(community)
+    return render(request, "communities/create.html", {"form": form})
+
+
+@login_required
+@require_GET
 def mine(request):
-    return HttpResponse("mine")
+    page = _page(request, selectors.my_memberships(user=request.user), NEWEST_FIRST)
+    return render(request, "communities/mine.html", {"page": page})
 
 
+# --- One community ------------------------------------------------------------------------------
+
+
+@require_GET
 def home(request, slug):
     community = selectors.community_get(user=request.user, slug=slug)
-    return HttpResponse(community.name)
+    user = request.user
+    can_manage = user.has_perm("communities.manage_community", community)
+    return render(
+        request,
+        "communities/home.html",
+        {
+            "community": community,
+            "membership": community.viewer_membership,
+            "can_join": user.has_perm("communities.join_community", community),
+            "can_view_members": user.has_perm("communities.view_members", community),
+            "can_manage": can_manage,
+            "pending_count": (
+                selectors.join_requests(user=user, community=community).count()
+                if can_manage
+                else None
+            ),
+            "join_form": JoinForm(question=community.application_question),
+        },
+    )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request, slug):
+    community = selectors.community_get(user=request.user, slug=slug)
+    is_request = community.join_policy == Community.JoinPolicy.REQUEST
+    if request.method == "GET":
+        if not is_request or not request.user.has_perm("communities.join_community", community):
+            return redirect(community)
+        form = JoinForm(question=community.application_question)
+        return render(request, "communities/join.html", {"community": community, "form": form})
+    form = JoinForm(request.POST, question=community.application_question)
+    if form.is_valid():
+        try:
+            membership = services.membership_join(
+                user=request.user, community=community, answer=form.cleaned_data["answer"]
+            )
+        except Conflict as exc:
+            messages.info(request, exc.message)
+            return redirect(community)
+        except PermissionDenied as exc:
+            return _denied(request, community, str(exc))
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            if membership.status == Membership.Status.ACTIVE:
+                messages.success(request, _("Welcome! You are now a member."))
+            else:
+                messages.success(
+                    request, _("Your request was sent. A manager will look at it soon.")
+                )
+            return redirect(community)
+    return render(request, "communities/join.html", {"community": community, "form": form})
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    community = selectors.community_get(user=request.user, slug=slug)
+    try:
+        membership = services.membership_leave(user=request.user, community=community)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect(community)
+    if membership.status == Membership.Status.LEFT and community.is_private:
+        messages.success(request, _("You left %(name)s.") % {"name": community.name})
+        return redirect("communities:mine")
+    messages.success(request, _("You left %(name)s.") % {"name": community.name})
+    return redirect(community)
+
+
+@login_required
+@require_GET
+def members(request, slug):
+    community = selectors.community_get(user=request.user, slug=slug)
+    form = MemberFilterForm(request.GET)
+    queryset = selectors.community_members(user=request.user, community=community, **form.filters())
+    page = _page(request, queryset, MEMBER_ORDER)
+    can_manage = request.user.has_perm("communities.manage_community", community)
+    return render(
+        request,
+        "communities/members.html",
+        {
+            "community": community,
+            "form": form,
+            "page": page,
+            "can_manage": can_manage,
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+# --- Manager pages --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def requests(request, slug):
+    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    page = _page(
+        request, selectors.join_requests(user=request.user, community=community), REQUEST_ORDER
+    )
+    return render(
+        request,
+        "communities/manage/requests.html",
+        {"community": community, "page": page, "decision_form": DecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def request_decide(request, slug, pk):
+    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    membership = selectors.join_request_get(
+        user=request.user, community=community, membership_id=pk
+    )
+    form = DecisionForm(request.POST)
+    error = None
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.join_request_decide(
+                actor=request.user,
+                membership=membership,
+                approve=approve,
+                message=form.cleaned_data["message"],
+            )
+        except Conflict as exc:
+            error = exc.message
+        else:
+            name = membership.user.public_name
+            if approve:
+                done = _("%(name)s is now a member.") % {"name": name}
+            else:
+                done = _("You declined the request of %(name)s.") % {"name": name}
+            if request.htmx:
+                return render(
+                    request,
+                    "communities/manage/_request_decided.html",
+                    {"membership": membership, "done": done, "approved": approve},
+                )
+            messages.success(request, done)
+            return redirect("communities:requests", slug=community.slug)
+    else:
+        error = _("Choose approve or decline.")
+    if request.htmx:
+        return render(
+            request,
+            "communities/manage/_request_row.html",
+            {
+                "community": community,
+                "membership": membership,
+                "decision_form": form,
+                "error": error,
+            },
+        )
+    messages.error(request, error)
+    return redirect("communities:requests", slug=community.slug)
+
+
+@login_required
+@require_POST
+def member_role(request, slug, pk):
+    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    membership = selectors.member_get(user=request.user, community=community, membership_id=pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose member, moderator or manager."))
+    else:
+        try:
+            membership = services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": membership.user.public_name, "role": membership.get_role_display()},
+            )
+    return redirect("communities:members", slug=community.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations(request, slug):
+    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                actor=request.user, community=community, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        except Conflict as exc:
+            form.add_error("email", exc.message)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("communities:invitations", slug=community.slug)
+    filter_form = InvitationFilterForm(request.GET)
+    page = _page(
+        request,
+        selectors.invitations(user=request.user, community=community, **filter_form.filters()),
+        NEWEST_FIRST,
+    )
+    return render(
+        request,
+        "communities/manage/invitations.html",
+        {"community": community, "form": form, "filter_form": filter_form, "page": page},
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, pk):
+    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    invitation = selectors.invitation_get(user=request.user, community=community, invitation_id=pk)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+        )
+    return redirect("communities:invitations", slug=community.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_settings(request, slug):
+    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    if request.method == "POST":
+        form = CommunitySettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                community = services.community_update(
+                    actor=request.user, community=community, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("The settings were saved."))
+                return redirect("communities:settings", slug=community.slug)
+    else:
+        form = CommunitySettingsForm(initial=CommunitySettingsForm.initial_for(community))
+    return render(
+        request, "communities/manage/settings.html", {"community": community, "form": form}
+    )
+
+
+# --- Invitation links ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
 def invitation(request, token):
-    return HttpResponse("invitation")
+    try:
+        invitation = services.invitation_check(token=token)
+    except ValidationError as exc:
+        return _invitation_problem(request, exc.messages[0], status=404)
+    except Conflict as exc:
+        return _invitation_problem(request, exc.message, status=410)
+    context = {"invitation": invitation, "community": invitation.community, "token": token}
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            membership = services.invitation_accept(user=request.user, token=token)
+        except PermissionDenied as exc:
+            context["error"] = str(exc)
+            return render(request, "communities/invitation.html", context, status=403)
+        except Conflict as exc:
+            status = 410 if exc.code in GONE_CODES else 409
+            return _invitation_problem(request, exc.message, status=status)
+        messages.success(
+            request,
+            _("Welcome to %(name)s! You are now a member.") % {"name": membership.community.name},
+        )
+        return redirect(membership.community)
+    if request.user.is_authenticated:
+        context["wrong_address"] = invitation.email.lower() != request.user.email.lower()
+    return render(request, "communities/invitation.html", context)
+
+
+def _invitation_problem(request, message: str, *, status: int):
+    return render(
+        request, "communities/invitation_problem.html", {"message": message}, status=status
+    )
