@@ -39,7 +39,8 @@ def main() -> None:
         statements = [
             q["sql"]
             for q in ctx.captured_queries
-            if "knowledge_contribution" in q["sql"] and "search_vector" in q["sql"]
+            if "knowledge_contribution" in q["sql"]
+            and "search_vector" in q["sql"]
             or "ts_headline" in q["sql"]
         ]
         timings = []

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from .models import Notification
 
@@ -49,6 +50,7 @@ def _send(*, user, subject: str, template: str, context: dict, topic: str) -> No
         "user": user,
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,
+        "preferences_url": _absolute(reverse("notifications:preferences")),
     }
     with translation.override(user.locale or settings.LANGUAGE_CODE):
         text = render_to_string(f"notifications/email/{template}.txt", context)
@@ -70,7 +72,7 @@ def _send(*, user, subject: str, template: str, context: dict, topic: str) -> No
 def send_due_emails(*, event_id: int) -> int:
     """Email each recipient whose notification for this event is due now; at most once: the
     rows are locked (SKIP LOCKED) and marked sent in the same transaction as the send."""
-    from .topics import ROUTES
+    from .topics import topic_for
 
     sent = 0
     with transaction.atomic():
@@ -80,7 +82,9 @@ def send_due_emails(*, event_id: int) -> int:
             .filter(event_id=event_id, email_state=Notification.EmailState.NOW)
         )
         for notification in due:
-            topic = ROUTES[notification.kind].topic if notification.kind in ROUTES else "other"
+            topic = topic_for(notification.kind)
+            if topic is None:  # no topic to unsubscribe from: leave it in the app only
+                continue
             _send(
                 user=notification.recipient,
                 subject=f"[Cocreate] {notification.text}"[:150],
@@ -93,6 +97,24 @@ def send_due_emails(*, event_id: int) -> int:
             email_state=Notification.EmailState.SENT, emailed_at=timezone.now()
         )
     return sent
+
+
+def _group_by_community(items: list[Notification]) -> list[dict]:
+    """Digest sections, one per community (named), in the order the items came."""
+    from communities.models import Community
+
+    names = dict(
+        Community.objects.filter(
+            pk__in={i.community_id for i in items if i.community_id}
+        ).values_list("pk", "name")
+    )
+    groups: dict[int | None, dict] = {}
+    for item in items:
+        group = groups.setdefault(
+            item.community_id, {"name": names.get(item.community_id, ""), "items": []}
+        )
+        group["items"].append(item)
+    return list(groups.values())
 
 
 def _local_hour(tz_name: str, now: datetime) -> tuple[int, int]:
@@ -138,11 +160,29 @@ def send_digest(*, user_id: int, frequency: str) -> int:
         user = User.objects.get(pk=user_id)
         for item in items:
             item.absolute_url = _absolute(item.url)
+        with translation.override(user.locale or settings.LANGUAGE_CODE):
+            subject = (
+                ngettext(
+                    "[Cocreate] Your daily digest: %(n)d update",
+                    "[Cocreate] Your daily digest: %(n)d updates",
+                    len(items),
+                )
+                if frequency == "daily"
+                else ngettext(
+                    "[Cocreate] Your weekly digest: %(n)d update",
+                    "[Cocreate] Your weekly digest: %(n)d updates",
+                    len(items),
+                )
+            ) % {"n": len(items)}
         _send(
             user=user,
-            subject=f"[Cocreate] Your {frequency} digest: {len(items)} updates",
+            subject=subject,
             template="digest",
-            context={"items": items, "frequency": frequency},
+            context={
+                "items": items,
+                "groups": _group_by_community(items),
+                "frequency": frequency,
+            },
             topic=f"digest_{frequency}",
         )
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(

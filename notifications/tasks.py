@@ -64,3 +64,26 @@ def send_digest(user_id: int, frequency: str) -> int:
     from .emails import send_digest as build_and_send
 
     return build_and_send(user_id=user_id, frequency=frequency)
+
+
+# --- Impact reminders (notifications.impact) ----------------------------------------------------
+
+
+@shared_task(name="notifications.send_impact_reminders")
+def send_impact_reminders(frequency: str) -> int:
+    """Hourly: hand each member whose local reminder hour has come (and whose knowledge did
+    something this period) to their own task."""
+    from .impact import impact_recipients
+
+    users = impact_recipients(frequency=frequency)
+    for user_id in users:
+        send_impact_reminder.delay(user_id, frequency)
+    return len(users)
+
+
+@shared_task(name="notifications.send_impact_reminder", max_retries=5, autoretry_for=(Exception,))
+def send_impact_reminder(user_id: int, frequency: str) -> bool:
+    """One member's reminder for the period just ended; at most once per period."""
+    from .impact import send_impact_reminder as build_and_send
+
+    return build_and_send(user_id=user_id, frequency=frequency)

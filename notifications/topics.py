@@ -123,6 +123,20 @@ def _challenge_url(event: OutboxEvent) -> str:
     return _url("knowledge:challenge", slug=ch.community.slug, pk=ch.pk) if ch else ""
 
 
+def _announcement_url(event: OutboxEvent) -> str:
+    from communities.models import Community
+
+    community = Community.objects.filter(pk=event.community_id).only("slug").first()
+    aid = event.payload.get("announcement_id")
+    if community is None:
+        return ""
+    if aid:
+        url = _url("notifications:announcement", slug=community.slug, pk=aid)
+        if url:
+            return url
+    return community.get_absolute_url()
+
+
 ROUTES: dict[str, Route] = {
     "comment.mention": Route(
         "mentions",
@@ -213,6 +227,25 @@ ROUTES: dict[str, Route] = {
         "announcements",
         lambda e: FANOUT,
         lambda e: _("Announcement: %(title)s") % {"title": e.payload.get("title", "")},
-        _community_url,
+        _announcement_url,
     ),
 }
+
+
+def kinds_for(topic: str) -> list[str]:
+    """Every event kind delivered under a topic (the unit of preference)."""
+    kinds = [kind for kind, route in ROUTES.items() if route.topic == topic]
+    if topic == "impact":
+        kinds.append(IMPACT_KIND)
+    return kinds
+
+
+def topic_for(kind: str) -> str | None:
+    if kind == IMPACT_KIND:
+        return "impact"
+    route = ROUTES.get(kind)
+    return route.topic if route else None
+
+
+# Impact reminders are built per member and period (notifications.impact), not from one event.
+IMPACT_KIND = "impact.reminder"

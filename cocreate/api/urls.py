@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("communities.api_urls")),
     path("", include("knowledge.api_urls")),
+    path("", include("notifications.api_urls")),
 ]

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -137,6 +138,16 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(minute=5),
+        "args": ("weekly",),
+    },
+    "impact-reminders-daily": {
+        "task": "notifications.send_impact_reminders",
+        "schedule": crontab(minute=10),
+        "args": ("daily",),
+    },
+    "impact-reminders-weekly": {
+        "task": "notifications.send_impact_reminders",
+        "schedule": crontab(minute=10),
         "args": ("weekly",),
     },
 }
