@@ -104,9 +104,7 @@ def test_an_invitation_is_accepted_once_under_concurrency():
     MembershipFactory(community=community, user=manager, role="manager")
     invitee = UserFactory(email="once@example.test")
     _, token = services.invitation_create(actor=manager, community=community, email=invitee.email)
-    results = _run_concurrently(
-        6, lambda i: services.invitation_accept(user=invitee, token=token)
-    )
+    results = _run_concurrently(6, lambda i: services.invitation_accept(user=invitee, token=token))
     successes = [r for r in results if isinstance(r, Membership)]
     assert len(successes) == 1, results
     assert all(isinstance(r, Conflict) for r in results if r not in successes), results

@@ -48,9 +48,7 @@ def test_drafts_are_the_authors_only(community, member, moderator, toolkit):
     with pytest.raises(Http404):
         selectors.contribution_get(user=other, community=community, contribution_id=draft.pk)
     assert selectors.contribution_get(user=member, community=community, contribution_id=draft.pk)
-    assert selectors.contribution_get(
-        user=moderator, community=community, contribution_id=draft.pk
-    )
+    assert selectors.contribution_get(user=moderator, community=community, contribution_id=draft.pk)
 
 
 def test_feed_filters_by_tag_kind_status(community, member, manager, toolkit):

@@ -41,9 +41,7 @@ def test_bad_toolkit_definitions_are_refused(community, manager):
     with pytest.raises(ValidationError):
         make_toolkit(actor=manager, community=community, fields=[{"label": "X", "type": "nope"}])
     with pytest.raises(ValidationError):
-        make_toolkit(
-            actor=manager, community=community, fields=[{"label": "X", "type": "choice"}]
-        )
+        make_toolkit(actor=manager, community=community, fields=[{"label": "X", "type": "choice"}])
 
 
 def test_member_cannot_design_toolkits(community, member):
@@ -115,9 +113,7 @@ def test_challenge_past_deadline_refuses_contributions(community, manager, membe
         deadline=timezone.now() + timedelta(days=1),
         phase=Challenge.Phase.OPEN,
     )
-    ok = make_contribution(
-        author=member, community=community, toolkit=toolkit, challenge=challenge
-    )
+    ok = make_contribution(author=member, community=community, toolkit=toolkit, challenge=challenge)
     assert ok.challenge == challenge
     Challenge.objects.filter(pk=challenge.pk).update(deadline=timezone.now() - timedelta(hours=1))
     challenge.refresh_from_db()
