@@ -240,5 +240,7 @@ def test_worker_keeps_its_database_connection_between_tasks(worker):
         assert _wait_for(lambda e=event: _processed(e.pk), PROCESS_TIMEOUT), worker.log()
         pids.append(_worker_backend_pids())
 
-    assert all(len(p) == 1 for p in pids), pids  # the worker's connection is still open
-    assert pids[0] == pids[1] == pids[2]  # and it is the same one
+    # Other tests of this session may hold idle connections too; what matters is that the
+    # tasks opened none: a connection closed after each task would show a new pid each time.
+    assert all(pids), pids  # the worker's connection is still open after each task
+    assert pids[0] == pids[1] == pids[2], pids  # and no task opened a new one
