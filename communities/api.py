@@ -8,15 +8,14 @@ service in ``communities.services``. Lists are cursor-paginated.
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
-from cocreate.api.schema import error_responses
-from cocreate.api.views import MAX_ID, ApiView, check_id
+from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
+from cocreate.api.views import ApiView, check_id
 from cocreate.errors import ValidationError
 
 from . import selectors, services
@@ -273,26 +272,9 @@ class DirectoryCursorPagination(CreatedCursorPagination):
 
 # --- Views ------------------------------------------------------------------------------------
 
-SLUG_PARAM = OpenApiParameter(
-    "slug",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    pattern=r"^[-a-zA-Z0-9_]+$",
-    description="The community's address.",
-)
 
-
-def _id_param(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        name,
-        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-        OpenApiParameter.PATH,
-        description=description,
-    )
-
-
-MEMBERSHIP_ID = _id_param("membership_id", "Id of the membership.")
-INVITATION_ID = _id_param("invitation_id", "Id of the invitation.")
+MEMBERSHIP_ID = id_param("membership_id", "Id of the membership.")
+INVITATION_ID = id_param("invitation_id", "Id of the invitation.")
 
 
 def _require(user, perm: str, community: Community, message: str) -> None:

@@ -15,14 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
-from cocreate.api.schema import error_responses
+from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import MAX_ID, ApiView, check_id
 from cocreate.errors import ValidationError
 from communities import selectors as community_selectors
@@ -563,28 +562,11 @@ class FeedCursorPagination(CreatedCursorPagination):
 
 # --- Views: shared ----------------------------------------------------------------------------
 
-SLUG_PARAM = OpenApiParameter(
-    "slug",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    pattern=r"^[-a-zA-Z0-9_]+$",
-    description="The community's address.",
-)
 
-
-def _id_param(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        name,
-        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-        OpenApiParameter.PATH,
-        description=description,
-    )
-
-
-TOOLKIT_ID = _id_param("toolkit_id", "Id of the toolkit.")
-CHALLENGE_ID = _id_param("challenge_id", "Id of the challenge.")
-CONTRIBUTION_ID = _id_param("contribution_id", "Id of the contribution.")
-COMMENT_ID = _id_param("comment_id", "Id of the comment.")
+TOOLKIT_ID = id_param("toolkit_id", "Id of the toolkit.")
+CHALLENGE_ID = id_param("challenge_id", "Id of the challenge.")
+CONTRIBUTION_ID = id_param("contribution_id", "Id of the contribution.")
+COMMENT_ID = id_param("comment_id", "Id of the comment.")
 
 
 def _allowed(user, perm: str, obj: Any) -> bool:

@@ -1,7 +1,10 @@
 """Schema helpers: the one error shape every endpoint documents, per status code."""
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
+
+from .views import MAX_ID
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "The request body or parameters are invalid; ``errors`` names each field.",
@@ -30,3 +33,22 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
         code: OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
         for code in wanted
     }
+
+
+# Path parameters shared by every app's endpoints.
+SLUG_PARAM = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=r"^[-a-zA-Z0-9_]+$",
+    description="The community's address.",
+)
+
+
+def id_param(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name,
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        OpenApiParameter.PATH,
+        description=description,
+    )
