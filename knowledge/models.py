@@ -219,10 +219,27 @@ class Contribution(models.Model):
             models.Index(
                 fields=["community", "status", "-submitted_at", "-id"], name="contrib_feed_new"
             ),
-            models.Index(fields=["community", "-support_count", "-id"], name="contrib_feed_top"),
-            models.Index(fields=["community", "-comment_count", "-id"], name="contrib_feed_talk"),
+            # The feed's four sorts over published contributions: the planner walks one of these
+            # in order and stops after a page (no sort of the whole community).
             models.Index(
-                fields=["community", "-last_activity_at", "-id"], name="contrib_feed_trend"
+                fields=["community", "-submitted_at", "-id"],
+                name="contrib_pub_new",
+                condition=~Q(status="draft"),
+            ),
+            models.Index(
+                fields=["community", "-support_count", "-id"],
+                name="contrib_feed_top",
+                condition=~Q(status="draft"),
+            ),
+            models.Index(
+                fields=["community", "-comment_count", "-id"],
+                name="contrib_feed_talk",
+                condition=~Q(status="draft"),
+            ),
+            models.Index(
+                fields=["community", "-last_activity_at", "-id"],
+                name="contrib_feed_trend",
+                condition=~Q(status="draft"),
             ),
             models.Index(fields=["challenge", "-submitted_at", "-id"], name="contrib_by_challenge"),
             models.Index(fields=["author", "status"], name="contrib_by_author"),
