@@ -1,26 +1,14 @@
 """Forms that parse the input of the community pages; the services decide and write."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from cocreate.form_errors import ServiceErrorsMixin
 
 from .models import Community, Membership
 from .selectors import DIRECTORY_SORTS
 
 SORT_LABELS = {"name": _("Name"), "popular": _("Most members"), "new": _("Newest")}
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError on the form: on its fields where it has them."""
-
-    def add_service_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                target = field if field in self.fields else None
-                for error in errors:
-                    self.add_error(target, error)
-        else:
-            self.add_error(None, exc)
 
 
 class DirectoryFilterForm(forms.Form):

@@ -6,10 +6,11 @@ error lands on the field it is about.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+
+from cocreate.form_errors import ServiceErrorsMixin
 
 from .models import Challenge, Contribution, FieldType, Kind
 from .selectors import FEED_SORTS
@@ -22,19 +23,6 @@ SORT_LABELS = {
     "trending": _("Trending"),
 }
 ROW_TYPES = [(value, label) for value, label in FieldType.choices]
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError on the form: on its fields where it has them."""
-
-    def add_service_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                target = field if field in self.fields else None
-                for error in errors:
-                    self.add_error(target, error)
-        else:
-            self.add_error(None, exc)
 
 
 # --- Feed and search ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from .models import Notification
+from .services import notifications_mark_emailed
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "cocreate.notifications.unsubscribe"
@@ -93,9 +94,7 @@ def send_due_emails(*, event_id: int) -> int:
                 topic=topic,
             )
             sent += 1
-        Notification.objects.filter(pk__in=[n.pk for n in due]).update(
-            email_state=Notification.EmailState.SENT, emailed_at=timezone.now()
-        )
+        notifications_mark_emailed(notification_ids=[n.pk for n in due])
     return sent
 
 
@@ -185,7 +184,5 @@ def send_digest(*, user_id: int, frequency: str) -> int:
             },
             topic=f"digest_{frequency}",
         )
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(
-            email_state=Notification.EmailState.SENT, emailed_at=timezone.now()
-        )
+        notifications_mark_emailed(notification_ids=[n.pk for n in items])
     return len(items)

@@ -372,3 +372,15 @@ def community_mutes_replace(*, user, community_ids: list[int]) -> list[int]:
         ignore_conflicts=True,
     )
     return sorted(wanted)
+
+
+def notifications_mark_emailed(*, notification_ids: list[int]) -> int:
+    """Record that these notifications went out by email (immediately or in a digest).
+
+    Call inside the transaction that locked the rows and sent the email, so a failed send
+    leaves them due and a retry cannot send them twice."""
+    from .models import Notification
+
+    return Notification.objects.filter(pk__in=notification_ids).update(
+        email_state=Notification.EmailState.SENT, emailed_at=timezone.now()
+    )
