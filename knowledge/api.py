@@ -3,9 +3,12 @@ lifecycle, dialogue, supports, follows, evaluations, search and the staff triage
 
 Reads go through ``knowledge.selectors``, which authorize as they fetch: a community's
 knowledge answers 404 to anyone who is not inside it (the same 404 as for a missing id), and
-drafts are seen by their author and staff only. Every state change is an explicit view that
-checks the caller's right first (so a forbidden request never reads as 400), validates the body,
-and calls one service in ``knowledge.services``. Lists are cursor-paginated.
+drafts are seen by their author and staff only. Moderation applies the same way: hidden and held
+contributions answer 404 to anyone but their author and the community's moderators, and a
+hidden comment reads ``removed: true`` (no body, no author) to everyone else. Every state
+change is an explicit view that checks the caller's right first (so a forbidden request never
+reads as 400), validates the body, and calls one service in ``knowledge.services``. Lists are
+cursor-paginated.
 """
 
 from typing import Any
@@ -21,14 +24,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
-from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
+from cocreate.api.schema import RETRY_AFTER_HEADER, SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import MAX_ID, ApiView, check_id
 from cocreate.errors import ValidationError
 from communities import selectors as community_selectors
 from communities.api import PersonSerializer
-from communities.models import Community
+from communities.models import Community, Membership
+from communities.rules import membership_for
 
 from . import selectors, services
+from .limits import check_post_rate
 from .models import (
     Challenge,
     Comment,
@@ -36,6 +41,7 @@ from .models import (
     Evaluation,
     FieldType,
     Kind,
+    ModerationState,
     Scorecard,
     StatusChange,
     Toolkit,
@@ -273,6 +279,20 @@ class ContributionSerializer(ContributionSummarySerializer):
     following = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+    moderation_state = serializers.ChoiceField(
+        choices=ModerationState.choices,
+        read_only=True,
+        help_text=_(
+            "visible; or, seen only by the author and moderators, pending (waiting for a "
+            "moderator's review) or hidden (by a moderator)."
+        ),
+    )
+    moderation_reason = serializers.SerializerMethodField(
+        help_text=_(
+            "Why it is hidden or waiting for review: for the author and moderators only (null "
+            "for everyone else, and empty when it is visible)."
+        )
+    )
 
     class Meta(ContributionSummarySerializer.Meta):
         fields = (
@@ -286,6 +306,8 @@ class ContributionSerializer(ContributionSummarySerializer):
             "following",
             "can_edit",
             "timeline",
+            "moderation_state",
+            "moderation_reason",
         )
         read_only_fields = fields
         extra_kwargs = {
@@ -313,6 +335,16 @@ class ContributionSerializer(ContributionSummarySerializer):
     def get_timeline(self, contribution: Contribution) -> list[dict]:
         state = self._state()
         return TimelineEntrySerializer(state.timeline if state else [], many=True).data
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_moderation_reason(self, contribution: Contribution) -> str | None:
+        request = self.context.get("request")
+        user = request.user if request else None
+        if user is not None and (
+            contribution.author_id == user.pk or selectors.moderates(user, contribution.community)
+        ):
+            return contribution.moderation_reason
+        return None
 
 
 class ContributionCreateSerializer(serializers.Serializer):
@@ -376,7 +408,30 @@ class LockSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = PersonSerializer(read_only=True)
+    """A comment as the caller may see it. A comment a moderator hid keeps its place in the
+    thread; to anyone but its author and moderators it is ``removed`` with no author and no
+    body. Its author and moderators also see ``moderation_state`` and ``moderation_reason``."""
+
+    author = PersonSerializer(read_only=True, allow_null=True, help_text=_("Null when removed."))
+    body = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("Markdown, as written; null when removed.")
+    )
+    body_html = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The comment as sanitized HTML; null when removed."),
+    )
+    removed = serializers.SerializerMethodField(
+        help_text=_("Removed by a moderator: the caller sees neither its author nor its text.")
+    )
+    moderation_state = serializers.ChoiceField(
+        choices=ModerationState.choices,
+        read_only=True,
+        help_text=_("visible, pending (waiting for review: author and moderators only) or hidden."),
+    )
+    moderation_reason = serializers.SerializerMethodField(
+        help_text=_("Why it is hidden or held: for its author and moderators only, else null.")
+    )
 
     class Meta:
         model = Comment
@@ -391,9 +446,25 @@ class CommentSerializer(serializers.ModelSerializer):
             "reply_count",
             "created_at",
             "edited_at",
+            "removed",
+            "moderation_state",
+            "moderation_reason",
         )
         read_only_fields = fields
-        extra_kwargs = {"body_html": {"help_text": _("The comment as sanitized HTML.")}}
+
+    def get_removed(self, comment: Comment) -> bool:
+        return bool(getattr(comment, "removed", False))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_moderation_reason(self, comment: Comment) -> str | None:
+        # Set by selectors.present_comments: only the author and moderators see why.
+        return comment.moderation_reason if getattr(comment, "show_moderation", False) else None
+
+    def to_representation(self, comment: Comment) -> dict:
+        data = super().to_representation(comment)
+        if getattr(comment, "removed", False):
+            data.update(author=None, body=None, body_html=None)
+        return data
 
 
 class ThreadCommentSerializer(CommentSerializer):
@@ -595,6 +666,12 @@ class KnowledgeView(ApiView):
                 user=self.request.user, slug=self.kwargs["slug"]
             )
             if not _allowed(self.request.user, "knowledge.view_knowledge", community):
+                membership = membership_for(self.request.user, community)
+                if membership is not None and membership.status == Membership.Status.BANNED:
+                    # They know the community (and their ban): say so rather than 404.
+                    raise PermissionDenied(
+                        selectors.participation_refusal(self.request.user, community)
+                    )
                 raise Http404
             self._community = community
         return self._community
@@ -630,10 +707,18 @@ class KnowledgeView(ApiView):
         return challenge
 
 
-def _thread_page(view: ApiView, queryset: QuerySet[Comment]) -> Response:
+def _thread_page(view: ApiView, queryset: QuerySet[Comment], community: Community) -> Response:
     page = view.paginate_queryset(queryset)
-    selectors.with_first_replies(page)
+    selectors.with_first_replies(page, user=view.request.user, community=community)
     return view.get_paginated_response(ThreadCommentSerializer(page, many=True).data)
+
+
+def _require_participation(user, community: Community) -> None:
+    """403 with the reason (suspended until when, banned, not a member) unless the caller may
+    post, comment and support; checked before the body is read."""
+    refusal = selectors.participation_refusal(user, community)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _comment_create(
@@ -643,12 +728,8 @@ def _comment_create(
     contribution: Contribution | None = None,
     challenge: Challenge | None = None,
 ) -> Response:
-    _require(
-        request.user,
-        "knowledge.contribute",
-        view.get_community(),
-        _("Only active members can comment."),
-    )
+    community = view.get_community()
+    _require_participation(request.user, community)
     serializer = CommentCreateSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
@@ -656,8 +737,11 @@ def _comment_create(
     if data["parent"] is not None:
         target = {"contribution": contribution} if contribution else {"challenge": challenge}
         parent = Comment.objects.filter(pk=data["parent"], **target).first()
-        if parent is None:
+        if parent is None or not selectors.comment_is_listed(
+            parent, user=request.user, community=community
+        ):
             raise ValidationError({"parent": _("Reply to a comment in this discussion.")})
+    check_post_rate(request, community, body=data["body"], is_reply=parent is not None)
     comment = services.comment_create(
         author=request.user,
         body=data["body"],
@@ -666,6 +750,8 @@ def _comment_create(
         parent=parent,
         official=data["official"],
     )
+    comment.author = request.user
+    selectors.present_comments([comment], user=request.user, community=community)
     return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -894,16 +980,26 @@ class ChallengeCommentsView(KnowledgeView):
     def get(self, request: Request, slug: str, challenge_id: int) -> Response:
         """List top-level comments, oldest first, each with its first replies."""
         challenge = self.get_challenge()
-        return _thread_page(self, selectors.top_level_comments(challenge=challenge))
+        return _thread_page(
+            self,
+            selectors.top_level_comments(user=request.user, challenge=challenge),
+            self.get_community(),
+        )
 
     @extend_schema(
         operation_id="knowledge_challenges_comments_create",
         request=CommentCreateSerializer,
-        responses={201: CommentSerializer, **error_responses(400, 403, 404, 409)},
+        parameters=[RETRY_AFTER_HEADER],
+        responses={
+            201: CommentSerializer,
+            **error_responses(400, 403, 404, 409, rate_limited=True),
+        },
     )
     def post(self, request: Request, slug: str, challenge_id: int) -> Response:
         """Comment on the challenge or reply to a comment (active members). 409 when the
-        discussion is locked or the challenge is closed."""
+        discussion is locked or the challenge is closed; 403 (with the reason) for suspended
+        members; 429 with ``Retry-After`` when posting too often. A new member's comment may
+        start ``pending`` (waiting for a moderator) and is then seen only by them."""
         return _comment_create(self, request, challenge=self.get_challenge())
 
 
@@ -954,17 +1050,21 @@ class ContributionListView(KnowledgeView):
     @extend_schema(
         operation_id="knowledge_contributions_create",
         request=ContributionCreateSerializer,
-        responses={201: ContributionSerializer, **error_responses(400, 403, 404)},
+        parameters=[RETRY_AFTER_HEADER],
+        responses={
+            201: ContributionSerializer,
+            **error_responses(400, 403, 404, rate_limited=True),
+        },
     )
     def post(self, request: Request, slug: str) -> Response:
         """Contribute through a toolkit (active members), as a draft (``submit`` false) or
         submitted. On submit every required toolkit field must be answered (errors keyed
         ``field_<key>``) and a challenge must be open with its deadline ahead (400 on
-        ``challenge``). Nothing is written when anything is invalid."""
+        ``challenge``). Nothing is written when anything is invalid. Submitting is rate
+        limited (429 with ``Retry-After``); a new member's submission may start ``pending``
+        (``moderation_state``): only they and the moderators see it until it is approved."""
         community = self.get_community()
-        _require(
-            request.user, "knowledge.contribute", community, _("Only active members contribute.")
-        )
+        _require_participation(request.user, community)
         serializer = ContributionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -976,6 +1076,8 @@ class ContributionListView(KnowledgeView):
         if toolkit is None:
             raise ValidationError({"toolkit": _("Choose one of this community's toolkits.")})
         challenge = self.find_challenge(data.pop("challenge"))
+        if data["submit"]:  # drafts are private: only publishing is limited
+            check_post_rate(request, community, body=data["body"])
         contribution = services.contribution_create(
             author=request.user, community=community, toolkit=toolkit, challenge=challenge, **data
         )
@@ -1049,18 +1151,28 @@ class ContributionSubmitView(KnowledgeView):
     @extend_schema(
         operation_id="knowledge_contributions_submit",
         request=None,
-        responses={200: ContributionSerializer, **error_responses(400, 403, 404, 409)},
+        parameters=[RETRY_AFTER_HEADER],
+        responses={
+            200: ContributionSerializer,
+            **error_responses(400, 403, 404, 409, rate_limited=True),
+        },
     )
     def post(self, request: Request, slug: str, contribution_id: int) -> Response:
         """Submit the caller's draft: required fields are checked against the toolkit version
-        it was written with (400, keyed ``field_<key>``). 409 if it was already submitted."""
+        it was written with (400, keyed ``field_<key>``). 409 if it was already submitted;
+        429 with ``Retry-After`` when publishing too often. A new member's submission may start
+        ``pending`` (waiting for a moderator's review)."""
         contribution = self.get_contribution()
+        community = self.get_community()
+        _require_participation(request.user, community)
         _require(
             request.user,
             "knowledge.edit_contribution",
             contribution,
             _("Only the author can submit this."),
         )
+        if contribution.is_draft:
+            check_post_rate(request, community, body=contribution.body)
         services.contribution_submit(author=request.user, contribution=contribution)
         return _contribution_response(request, self.get_community(), contribution.pk)
 
@@ -1082,14 +1194,10 @@ class SupportView(KnowledgeView):
     )
     def post(self, request: Request, slug: str, contribution_id: int) -> Response:
         """Support the contribution (active members; once each, repeating is harmless).
-        409 for drafts."""
+        409 for drafts and for hidden or held contributions; 403 (with the reason) for
+        suspended members."""
         contribution = self.get_contribution()
-        _require(
-            request.user,
-            "knowledge.contribute",
-            self.get_community(),
-            _("Only active members can support."),
-        )
+        _require_participation(request.user, self.get_community())
         services.support_add(user=request.user, contribution=contribution)
         return self._state(contribution, True)
 
@@ -1222,16 +1330,27 @@ class ContributionCommentsView(KnowledgeView):
         """List top-level comments, oldest first, each with its first three replies (the rest
         from /comments/{id}/replies/)."""
         contribution = self.get_contribution()
-        return _thread_page(self, selectors.top_level_comments(contribution=contribution))
+        return _thread_page(
+            self,
+            selectors.top_level_comments(user=request.user, contribution=contribution),
+            self.get_community(),
+        )
 
     @extend_schema(
         operation_id="knowledge_contributions_comments_create",
         request=CommentCreateSerializer,
-        responses={201: CommentSerializer, **error_responses(400, 403, 404, 409)},
+        parameters=[RETRY_AFTER_HEADER],
+        responses={
+            201: CommentSerializer,
+            **error_responses(400, 403, 404, 409, rate_limited=True),
+        },
     )
     def post(self, request: Request, slug: str, contribution_id: int) -> Response:
         """Comment or reply (active members); ``official`` marks a staff reply as the firm's
-        official response (403 for others). 409 on drafts and locked discussions."""
+        official response (403 for others). 409 on drafts, locked discussions and hidden or
+        held posts; 403 (with the reason) for suspended members; 429 with ``Retry-After`` when
+        posting too often. A new member's comment may start ``pending`` (waiting for a
+        moderator) and is then seen only by them and the moderators."""
         return _comment_create(self, request, contribution=self.get_contribution())
 
 
@@ -1320,11 +1439,10 @@ class CommentView(ApiView):
             raise PermissionDenied(_("Only the author can edit a comment."))
         serializer = CommentEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment = services.comment_edit(
+        services.comment_edit(
             editor=request.user, comment=comment, body=serializer.validated_data["body"]
         )
-        comment.author = request.user
-        return Response(CommentSerializer(comment).data)
+        return Response(CommentSerializer(self.get_comment()).data)
 
 
 @extend_schema(parameters=[COMMENT_ID])
@@ -1341,7 +1459,10 @@ class CommentRepliesView(ApiView):
     def get(self, request: Request, comment_id: int) -> Response:
         """List the replies, oldest first."""
         parent = selectors.comment_get(user=request.user, comment_id=check_id(comment_id))
-        page = self.paginate_queryset(selectors.comment_replies(parent=parent))
+        page = self.paginate_queryset(selectors.comment_replies(user=request.user, parent=parent))
+        selectors.present_comments(
+            page, user=request.user, community=(parent.contribution or parent.challenge).community
+        )
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
 

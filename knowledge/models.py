@@ -202,6 +202,9 @@ class Contribution(models.Model):
         max_length=8, choices=ModerationState.choices, default=ModerationState.VISIBLE
     )
     moderation_reason = models.TextField(max_length=2000, blank=True)
+    # Pre-moderated and never yet visible to everyone: its notifications and the counters it
+    # adds to wait for its first approval (``services.content_set_moderation_state``).
+    first_approval_pending = models.BooleanField(default=False, editable=False)
     # Denormalised counters, kept exact by the services in the same transaction.
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
@@ -256,6 +259,14 @@ class Contribution(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.moderation_state == ModerationState.HIDDEN
+
+    @property
+    def is_pending(self) -> bool:
+        return self.moderation_state == ModerationState.PENDING
 
 
 class ContributionTag(models.Model):
@@ -342,6 +353,9 @@ class Comment(models.Model):
         max_length=8, choices=ModerationState.choices, default=ModerationState.VISIBLE
     )
     moderation_reason = models.TextField(max_length=2000, blank=True)
+    # See Contribution.first_approval_pending: a comment waiting for its first approval is not
+    # counted and nobody has been told about it.
+    first_approval_pending = models.BooleanField(default=False, editable=False)
     reply_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -366,6 +380,14 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"comment #{self.pk} by {self.author_id}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.moderation_state == ModerationState.HIDDEN
+
+    @property
+    def is_pending(self) -> bool:
+        return self.moderation_state == ModerationState.PENDING
 
 
 class CommentRevision(models.Model):

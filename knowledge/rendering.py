@@ -1,6 +1,8 @@
 """Markdown to safe HTML: markdown-it-py parses (raw HTML disabled), nh3 sanitizes with an
 allow-list. The result is stored next to the source and is the only HTML ever marked safe."""
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -34,3 +36,14 @@ def render_markdown(source: str) -> str:
         link_rel="nofollow noopener noreferrer",
         clean_content_tags={"script", "style"},
     )
+
+
+_URL_RE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\bmailto:)")
+
+
+def count_links(source: str) -> int:
+    """How many links a Markdown text carries, for the rate limits on new members: every
+    address-like token (``https://``, ``www.``, ``mailto:``) whether or not Markdown turns it
+    into a link, or the rendered links if there are more (reference-style links)."""
+    source = source or ""
+    return max(len(_URL_RE.findall(source)), render_markdown(source).count("<a "))

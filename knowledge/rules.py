@@ -5,6 +5,7 @@
 | view_knowledge (feed, items)   |          | ✓      | ✓         | ✓       | ✓         | ✓     |
 | contribute, comment, support   |          | ✓ (1)  | ✓         | ✓       |           |       |
 | view a draft                   |          | author | author    | author  | ✓ (2)     | ✓ (2) |
+| view hidden / held content (3) |          | author | ✓         | ✓       | ✓         | ✓     |
 | edit a contribution            |          | author | author    | author  |           |       |
 | official response, evaluate,   |          |        | ✓         | ✓       | ✓         | ✓     |
 |   move status, lock threads    |          |        |           |         |           |       |
@@ -13,6 +14,9 @@
 
 (1) active members; suspended members read but do not write.
 (2) staff see drafts only through the triage tools, never in the public feed.
+(3) a contribution or comment a moderator hid, or one waiting for review (pre-moderation or
+    reports): its author and the community's moderators open it, with the reason; to anyone
+    else a contribution answers 404 and a hidden comment reads "Removed by a moderator.".
 """
 
 import rules
@@ -26,7 +30,7 @@ from communities.rules import (
     is_platform_admin,
 )
 
-from .models import Contribution
+from .models import Contribution, ModerationState
 
 can_view_knowledge = is_member_in_good_or_suspended_standing | is_org_staff | is_platform_admin
 can_participate = is_member
@@ -51,8 +55,14 @@ def is_published(user, contribution: Contribution) -> bool:
     return contribution is not None and contribution.status != Contribution.Status.DRAFT
 
 
+@rules.predicate
+def is_moderation_visible(user, item) -> bool:
+    """Not hidden by a moderator and not waiting for review."""
+    return item is not None and item.moderation_state == ModerationState.VISIBLE
+
+
 can_view_contribution = _on_community(can_view_knowledge) & (
-    is_published | is_author | _on_community(is_knowledge_staff)
+    (is_published & is_moderation_visible) | is_author | _on_community(is_knowledge_staff)
 )
 EDITABLE_STATUSES = (
     Contribution.Status.DRAFT,

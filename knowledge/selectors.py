@@ -1,5 +1,12 @@
 """Reads on knowledge shared by pages and the API. They authorize as they fetch: outsiders get
-Http404 for a community's knowledge, drafts are visible to their author (and staff tools) only."""
+Http404 for a community's knowledge, drafts are visible to their author (and staff tools) only.
+
+Moderation is applied here, in the queries, so every page, fragment and API answer agrees on
+the very next request: feeds, search and the triage board list visible contributions only; a
+hidden or held contribution opens for its author and the community's moderators only (404 for
+anyone else); a held comment is listed for its author and moderators only; a hidden comment
+keeps its place in the thread, but to anyone else it is ``removed`` (no body, no author).
+"""
 
 from dataclasses import dataclass
 
@@ -19,6 +26,7 @@ from .models import (
     ContributionTag,
     Evaluation,
     Follow,
+    ModerationState,
     Scorecard,
     StatusChange,
     Support,
@@ -35,11 +43,48 @@ FEED_SORTS: dict[str, tuple[str, ...]] = {
 }
 REPLIES_SHOWN = 3
 COMMENTS_PAGE = 20
+VISIBLE = ModerationState.VISIBLE
 
 
 def _require_view(user, community: Community) -> None:
     if not user.has_perm("knowledge.view_knowledge", community):
         raise Http404
+
+
+def moderates(user, community: Community) -> bool:
+    """Whether the user sees hidden and held content of the community (its moderators, managers,
+    the firm's staff and platform admins). No query once the membership is cached."""
+    return user.is_authenticated and user.has_perm("knowledge.staff", community)
+
+
+def participation_refusal(user, community: Community) -> str | None:
+    """Why the user may not post, comment, support or flag in the community right now, in words
+    they can act on; None when they may. Standing changes count on the very next request."""
+    import rules
+    from django.utils import formats, timezone
+    from django.utils.translation import gettext as _
+
+    from communities.models import Membership
+    from communities.rules import membership_for
+
+    if rules.has_perm("knowledge.contribute", user, community):
+        return None
+    membership = membership_for(user, community)
+    status = membership.effective_status if membership is not None else None
+    if status == Membership.Status.SUSPENDED:
+        if membership.suspended_until is not None:
+            return _(
+                "Your membership is suspended until %(until)s: you can read, but not post, "
+                "comment, support or flag."
+            ) % {
+                "until": formats.date_format(
+                    timezone.localtime(membership.suspended_until), "DATETIME_FORMAT"
+                )
+            }
+        return _("Your membership is suspended: you can read, but not post, comment or support.")
+    if status == Membership.Status.BANNED:
+        return _("You are banned from this community.")
+    return _("Only active members of this community can take part.")
 
 
 def toolkits_for(*, user, community: Community, active_only: bool = True) -> QuerySet[Toolkit]:
@@ -72,6 +117,7 @@ def challenge_get(*, user, community: Community, challenge_id: int) -> Challenge
     challenge = challenges_for(user=user, community=community).filter(pk=challenge_id).first()
     if challenge is None:
         raise Http404
+    challenge.community = community  # keep the rules' membership cache
     return challenge
 
 
@@ -88,7 +134,7 @@ def contribution_feed(
     caller paginates by one of FEED_SORTS)."""
     _require_view(user, community)
     qs = (
-        Contribution.objects.filter(community=community)
+        Contribution.objects.filter(community=community, moderation_state=VISIBLE)
         .exclude(status=S.DRAFT)
         .select_related("author", "challenge")
         .defer("body", "body_html", "search_vector", "fields")
@@ -114,6 +160,19 @@ def my_drafts(*, user, community: Community) -> QuerySet[Contribution]:
     return Contribution.objects.filter(community=community, author=user, status=S.DRAFT)
 
 
+def my_moderated(*, user, community: Community) -> QuerySet[Contribution]:
+    """The user's own submitted contributions that others cannot see: waiting for review or
+    hidden by a moderator, newest first (the feed leaves them out)."""
+    _require_view(user, community)
+    return (
+        Contribution.objects.filter(community=community, author=user)
+        .exclude(status=S.DRAFT)
+        .exclude(moderation_state=VISIBLE)
+        .only("id", "title", "community_id", "moderation_state", "submitted_at")
+        .order_by("-submitted_at", "-id")
+    )
+
+
 def supported_ids(*, user, contributions: list[Contribution]) -> set[int]:
     """Which of a page of contributions the user supports, in one query."""
     if not user.is_authenticated or not contributions:
@@ -126,7 +185,8 @@ def supported_ids(*, user, contributions: list[Contribution]) -> set[int]:
 
 
 def contribution_get(*, user, community: Community, contribution_id: int) -> Contribution:
-    """One contribution if the user may see it (drafts: author and staff); Http404 otherwise."""
+    """One contribution if the user may see it (drafts: author and staff; hidden or held ones:
+    author and moderators); Http404 otherwise, the same as for a missing id."""
     contribution = (
         Contribution.objects.select_related(
             "author", "challenge", "toolkit_version", "related_to", "community"
@@ -158,6 +218,17 @@ def contribution_state(*, user, contribution: Contribution) -> ContributionState
     timeline = list(
         StatusChange.objects.filter(contribution=contribution).select_related("actor", "related_to")
     )
+    moderator = moderates(user, contribution.community)
+    for step in timeline:
+        original = step.related_to
+        # An original that is hidden or held is not named to those who cannot open it.
+        if (
+            original is not None
+            and original.moderation_state != VISIBLE
+            and not moderator
+            and original.author_id != user.pk
+        ):
+            step.related_to = None
     return ContributionState(supported=supported, following=following, timeline=timeline)
 
 
@@ -186,24 +257,68 @@ class Thread:
     next_cursor: str | None
 
 
+def _listed_comments(qs: QuerySet[Comment], *, user, community: Community) -> QuerySet[Comment]:
+    """The comments of ``qs`` the user may find in a thread: moderators every one; others the
+    visible ones, the hidden ones that were once published (they keep their place, shown as
+    removed) and their own."""
+    if moderates(user, community):
+        return qs
+    listed = Q(moderation_state=VISIBLE) | Q(
+        moderation_state=ModerationState.HIDDEN, first_approval_pending=False
+    )
+    if user.is_authenticated:
+        listed |= Q(author_id=user.pk)
+    return qs.filter(listed)
+
+
+def present_comments(comments, *, user, community: Community):
+    """Prepare comments for the viewer: ``removed`` (a hidden comment of someone else, seen by
+    a non-moderator: its body is blanked here, before any template or serializer sees it) and
+    ``show_moderation`` (the author or a moderator sees why it is hidden or held)."""
+    moderator = moderates(user, community)
+    for c in comments:
+        own = user.is_authenticated and c.author_id == user.pk
+        c.removed = c.moderation_state == ModerationState.HIDDEN and not (own or moderator)
+        c.show_moderation = c.moderation_state != VISIBLE and (own or moderator)
+        if c.removed:
+            c.body = c.body_html = ""
+            c.moderation_reason = ""
+    return comments
+
+
+def _comment_community(comment: Comment) -> Community:
+    return (comment.contribution or comment.challenge).community
+
+
 def top_level_comments(
-    *, contribution: Contribution | None = None, challenge: Challenge | None = None
+    *, user, contribution: Contribution | None = None, challenge: Challenge | None = None
 ) -> QuerySet[Comment]:
-    """Top-level comments of one contribution or challenge (unordered; the caller paginates by
-    ("created_at", "id")). The caller must already hold the target through a selector."""
+    """Top-level comments of one contribution or challenge that the user may find (unordered;
+    the caller paginates by ("created_at", "id") and passes the page to ``with_first_replies``).
+    The caller must already hold the target through a selector."""
     target_filter = {"contribution": contribution} if contribution else {"challenge": challenge}
-    return Comment.objects.filter(parent__isnull=True, **target_filter).select_related("author")
+    community = (contribution or challenge).community
+    return _listed_comments(
+        Comment.objects.filter(parent__isnull=True, **target_filter).select_related("author"),
+        user=user,
+        community=community,
+    )
 
 
-def with_first_replies(comments: list[Comment]) -> list[Comment]:
-    """Set ``shown_replies`` (the first REPLIES_SHOWN replies, oldest first) on each of a page of
-    top-level comments, in one query however many comments there are."""
+def with_first_replies(comments: list[Comment], *, user, community: Community) -> list[Comment]:
+    """Set ``shown_replies`` (the first REPLIES_SHOWN replies the user may find, oldest first) on
+    each of a page of top-level comments, in one query however many comments there are, and
+    present every comment for the viewer (``present_comments``)."""
     parents = {c.pk: c for c in comments}
     for c in comments:
         c.shown_replies = []
     if parents:
         replies = (
-            Comment.objects.filter(parent_id__in=list(parents))
+            _listed_comments(
+                Comment.objects.filter(parent_id__in=list(parents)),
+                user=user,
+                community=community,
+            )
             .select_related("author")
             .annotate(
                 position=Window(
@@ -215,6 +330,8 @@ def with_first_replies(comments: list[Comment]) -> list[Comment]:
         )
         for reply in replies:
             parents[reply.parent_id].shown_replies.append(reply)
+    present_comments(comments, user=user, community=community)
+    present_comments([r for c in comments for r in c.shown_replies], user=user, community=community)
     return comments
 
 
@@ -230,15 +347,19 @@ def comment_thread(
     however long the thread is. More replies come from ``comment_replies``."""
     from cocreate.pagination import keyset_paginate
 
-    top = top_level_comments(contribution=contribution, challenge=challenge)
+    top = top_level_comments(user=user, contribution=contribution, challenge=challenge)
     page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
-    with_first_replies(page.items)
+    with_first_replies(page.items, user=user, community=(contribution or challenge).community)
     return Thread(comments=page.items, next_cursor=page.next_cursor)
 
 
-def comment_replies(*, parent: Comment) -> QuerySet[Comment]:
-    return (
-        Comment.objects.filter(parent=parent).select_related("author").order_by("created_at", "id")
+def comment_replies(*, user, parent: Comment) -> QuerySet[Comment]:
+    """The replies to ``parent`` (held through ``comment_get``) that the user may find, oldest
+    first. Pass each page through ``present_comments``."""
+    return _listed_comments(
+        Comment.objects.filter(parent=parent).select_related("author").order_by("created_at", "id"),
+        user=user,
+        community=_comment_community(parent),
     )
 
 
@@ -256,7 +377,21 @@ def comment_get(*, user, comment_id: int) -> Comment:
             raise Http404
     elif not user.has_perm("knowledge.view_knowledge", target.community):
         raise Http404
+    if not comment_is_listed(comment, user=user, community=target.community):
+        raise Http404  # held for review: the same 404 as a missing id
+    present_comments([comment], user=user, community=target.community)
     return comment
+
+
+def comment_is_listed(comment: Comment, *, user, community: Community) -> bool:
+    """The rule of ``_listed_comments`` for one comment already in memory (no query)."""
+    if moderates(user, community):
+        return True
+    if user.is_authenticated and comment.author_id == user.pk:
+        return True
+    return comment.moderation_state == VISIBLE or (
+        comment.moderation_state == ModerationState.HIDDEN and not comment.first_approval_pending
+    )
 
 
 @dataclass
@@ -274,7 +409,8 @@ def _author_names():
 def search_contributions(
     *, user, community: Community, query: str, limit: int = 20
 ) -> list[SearchHit]:
-    """Ranked full-text search over published contributions.
+    """Ranked full-text search over published, visible contributions (hidden and held ones
+    are never found, not even by their author).
 
     PostgreSQL: the stored, GIN-indexed search vector with websearch syntax, ranked by
     ts_rank, snippets from ts_headline. SQLite: a substring match, newest first.
@@ -285,7 +421,9 @@ def search_contributions(
     query = " ".join((query or "").split())[:200]
     if not query:
         return []
-    base = Contribution.objects.filter(community=community).exclude(status=S.DRAFT)
+    base = Contribution.objects.filter(community=community, moderation_state=VISIBLE).exclude(
+        status=S.DRAFT
+    )
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
@@ -358,12 +496,13 @@ def search_contributions(
 def triage_board(
     *, user, community: Community, challenge: Challenge | None = None, per_column: int = 50
 ) -> dict[str, list[Contribution]]:
-    """Staff-only: published contributions by status, each with its average weighted score
-    and number of evaluations, newest first, capped per column."""
+    """Staff-only: published, visible contributions by status, each with its average weighted
+    score and number of evaluations, newest first, capped per column."""
     if not user.has_perm("knowledge.staff", community):
         raise PermissionDenied
+    # Hidden and held contributions are the moderation queue's business, not the triage's.
     qs = (
-        Contribution.objects.filter(community=community)
+        Contribution.objects.filter(community=community, moderation_state=VISIBLE)
         .exclude(status=S.DRAFT)
         .select_related("author")
         .defer("body", "body_html", "search_vector", "fields")

@@ -32,6 +32,7 @@ from .models import (
     Evaluation,
     Follow,
     Kind,
+    ModerationState,
     Scorecard,
     StatusChange,
     Support,
@@ -85,6 +86,18 @@ def _store_tags(contribution: Contribution) -> None:
         )
         for tag in contribution.tags
     )
+
+
+def _held_for_review(author: User, community: Community) -> bool:
+    """Whether a new post by ``author`` waits for a moderator (pre-moderation of new members)."""
+    # Imported here: moderation imports the knowledge models at module import.
+    from moderation.trust import is_established, settings_for
+
+    return settings_for(community).premoderate_new_members and not is_established(author, community)
+
+
+def _review_reason() -> str:
+    return _("Waiting for a moderator's review: new members' posts are checked first.")
 
 
 def _clean_tags(tags: list[str] | str) -> list[str]:
@@ -315,27 +328,45 @@ def contribution_create(
 
 
 def _submit(contribution: Contribution, author: User, challenge: Challenge | None) -> None:
+    """Publish a draft, or hold it for review when its author is pre-moderated: then nobody is
+    told and nothing is counted until a moderator approves it."""
     if challenge is not None:
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if not locked.accepts_contributions():
             raise ValidationError(
                 {"challenge": _("This challenge is not open for contributions any more.")}
             )
-        Challenge.objects.filter(pk=challenge.pk).update(
-            contribution_count=F("contribution_count") + 1
-        )
+    held = _held_for_review(author, contribution.community)
     now = timezone.now()
     contribution.status = S.SUBMITTED
     contribution.submitted_at = now
     contribution.last_activity_at = now
-    contribution.save(update_fields=["status", "submitted_at", "last_activity_at", "updated_at"])
+    fields = ["status", "submitted_at", "last_activity_at", "updated_at"]
+    if held:
+        contribution.moderation_state = ModerationState.PENDING
+        contribution.moderation_reason = _review_reason()
+        contribution.first_approval_pending = True
+        fields += ["moderation_state", "moderation_reason", "first_approval_pending"]
+    contribution.save(update_fields=fields)
     StatusChange.objects.create(
         contribution=contribution, actor=author, from_status=S.DRAFT, to_status=S.SUBMITTED
     )
+    if not held:
+        _announce_contribution(contribution)
+
+
+def _announce_contribution(contribution: Contribution) -> None:
+    """What publishing a contribution tells and counts: its challenge's counter and the
+    ``contribution.submitted`` event. Runs once per contribution: at submit, or at its first
+    approval when it was held for review."""
+    if contribution.challenge_id is not None:
+        Challenge.objects.filter(pk=contribution.challenge_id).update(
+            contribution_count=F("contribution_count") + 1
+        )
     event_record(
         kind="contribution.submitted",
         payload={"contribution_id": contribution.pk, "title": contribution.title},
-        actor=author,
+        actor=contribution.author,
         community_id=contribution.community_id,
     )
 
@@ -426,6 +457,12 @@ def contribution_set_status(
     )
     if status not in S.values:
         raise ValidationError({"status": _("Choose a status.")})
+    if contribution.moderation_state != ModerationState.VISIBLE:
+        # Followers would hear about a contribution they cannot open.
+        raise Conflict(
+            _("A hidden or held contribution keeps its status until a moderator restores it."),
+            "moderated",
+        )
     if status not in TRANSITIONS.get(contribution.status, set()):
         raise Conflict(
             _("A contribution cannot move from %(a)s to %(b)s.")
@@ -483,6 +520,11 @@ def support_add(*, user: User, contribution: Contribution) -> bool:
     _require(user, "knowledge.contribute", locked.community, _("Only members can support."))
     if locked.status == S.DRAFT:
         raise Conflict(_("Drafts cannot be supported."), "draft")
+    if locked.moderation_state != ModerationState.VISIBLE:
+        raise Conflict(
+            _("This contribution is hidden or waiting for review; it cannot be supported."),
+            "moderated",
+        )
     if Support.objects.filter(contribution=locked, user=user).exists():
         return False
     Support.objects.create(contribution=locked, user=user)
@@ -552,8 +594,10 @@ def comment_create(
 ) -> Comment:
     """Comment on a contribution or challenge, or reply to a comment (one level of replies).
 
-    Refused on locked or closed targets and on drafts. ``official`` marks a staff reply as
-    the firm's official response. Records reply, mention and official-response events.
+    Refused on locked or closed targets, on drafts and on hidden or held contributions and
+    comments. ``official`` marks a staff reply as the firm's official response. Records reply,
+    mention and official-response events; a pre-moderated author's comment starts ``pending``
+    and is neither counted nor announced until a moderator approves it.
     """
     if parent is not None:
         contribution, challenge = parent.contribution, parent.challenge
@@ -578,10 +622,27 @@ def comment_create(
                 raise Conflict(_("Drafts cannot be discussed yet."), "draft")
             if locked.is_locked:
                 raise Conflict(_("This discussion is locked."), "locked")
+            if locked.moderation_state != ModerationState.VISIBLE:
+                raise Conflict(
+                    _("This contribution is hidden or waiting for review; it cannot be discussed."),
+                    "moderated",
+                )
         else:
             locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
             if locked.is_locked or locked.phase in (Challenge.Phase.CLOSED, Challenge.Phase.DRAFT):
                 raise Conflict(_("This challenge is closed for discussion."), "closed")
+        if parent is not None:
+            parent_state = (
+                Comment.objects.filter(pk=parent.pk)
+                .values_list("moderation_state", flat=True)
+                .first()
+            )
+            if parent_state != ModerationState.VISIBLE:
+                raise Conflict(
+                    _("This comment is hidden or waiting for review; it cannot be answered."),
+                    "moderated",
+                )
+        held = _held_for_review(author, community)
         comment = Comment.objects.create(
             contribution=contribution,
             challenge=challenge,
@@ -590,47 +651,65 @@ def comment_create(
             body=body,
             body_html=render_markdown(body),
             is_official=official,
+            moderation_state=ModerationState.PENDING if held else ModerationState.VISIBLE,
+            moderation_reason=_review_reason() if held else "",
+            first_approval_pending=held,
         )
-        type(locked).objects.filter(pk=locked.pk).update(
-            comment_count=F("comment_count") + 1,
-            **({"last_activity_at": timezone.now()} if contribution is not None else {}),
-        )
-        if parent is not None:
-            Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-        payload = {
-            "comment_id": comment.pk,
-            "contribution_id": contribution.pk if contribution else None,
-            "challenge_id": challenge.pk if challenge else None,
-        }
-        if parent is not None and parent.author_id != author.pk:
-            event_record(
-                kind="comment.reply",
-                payload={**payload, "recipient_id": parent.author_id},
-                actor=author,
-                community_id=community.pk,
-            )
-        if contribution is not None and contribution.author_id != author.pk:
-            event_record(
-                kind="contribution.commented",
-                payload={**payload, "recipient_id": contribution.author_id},
-                actor=author,
-                community_id=community.pk,
-            )
-        if official:
-            event_record(
-                kind="comment.official_response",
-                payload=payload,
-                actor=author,
-                community_id=community.pk,
-            )
-        for user_id in _mentioned_members(body, community, author):
-            event_record(
-                kind="comment.mention",
-                payload={**payload, "recipient_id": user_id},
-                actor=author,
-                community_id=community.pk,
-            )
+        if not held:
+            _announce_comment(comment, community=community, target=contribution or challenge)
     return comment
+
+
+def _announce_comment(comment: Comment, *, community: Community, target) -> None:
+    """What publishing a comment counts and tells: the target's (and parent's) counters, and
+    the reply, commented, official-response and mention events. Runs once per comment: when it
+    is posted, or at its first approval when it was held for review. Call in the transaction
+    that wrote the comment or approved it."""
+    author = comment.author
+    contribution = target if isinstance(target, Contribution) else None
+    type(target).objects.filter(pk=target.pk).update(
+        comment_count=F("comment_count") + 1,
+        **({"last_activity_at": timezone.now()} if contribution is not None else {}),
+    )
+    parent_author_id = None
+    if comment.parent_id is not None:
+        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
+        parent_author_id = (
+            Comment.objects.filter(pk=comment.parent_id).values_list("author_id", flat=True).first()
+        )
+    payload = {
+        "comment_id": comment.pk,
+        "contribution_id": comment.contribution_id,
+        "challenge_id": comment.challenge_id,
+    }
+    if parent_author_id is not None and parent_author_id != author.pk:
+        event_record(
+            kind="comment.reply",
+            payload={**payload, "recipient_id": parent_author_id},
+            actor=author,
+            community_id=community.pk,
+        )
+    if contribution is not None and contribution.author_id != author.pk:
+        event_record(
+            kind="contribution.commented",
+            payload={**payload, "recipient_id": contribution.author_id},
+            actor=author,
+            community_id=community.pk,
+        )
+    if comment.is_official:
+        event_record(
+            kind="comment.official_response",
+            payload=payload,
+            actor=author,
+            community_id=community.pk,
+        )
+    for user_id in _mentioned_members(comment.body, community, author):
+        event_record(
+            kind="comment.mention",
+            payload={**payload, "recipient_id": user_id},
+            actor=author,
+            community_id=community.pk,
+        )
 
 
 @transaction.atomic
@@ -781,16 +860,31 @@ def content_set_moderation_state(
     comment: Comment | None = None,
 ) -> None:
     """Set a contribution's or comment's moderation state (visible / pending / hidden) with the
-    reason its author sees. Expects the caller to have checked the moderator's permission."""
-    from .models import ModerationState
+    reason its author sees. Expects the caller to have checked the moderator's permission.
 
+    The first time a post held for review becomes visible, what publishing it would have done
+    happens now (counters, notifications); a post that is only ever hidden is never announced.
+    """
     if state not in ModerationState.values:
         raise ValidationError({"state": _("Unknown moderation state.")})
     target = contribution if contribution is not None else comment
     if target is None:
         raise ValidationError(_("Moderate one contribution or one comment."))
-    type(target).objects.filter(pk=target.pk).update(
-        moderation_state=state, moderation_reason=reason
-    )
-    target.moderation_state = state
-    target.moderation_reason = reason
+    model = type(target)
+    locked = model.objects.select_for_update(of=("self",)).get(pk=target.pk)
+    # A held post that becomes visible for the first time is published now: counted, and its
+    # deferred events (new contribution, reply, mention, ...) recorded. Hidden posts never are.
+    announce = state == ModerationState.VISIBLE and locked.first_approval_pending
+    changes = {"moderation_state": state, "moderation_reason": reason}
+    if announce:
+        changes["first_approval_pending"] = False
+    model.objects.filter(pk=target.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(target, name, value)
+    if not announce:
+        return
+    if isinstance(locked, Contribution):
+        _announce_contribution(locked)
+    else:
+        parent = locked.contribution if locked.contribution_id else locked.challenge
+        _announce_comment(locked, community=parent.community, target=parent)

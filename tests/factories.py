@@ -54,8 +54,14 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     join_policy = Community.JoinPolicy.OPEN
 
 
+# Test members joined a while ago, so they are established (moderation.trust): not
+# pre-moderated and on the usual rate limits. Tests of new members pass joined_at=now.
+ESTABLISHED_DAYS_AGO = 30
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
-    """A membership row written directly; keeps ``member_count`` in step for active rows."""
+    """A membership row written directly; keeps ``member_count`` in step for active rows.
+    Active memberships default to ``joined_at`` ESTABLISHED_DAYS_AGO days ago."""
 
     class Meta:
         model = Membership
@@ -67,11 +73,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        from datetime import timedelta
+
         from django.db.models import F
         from django.utils import timezone
 
         if kwargs.get("status") == Membership.Status.ACTIVE:
-            kwargs.setdefault("joined_at", timezone.now())
+            kwargs.setdefault("joined_at", timezone.now() - timedelta(days=ESTABLISHED_DAYS_AGO))
         obj = super()._create(model_class, *args, **kwargs)
         if obj.status == Membership.Status.ACTIVE:
             Community.objects.filter(pk=obj.community_id).update(member_count=F("member_count") + 1)

@@ -1,7 +1,9 @@
 """One shape for every API error: ``{"detail": "...", "code": "...", "errors": {field: [...]}}``.
 
 Domain errors raised by services map to the status that means what happened:
-ValidationError 400, PermissionDenied 403, Http404 404, Conflict 409, throttling 429.
+ValidationError 400, PermissionDenied 403, Http404 404, Conflict 409, throttling and
+RateLimited 429. A 429 carries ``Retry-After`` (seconds) and, for RateLimited, the same number
+as ``retry_after`` in the body: ``{"detail", "code": "rate_limited", "retry_after"}``.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -11,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cocreate.errors import Conflict
+from cocreate.errors import Conflict, RateLimited
 
 
 def _validation_payload(exc: DjangoValidationError) -> dict:
@@ -51,6 +53,12 @@ def exception_handler(exc, context):
         return Response(_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, RateLimited):
+        return Response(
+            {"detail": exc.message, "code": "rate_limited", "retry_after": exc.retry_after},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):

@@ -12,7 +12,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     403: "Signed in, but this action is not allowed for you.",
     404: "Not found, or not visible to you (a private community answers 404 to outsiders).",
     409: "Valid, but the current state forbids it (already a member, invitation used, ...).",
-    429: "Too many requests; retry later.",
+    429: "Too many requests; retry after the number of seconds in ``Retry-After``.",
 }
 
 
@@ -26,13 +26,43 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """Responses for ``extend_schema(responses=...)``; 401 and 429 are added to every one."""
+class RateLimitedSerializer(serializers.Serializer):
+    """``{"detail": "...", "code": "rate_limited", "retry_after": seconds}``."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    retry_after = serializers.IntegerField(
+        required=False, min_value=1, help_text="Seconds to wait (also in ``Retry-After``)."
+    )
+
+
+# Documented on operations whose 429 says how long to wait (new posts and comments).
+RETRY_AFTER_HEADER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before trying again.",
+)
+
+
+def error_responses(*codes: int, rate_limited: bool = False) -> dict[int, OpenApiResponse]:
+    """Responses for ``extend_schema(responses=...)``; 401 and 429 are added to every one.
+
+    ``rate_limited``: the operation creates posts under the community's rate limits, so its 429
+    says how long to wait (``retry_after``); add ``RETRY_AFTER_HEADER`` to its parameters."""
     wanted = sorted({*codes, 401, 429})
-    return {
+    responses = {
         code: OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
         for code in wanted
     }
+    if rate_limited:
+        responses[429] = OpenApiResponse(
+            response=RateLimitedSerializer,
+            description=ERROR_DESCRIPTIONS[429]
+            + " New posts are limited per member and per address, more tightly for new members.",
+        )
+    return responses
 
 
 # Path parameters shared by every app's endpoints.

@@ -9,8 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from cocreate.pagination import keyset_paginate
-from communities.models import Community
+from communities.models import Community, Membership
+from communities.rules import membership_for
 from communities.selectors import community_get
+
+from .. import selectors
 
 PAGE_SIZE = 20
 
@@ -20,8 +23,26 @@ def knowledge_community(request, slug: str) -> Community:
     (knowledge is members-only even in a public community)."""
     community = community_get(user=request.user, slug=slug)
     if not request.user.has_perm("knowledge.view_knowledge", community):
+        membership = membership_for(request.user, community)
+        if membership is not None and membership.status == Membership.Status.BANNED:
+            # They know the community (and their ban): say so rather than "not found".
+            refuse(request, selectors.participation_refusal(request.user, community))
         raise Http404
     return community
+
+
+def refuse(request, message: str):
+    """Refuse with 403 and say why on the error page (a message, since the page is generic)."""
+    messages.error(request, message)
+    raise PermissionDenied(message)
+
+
+def require_participation(request, community: Community) -> None:
+    """403 with the reason (suspended until when, banned, not a member) unless the user may
+    post, comment and support here. A change of standing counts on the very next request."""
+    refusal = selectors.participation_refusal(request.user, community)
+    if refusal:
+        refuse(request, refusal)
 
 
 def allowed(user, perm: str, obj) -> bool:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocreate.errors import Conflict, ValidationError
+from cocreate.errors import Conflict, RateLimited, ValidationError
 
 from .. import selectors, services
 from ..forms import (
@@ -19,7 +19,30 @@ from ..forms import (
     StatusForm,
     wanted_state,
 )
-from .common import allowed, back, error_messages, knowledge_community, nav, require
+from ..limits import check_post_rate
+from .common import (
+    allowed,
+    back,
+    error_messages,
+    knowledge_community,
+    nav,
+    require,
+    require_participation,
+)
+
+
+def published_message(item) -> str:
+    """What the author reads after submitting: published, or waiting for a moderator."""
+    if item.is_pending:
+        return _("Thank you! A moderator will review your contribution before others can see it.")
+    return _("Thank you! Your contribution is published.")
+
+
+def too_many(response, exc: RateLimited):
+    """A page refused by a rate limit: 429 with Retry-After (the form keeps what was typed)."""
+    response.status_code = 429
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _int(value) -> int | None:
@@ -37,7 +60,7 @@ def _int(value) -> int | None:
 def contribute(request, slug):
     """Choose a toolkit, then answer its current version's fields; save a draft or submit."""
     community = knowledge_community(request, slug)
-    require(request, "knowledge.contribute", community)
+    require_participation(request, community)
     user = request.user
     challenge = None
     challenge_id = _int(request.GET.get("challenge"))
@@ -57,9 +80,12 @@ def contribute(request, slug):
     toolkit = selectors.toolkit_get(user=user, community=community, toolkit_id=toolkit_id)
     definitions = toolkit.current_version.fields
     form = ContributionForm(request.POST or None, definitions=definitions)
+    limited = None
     if request.method == "POST" and form.is_valid():
         as_draft = request.POST.get("action") == "draft"
         try:
+            if not as_draft:  # drafts are private: only publishing is limited
+                check_post_rate(request, community, body=form.cleaned_data["body"])
             created = services.contribution_create(
                 author=user,
                 community=community,
@@ -73,16 +99,20 @@ def contribute(request, slug):
             )
         except ValidationError as exc:
             form.add_service_error(exc)
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            limited = exc
         else:
             messages.success(
                 request,
                 _("Your draft is saved. Only you can see it.")
                 if as_draft
-                else _("Thank you! Your contribution is published."),
+                else published_message(created),
             )
             return redirect(created)
     context.update({"toolkit": toolkit, "version": toolkit.current_version, "form": form})
-    return render(request, "knowledge/contribute.html", context)
+    response = render(request, "knowledge/contribute.html", context)
+    return too_many(response, limited) if limited else response
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -208,17 +238,23 @@ def edit(request, slug, pk):
 @require_POST
 def submit(request, slug, pk):
     community, item = _get(request, slug, pk)
+    require_participation(request, community)
     require(request, "knowledge.edit_contribution", item)
     try:
-        services.contribution_submit(author=request.user, contribution=item)
+        if item.is_draft:
+            check_post_rate(request, community, body=item.body)
+        submitted = services.contribution_submit(author=request.user, contribution=item)
     except ValidationError as exc:
         messages.error(request, _("Answer the required questions before you submit."))
         error_messages(request, exc)
         return redirect("knowledge:edit", slug=community.slug, pk=item.pk)
+    except RateLimited as exc:
+        messages.error(request, exc.message)
+        return too_many(_contribution_page(request, community, item), exc)
     except Conflict as exc:
         error_messages(request, exc)
     else:
-        messages.success(request, _("Thank you! Your contribution is published."))
+        messages.success(request, published_message(submitted))
     return redirect(item)
 
 
@@ -229,6 +265,7 @@ def submit(request, slug, pk):
 @require_POST
 def support(request, slug, pk):
     community, item = _get(request, slug, pk)
+    require_participation(request, community)
     wanted = request.POST.get("on", "1") != "0"
     try:
         if wanted:

@@ -8,20 +8,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocreate.errors import Conflict, PermissionDenied, ValidationError
+from cocreate.errors import Conflict, PermissionDenied, RateLimited, ValidationError
 
 from .. import selectors, services
 from ..forms import CommentEditForm, CommentForm, wanted_state
-from .common import error_messages, knowledge_community, nav, page
-from .contributions import _contribution_page, _get
+from ..limits import check_post_rate
+from .common import error_messages, knowledge_community, nav, page, require_participation
+from .contributions import _contribution_page, _get, too_many
 
 REPLIES_PAGE = 50
 
 
 def post_comment(request, *, contribution=None, challenge=None, render_page):
     """Create a comment or reply from the POSTed form; re-render the page with the form's
-    errors, or redirect to the new comment. A locked or closed discussion is a message."""
+    errors (429 with what was typed when a rate limit refuses it), or redirect to the new
+    comment. A locked or closed discussion is a message. ``render_page(form, status)``."""
     target = contribution or challenge
+    require_participation(request, target.community)
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None
@@ -34,6 +37,9 @@ def post_comment(request, *, contribution=None, challenge=None, render_page):
                     challenge.pk if challenge else None,
                 ):
                     raise Http404
+            check_post_rate(
+                request, target.community, body=form.cleaned_data["body"], is_reply=bool(parent)
+            )
             created = services.comment_create(
                 author=request.user,
                 body=form.cleaned_data["body"],
@@ -44,11 +50,20 @@ def post_comment(request, *, contribution=None, challenge=None, render_page):
             )
         except ValidationError as exc:
             form.add_service_error(exc)
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            messages.error(request, exc.message)
+            return too_many(render_page(form), exc)
         except Conflict as exc:
             error_messages(request, exc)
             return redirect(target.get_absolute_url() + "#comments")
         else:
-            messages.success(request, _("Your comment is posted."))
+            messages.success(
+                request,
+                _("Your comment will appear once a moderator has reviewed it.")
+                if created.is_pending
+                else _("Your comment is posted."),
+            )
             return redirect(target.get_absolute_url() + f"#comment-{created.pk}")
     return render_page(form)
 
@@ -80,6 +95,8 @@ def comment_edit(request, slug, pk):
     community, found, target = _comment_in(request, slug, pk)
     if found.author_id != request.user.pk:
         raise PermissionDenied
+    if request.method == "POST":
+        require_participation(request, community)
     form = CommentEditForm(request.POST or None, initial={"body": found.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,10 +131,18 @@ def replies(request, slug, pk):
     """All replies of a thread, a page at a time: an htmx fragment that replaces the thread's
     first replies, or a page of its own without JavaScript."""
     community, found, target = _comment_in(request, slug, pk)
-    parent = found.parent if found.parent_id else found
-    replies_page = page(
-        request, selectors.comment_replies(parent=parent), ("created_at", "id"), REPLIES_PAGE
+    parent = (
+        selectors.comment_get(user=request.user, comment_id=found.parent_id)
+        if found.parent_id
+        else found
     )
+    replies_page = page(
+        request,
+        selectors.comment_replies(user=request.user, parent=parent),
+        ("created_at", "id"),
+        REPLIES_PAGE,
+    )
+    selectors.present_comments(replies_page.items, user=request.user, community=community)
     context = nav(request, community, "feed")
     context.update(
         {

@@ -177,3 +177,49 @@ def test_idea_from_toolkit_to_accepted(new_page, lab):
             manager_page.screenshot(
                 path=str(out / f"contribution-staff-{label}.png"), full_page=True
             )
+
+
+def test_new_member_is_premoderated_and_moderation_shows_at_once(new_page, lab):
+    """A newcomer's idea waits for review (only they see it, with the notice); once a moderator
+    approves it, everyone sees it on the next page load; a hidden comment reads "Removed by a
+    moderator." to others while its author still sees the text and the reason."""
+    from moderation import services as moderation
+
+    community, challenge, people = lab
+    newcomer = UserFactory(display_name="Nico Newcomer")
+    MembershipFactory(community=community, user=newcomer, joined_at=timezone.now())
+    moderator = UserFactory(display_name="Milo Moderator")
+    MembershipFactory(community=community, user=moderator, role=Membership.Role.MODERATOR)
+
+    page = _sign_in(new_page, newcomer)
+    page.goto(f"/c/{community.slug}/challenges/{challenge.pk}/")
+    page.click("text=Contribute: Share an idea")
+    page.fill("input[name=title]", "Cork grips dampen the rattle")
+    page.fill("textarea[name=field_problem]", "Handlebar buzz on long descents.")
+    page.click("button[value=submit]")
+    page.wait_for_url(re.compile(r"/ideas/\d+/$"))
+    assert "A moderator will review your contribution" in page.inner_text("main")
+    assert "Waiting for a moderator's review" in page.inner_text("#moderation-notice")
+    idea = Contribution.objects.get(title="Cork grips dampen the rattle")
+    assert idea.moderation_state == "pending"
+    idea_path = f"/c/{community.slug}/ideas/{idea.pk}/"
+
+    peer = _sign_in(new_page, people["peer"])
+    peer.goto(f"/c/{community.slug}/ideas/")
+    assert "Cork grips" not in peer.inner_text("main")
+    assert peer.goto(idea_path).status == 404
+
+    moderation.moderation_act(actor=moderator, kind="approve", reason="Welcome", contribution=idea)
+    assert peer.goto(idea_path).status == 200
+    peer.fill("#id_body", "Cork is heavy, try foam.")
+    peer.click("button:has-text('Post comment')")
+    peer.wait_for_selector("text=Cork is heavy, try foam.")
+    comment = idea.comments.get()
+    moderation.moderation_act(actor=moderator, kind="hide", reason="Off-topic", comment=comment)
+
+    page.goto(idea_path)
+    assert "Removed by a moderator." in page.inner_text("#comments")
+    assert "Cork is heavy" not in page.inner_text("#comments")
+    peer.goto(idea_path)
+    own = peer.inner_text(f"#comment-{comment.pk}")
+    assert "Cork is heavy, try foam." in own and "Off-topic" in own

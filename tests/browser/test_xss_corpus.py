@@ -139,7 +139,11 @@ def _answers(fields, batch, url_payload):
 
 @pytest.fixture
 def corpus():
-    """Every payload through every user-writable field, via the services."""
+    """Every payload through every user-writable field, via the services; and every payload as
+    a moderator's reason for hiding a contribution and a comment (moderator-written text the
+    author reads)."""
+    from moderation import services as moderation
+
     org = OrganizationFactory(name="Northwind", slug="northwind")
     community = CommunityFactory(
         organization=org, name="XSS Lab", slug="xss-lab", join_policy=Community.JoinPolicy.OPEN
@@ -147,7 +151,13 @@ def corpus():
     manager = UserFactory(display_name="Mia Manager")
     author = UserFactory(display_name="<img src=x onerror=alert(1)> Ana")
     peer = UserFactory(display_name='Pete "><script>alert(1)</script>')
-    for user, role in ((manager, "manager"), (author, "member"), (peer, "member")):
+    moderator = UserFactory(display_name="Milo Moderator")
+    for user, role in (
+        (manager, "manager"),
+        (author, "member"),
+        (peer, "member"),
+        (moderator, "moderator"),
+    ):
         MembershipFactory(community=community, user=user, role=role)
     pages = {"author": [], "manager": []}
     statuses = itertools.cycle(["under_review", "accepted", "declined", "submitted"])
@@ -226,7 +236,21 @@ def corpus():
             scores={c["key"]: 3 for c in card.criteria},
             note="\n".join(batch),
         )
+        # Moderation reasons: a hidden contribution and a hidden reply, both the author's.
+        hidden = services.contribution_create(
+            author=author, community=community, toolkit=toolkit, title=batch[2][:200],
+            body=batch[2],
+        )  # fmt: skip
+        moderation.moderation_act(
+            actor=moderator, kind="hide", reason="\n".join(batch), contribution=hidden
+        )
+        reply = top.replies.filter(author=author).order_by("id").first()
+        moderation.moderation_act(
+            actor=moderator, kind="hide", reason="\n\n".join(batch), comment=reply
+        )
         base = f"/c/{community.slug}"
+        pages["author"] += [f"{base}/ideas/{hidden.pk}/", f"{base}/ideas/{first.pk}/"]
+        pages["manager"] += [f"{base}/ideas/{hidden.pk}/"]
         pages["manager"] += [
             f"{base}/ideas/{first.pk}/",
             f"{base}/challenges/{challenge.pk}/",

@@ -194,3 +194,60 @@ def test_search(base, community, member, toolkit):
 
     # Search returns at most 20 hits; the count must not grow with them either.
     _same_at_5_and_50(make, token_client(member), f"{base}/search/?q=chain")
+
+
+def _moderate(moderator, i: int, **target) -> None:
+    """Every third item hidden, every third held for review."""
+    from moderation import services as moderation
+
+    if i % 3 == 1:
+        moderation.moderation_act(actor=moderator, kind="hide", reason="Off-topic", **target)
+    elif i % 3 == 2:
+        services.content_set_moderation_state(state="pending", reason="Reported", **target)
+
+
+@pytest.mark.parametrize("viewer", ["member", "moderator"])
+def test_comments_with_hidden_and_held_ones(request, base, contribution, member, moderator,
+                                            viewer):  # fmt: skip
+    writer = UserFactory()
+    MembershipFactory(community=contribution.community, user=writer)
+    counter = iter(range(10_000))
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            top = services.comment_create(author=writer, contribution=contribution, body="Top")
+            reply = services.comment_create(author=member, parent=top, body="Reply")
+            _moderate(moderator, next(counter), comment=reply)
+            _moderate(moderator, next(counter), comment=top)
+
+    client = token_client(request.getfixturevalue(viewer))
+    path = _page_of_100(f"{base}/contributions/{contribution.pk}/comments/")
+    _same_at_5_and_50(make, client, path)
+
+
+def test_replies_with_hidden_and_held_ones(contribution, member, moderator):
+    top = services.comment_create(author=member, contribution=contribution, body="Top")
+    writer = UserFactory()
+    MembershipFactory(community=contribution.community, user=writer)
+    counter = iter(range(10_000))
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            reply = services.comment_create(author=writer, parent=top, body="Reply")
+            _moderate(moderator, next(counter), comment=reply)
+
+    path = _page_of_100(f"{API}/comments/{top.pk}/replies/")
+    _same_at_5_and_50(make, token_client(member), path)
+
+
+def test_feed_with_hidden_and_held_contributions(base, community, member, moderator, toolkit):
+    writer = UserFactory()
+    MembershipFactory(community=community, user=writer)
+    counter = iter(range(10_000))
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            c = make_contribution(author=writer, community=community, toolkit=toolkit)
+            _moderate(moderator, next(counter), contribution=c)
+
+    _same_at_5_and_50(make, token_client(member), _page_of_100(f"{base}/contributions/"))

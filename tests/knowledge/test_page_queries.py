@@ -203,3 +203,53 @@ def test_contribution_page_with_500_comments(client, community, manager, toolkit
     response = client.get(url)
     assert response.content.count(b'<article id="comment-') == 20 + 20 * 3
     assert b"Show all 4 replies" in response.content
+
+
+# --- With moderated items: the filters are in the queries, so the counts stay flat --------------
+
+
+def _moderate(moderator, i: int, **target) -> None:
+    """Every third item hidden, every third held for review (set the way moderation does)."""
+    from moderation import services as moderation
+
+    if i % 3 == 1:
+        moderation.moderation_act(actor=moderator, kind="hide", reason="Off-topic", **target)
+    elif i % 3 == 2:
+        services.content_set_moderation_state(state="pending", reason="Reported", **target)
+
+
+@pytest.mark.parametrize("viewer", ["member", "moderator"])
+def test_feed_with_hidden_and_held_items(client, request, community, moderator, toolkit, authors,
+                                         viewer):  # fmt: skip
+    client.force_login(request.getfixturevalue(viewer))
+
+    def add(n):
+        for i in range(n):
+            item = make_contribution(author=authors[i % 3], community=community, toolkit=toolkit)
+            _moderate(moderator, i, contribution=item)
+
+    _same_at_5_and_50(client, reverse("knowledge:feed", args=[community.slug]), add)
+
+
+@pytest.mark.parametrize("viewer", ["member", "moderator"])
+def test_contribution_page_with_hidden_and_held_comments(
+    client, request, community, moderator, toolkit, authors, viewer
+):
+    item = make_contribution(author=authors[0], community=community, toolkit=toolkit)
+    client.force_login(request.getfixturevalue(viewer))
+    url = reverse("knowledge:contribution", args=[community.slug, item.pk])
+    counter = iter(range(10_000))
+
+    def add(n):
+        for _ in range(n // 5):
+            top = services.comment_create(
+                author=authors[0], contribution=item, body="Top with @person1"
+            )
+            for j in range(4):
+                reply = services.comment_create(author=authors[(j + 1) % 3], parent=top, body="R")
+                _moderate(moderator, next(counter), comment=reply)
+            _moderate(moderator, next(counter), comment=top)
+
+    _same_at_5_and_50(client, url, add)
+    if viewer == "member":
+        assert b"Removed by a moderator." in client.get(url).content

@@ -83,7 +83,9 @@ def test_thread_of_500_comments_stays_within_fixed_queries(community, member, mo
         tops.append(services.comment_create(author=moderator, contribution=c, body=f"Top {i}"))
     for i in range(400):
         services.comment_create(author=member, parent=tops[i % 100], body=f"Reply {i}")
-    c.refresh_from_db()
+    # Held as pages hold it: through the selector, which keeps the community (and the viewer's
+    # membership, needed for the moderation filter) in memory.
+    c = selectors.contribution_get(user=member, community=community, contribution_id=c.pk)
     assert c.comment_count == 500
     with CaptureQueriesContext(connection) as ctx:
         thread = selectors.comment_thread(user=member, contribution=c)

@@ -264,7 +264,7 @@ def test_contribution_page_for_the_author_and_staff(client, member, manager, ide
     html = client.get(url("contribution", idea.pk)).content.decode()
     assert "Evaluation (staff only)" in html
     assert "Change status" in html
-    assert "Lock discussion" in html
+    assert "Lock discussion (with a reason)" in html
 
 
 def test_evaluations_are_staff_only(client, other_member, manager, idea):

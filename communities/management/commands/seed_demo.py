@@ -1,13 +1,17 @@
 """Load demo data so the embedded run never shows an empty site. Safe to run twice."""
 
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create
 from communities import services
-from communities.models import Community, Organization
+from communities.models import Community, Membership, Organization
 
+DEMO_MEMBERSHIP_AGE_DAYS = 30
 DEMO_PASSWORD = "cocreate-demo"  # noqa: S105 - printed on purpose: demo accounts only
 
 PEOPLE = [
@@ -97,6 +101,11 @@ class Command(BaseCommand):
 
     def _add(self, community: Community, user: User, role: str, staff: User) -> None:
         services.membership_grant(actor=staff, community=community, user=user, role=role)
+        # Demo members have belonged for a while, so they are established (not pre-moderated,
+        # usual rate limits); the newcomer who joins later shows what new members get.
+        Membership.objects.filter(community=community, user=user).update(
+            joined_at=timezone.now() - timedelta(days=DEMO_MEMBERSHIP_AGE_DAYS)
+        )
 
     def _print_accounts(self) -> None:
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
