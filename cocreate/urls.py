@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("knowledge.urls")),
     path("", include("notifications.urls")),
+    path("", include("moderation.urls")),
     path("api/v1/", include("cocreate.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -6,9 +6,12 @@ reason) and, when it settles flags, a ``flag.outcome`` event for the reporters (
 named to anyone else).
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+import rules
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +29,8 @@ K = ModerationAction.Kind
 CONTENT_KINDS = {K.HIDE, K.RESTORE, K.APPROVE, K.LOCK, K.UNLOCK, K.DISMISS_FLAGS}
 MEMBER_KINDS = {K.WARN, K.SUSPEND, K.UNSUSPEND, K.BAN, K.UNBAN}
 MAX_SUSPENSION = timedelta(days=365)
+# Actions the member concerned may appeal (once).
+APPEALABLE = (K.HIDE, K.LOCK, K.SUSPEND, K.BAN, K.WARN)
 # What overturning an action on appeal does.
 REVERSAL = {
     K.HIDE: K.RESTORE,
@@ -60,7 +65,8 @@ def flag_create(
     """Flag content once. When established members' open flags reach the community's
     threshold, the content is hidden pending review (state ``pending``)."""
     target, community = _target(contribution, comment)
-    if not reporter.has_perm("moderation.flag", community):
+    # The rules table itself, without Django's superuser shortcut: flagging is for members.
+    if not rules.has_perm("moderation.flag", reporter, community):
         raise PermissionDenied(_("Only active members can flag content."))
     if reason not in FlagReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
@@ -211,9 +217,21 @@ def _apply_content(kind: str, reason: str, target, lookup: dict, actor) -> None:
     elif kind in (K.LOCK, K.UNLOCK):
         if "comment" in lookup:
             raise ValidationError({"kind": _("Lock the contribution's discussion instead.")})
+        if target.is_locked == (kind == K.LOCK):
+            raise Conflict(
+                _("The discussion is already locked.")
+                if kind == K.LOCK
+                else _("The discussion is not locked."),
+                "not_applicable",
+            )
         knowledge_services.discussion_set_locked(
             actor=actor, contribution=target, locked=kind == K.LOCK
         )
+    elif (
+        kind == K.DISMISS_FLAGS
+        and not Flag.objects.filter(status=Flag.Status.OPEN, **lookup).exists()
+    ):
+        raise Conflict(_("There are no open flags to dismiss."), "no_open_flags")
 
 
 def _apply_member(kind, reason, member, community, actor, duration):
@@ -250,7 +268,7 @@ def appeal_create(*, appellant, action: ModerationAction, text: str) -> Appeal:
     """The member an action concerns appeals it, once, with a text."""
     if action.subject_id != appellant.pk:
         raise PermissionDenied(_("Only the member concerned can appeal."))
-    if action.kind not in (K.HIDE, K.LOCK, K.SUSPEND, K.BAN, K.WARN):
+    if action.kind not in APPEALABLE:
         raise Conflict(_("This action cannot be appealed."), "not_appealable")
     text = (text or "").strip()
     if not text:
@@ -346,3 +364,118 @@ def settings_update(*, actor, community: Community, **changes) -> ModerationSett
     conf.save()
     community.__dict__.pop("_moderation_settings", None)
     return conf
+
+
+# --- Bulk actions ---------------------------------------------------------------------------------
+
+BULK_KINDS = (K.HIDE, K.RESTORE, K.DISMISS_FLAGS)
+BULK_MAX_ITEMS = 100
+
+
+@dataclass
+class BulkOutcome:
+    """What happened to one item of a bulk action: its own logged action, or why not."""
+
+    type: str  # "contribution" or "comment"
+    id: int
+    ok: bool
+    action: ModerationAction | None = None
+    detail: str = ""
+    code: str = ""
+
+
+def moderation_bulk_act(
+    *, actor, community: Community, kind: str, reason: str, items: list[tuple[str, int]]
+) -> list[BulkOutcome]:
+    """One action with one reason on several contributions and comments of ``community``.
+
+    Each item gets its own logged action in its own transaction: an item that cannot take the
+    action (already hidden, no open flags, not in this community, ...) is reported and left
+    exactly as it was, and the others still go through. ``restore`` approves a post waiting in
+    pre-moderation (pending without open flags) and restores anything else that is not visible.
+    The permission and the reason are checked before any item is touched.
+    """
+    if kind not in BULK_KINDS:
+        raise ValidationError({"kind": _("Choose hide, restore or dismiss flags.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give a reason: the member will see it.")})
+    if not actor.has_perm("moderation.moderate", community):
+        raise PermissionDenied(_("Only this community's moderators can do this."))
+    wanted: list[tuple[str, int]] = []
+    for entry in items:
+        if entry not in wanted:
+            wanted.append(entry)
+    if not wanted:
+        raise ValidationError({"items": _("Select at least one item.")})
+    if len(wanted) > BULK_MAX_ITEMS:
+        raise ValidationError(
+            {"items": _("Select at most %(n)s items at once.") % {"n": BULK_MAX_ITEMS}}
+        )
+    contributions = {
+        c.pk: c
+        for c in Contribution.objects.filter(
+            community=community, pk__in=[pk for t, pk in wanted if t == "contribution"]
+        )
+        .exclude(status=Contribution.Status.DRAFT)
+        .select_related("community")
+    }
+    comments = {
+        c.pk: c
+        for c in Comment.objects.filter(pk__in=[pk for t, pk in wanted if t == "comment"])
+        .filter(Q(contribution__community=community) | Q(challenge__community=community))
+        .select_related("contribution__community", "challenge__community")
+    }
+    open_flagged = _open_flag_keys(contributions, comments)
+    outcomes = []
+    for type_, pk in wanted:
+        target = (contributions if type_ == "contribution" else comments).get(pk)
+        if target is None:
+            outcomes.append(
+                BulkOutcome(
+                    type_, pk, False, detail=_("Not found in this community."), code="not_found"
+                )
+            )
+            continue
+        actual = kind
+        if (
+            kind == K.RESTORE
+            and target.moderation_state == ModerationState.PENDING
+            and (type_, pk) not in open_flagged
+        ):
+            actual = K.APPROVE
+        try:
+            action = moderation_act(actor=actor, kind=actual, reason=reason, **{type_: target})
+        except (ValidationError, PermissionDenied, Conflict) as exc:
+            outcomes.append(BulkOutcome(type_, pk, False, detail=error_text(exc), code=_code(exc)))
+        else:
+            outcomes.append(BulkOutcome(type_, pk, True, action=action))
+    return outcomes
+
+
+def _open_flag_keys(contributions: dict, comments: dict) -> set[tuple[str, int]]:
+    rows = Flag.objects.filter(status=Flag.Status.OPEN).filter(
+        Q(contribution_id__in=list(contributions)) | Q(comment_id__in=list(comments))
+    )
+    keys = set()
+    for contribution_id, comment_id in rows.values_list("contribution_id", "comment_id"):
+        keys.add(("contribution", contribution_id) if contribution_id else ("comment", comment_id))
+    return keys
+
+
+def error_text(exc: Exception) -> str:
+    """A service error's message as one line, for a page message or a bulk result."""
+    if isinstance(exc, Conflict):
+        return exc.message
+    if hasattr(exc, "message_dict"):
+        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+    if hasattr(exc, "messages"):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _code(exc: Exception) -> str:
+    if isinstance(exc, Conflict):
+        return exc.code
+    if isinstance(exc, PermissionDenied):
+        return "permission_denied"
+    return "invalid"

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("communities.api_urls")),
     path("", include("knowledge.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("moderation.api_urls")),
 ]

@@ -94,7 +94,17 @@ def build_world() -> World:
         community=private_community,
         email=world.users["outsider"].email,
     )
+    # Everyone in the world joined long ago: established members, whose posts are published at
+    # once (pre-moderation of new members is exercised by the moderation tests).
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Membership.objects.filter(
+        community__organization=organization, status=Membership.Status.ACTIVE
+    ).update(joined_at=timezone.now() - timedelta(days=90))
     _add_knowledge(world)
+    _add_moderation(world)
     return world
 
 
@@ -147,4 +157,47 @@ def _add_knowledge(world: World) -> None:
         community=world.community,
         title="Fit",
         criteria=[{"label": "Impact", "weight": 1}],
+    )
+
+
+def _add_moderation(world: World) -> None:
+    """Moderation objects in ``community``, kept in ``extra``:
+
+    - ``target_comment``: the target member's comment, flagged by the member (open flag);
+    - ``other_moderator``: a moderator of ``community`` who is not one of the role users;
+    - ``member_warning``: a warning of the member by ``other_moderator`` (not yet appealed);
+    - ``appeal``: the target's open appeal of a hide by ``other_moderator`` (any other
+      moderator may decide it);
+    - ``elsewhere``: a public community where none of the role users is a member, so the
+      moderator and manager of ``community`` are refused there.
+    """
+    from knowledge import services as knowledge
+    from moderation import services as moderation
+
+    target = world.target.user
+    other = UserFactory(display_name="Other Moderator")
+    MembershipFactory(community=world.community, user=other, role="moderator")
+    world.extra["other_moderator"] = other
+    world.extra["target_comment"] = knowledge.comment_create(
+        author=target, contribution=world.contribution, body="Buy cheap chains at example.com"
+    )
+    moderation.flag_create(
+        reporter=world.users["member"], comment=world.extra["target_comment"], reason="spam"
+    )
+    world.extra["member_warning"] = moderation.moderation_act(
+        actor=other,
+        kind="warn",
+        reason="Please stay on topic.",
+        member=world.users["member"],
+        community=world.community,
+    )
+    hidden = knowledge.comment_create(
+        author=target, contribution=world.contribution, body="Something rude"
+    )
+    hide = moderation.moderation_act(actor=other, kind="hide", reason="Rude", comment=hidden)
+    world.extra["appeal"] = moderation.appeal_create(
+        appellant=target, action=hide, text="It was a joke among friends."
+    )
+    world.extra["elsewhere"] = CommunityFactory(
+        organization=world.organization, slug="elsewhere", join_policy=Community.JoinPolicy.OPEN
     )

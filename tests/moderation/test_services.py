@@ -26,6 +26,10 @@ def toolkit(community, manager):
 
 @pytest.fixture
 def post(community, member, toolkit):
+    # An established author: the post is published at once (no pre-moderation).
+    Membership.objects.filter(community=community, user=member).update(
+        joined_at=timezone.now() - timedelta(days=30)
+    )
     return make_contribution(author=member, community=community, toolkit=toolkit)
 
 
@@ -44,7 +48,7 @@ def _established(community):
 def test_established_flags_hide_pending_review(community, comment):
     ModerationSettings.objects.create(community=community, flag_threshold=2)
     newcomer = UserFactory()
-    MembershipFactory(community=community, user=newcomer)
+    MembershipFactory(community=community, user=newcomer, joined_at=timezone.now())
     services.flag_create(reporter=newcomer, comment=comment, reason="abusive")
     comment.refresh_from_db()
     assert comment.moderation_state == ModerationState.VISIBLE  # new accounts don't hide
