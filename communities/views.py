@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.pagination import keyset_paginate
 
-from . import selectors, services
+from . import selectors, services, views_fragments
 from .forms import (
     CommunityCreateForm,
     CommunitySettingsForm,
@@ -24,7 +24,7 @@ from .forms import (
     MemberFilterForm,
     RoleForm,
 )
-from .models import Community, Membership
+from .models import Community, Membership, Organization
 
 MEMBER_ORDER = ("created_at", "id")
 REQUEST_ORDER = ("created_at", "id")
@@ -56,28 +56,93 @@ def _denied(request, community, message: str, status: int = 403):
 
 @require_GET
 def directory(request):
-    organizations = list(selectors.directory_organizations(user=request.user))
+    organizations = selectors.directory_organization_choices(user=request.user)
     form = DirectoryFilterForm(request.GET, organizations=organizations)
     filters = form.filters()
     sort = filters.pop("sort")
     page = _page(
         request,
-        selectors.community_directory(user=request.user, **filters),
+        selectors.directory_rows(
+            selectors.community_directory(user=request.user, **filters),
+            user=request.user,
+            fields=CARD_FIELDS,
+            named=True,
+        ),
         selectors.DIRECTORY_SORTS[sort],
     )
-    memberships = selectors.membership_map(user=request.user, communities=page.items)
-    for community in page.items:
-        community.viewer_membership = memberships.get(community.pk)
-    return render(
-        request,
-        "communities/directory.html",
-        {
+    filtered = any(filters.values())
+
+    def context() -> dict:
+        fragments = views_fragments.Fragments()
+        cards = fragments.add_many(
+            DIRECTORY_CARD, page.items, parts=tuple, context=lambda row: {"c": _card_community(row)}
+        )
+        filters_html = fragments.add(
+            DIRECTORY_FILTERS,
+            parts=(views_fragments.form_state(form), filtered),
+            context=lambda: {"form": form, "filtered": filtered},
+        )
+        fragments.resolve()
+        return {
             "form": form,
             "page": page,
-            "filtered": any(filters.values()),
+            "cards": cards,
+            "filters_html": filters_html,
+            "filtered": filtered,
             "can_create": request.user.has_perm("communities.create_any_community"),
-        },
+        }
+
+    # Anonymous visitors share the page: what it shows is the organisations, the page's rows
+    # and the URL (filters and cursor), all part of the key.
+    return views_fragments.anonymous_page(
+        request,
+        "communities/directory.html",
+        context,
+        parts=(tuple(organizations), tuple(map(tuple, page.items)), page.next_cursor),
     )
+
+
+# A directory card shows exactly these values (and the viewer's membership): they are its
+# cache key, and a card not cached yet is rendered from them alone (so a cached card is always
+# exactly what its row says). Every sort key is among them.
+CARD_FIELDS = (
+    "id",
+    "slug",
+    "name",
+    "tagline",
+    "member_count",
+    "join_policy",
+    "visibility",
+    "created_at",
+    "organization__name",
+)
+DIRECTORY_CARD = (
+    "communities/_directory_card.html",
+    "communities/_policy_badge.html",
+    "communities/_status_badge.html",
+)
+DIRECTORY_FILTERS = ("communities/_directory_filters.html",)
+
+
+def _card_community(row) -> Community:
+    """An unsaved community holding exactly a directory row's values, for its card."""
+    community = Community(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        tagline=row.tagline,
+        member_count=row.member_count,
+        join_policy=row.join_policy,
+        visibility=row.visibility,
+        created_at=row.created_at,
+    )
+    community.organization = Organization(name=row.organization__name)
+    community.viewer_membership = (
+        None
+        if row.viewer_status is None
+        else Membership(role=row.viewer_role, status=row.viewer_status)
+    )
+    return community
 
 
 @login_required
@@ -113,22 +178,43 @@ def home(request, slug):
     community = selectors.community_get(user=request.user, slug=slug)
     user = request.user
     can_manage = user.has_perm("communities.manage_community", community)
-    return render(
-        request,
-        "communities/home.html",
-        {
+
+    def context() -> dict:
+        return {
             "community": community,
             "membership": community.viewer_membership,
             "can_join": user.has_perm("communities.join_community", community),
             "can_view_members": user.has_perm("communities.view_members", community),
             "can_manage": can_manage,
+            "can_moderate": user.has_perm("moderation.moderate", community),
             "pending_count": (
                 selectors.join_requests(user=user, community=community).count()
                 if can_manage
                 else None
             ),
             "join_form": JoinForm(question=community.application_question),
-        },
+        }
+
+    # Anonymous visitors share the page: it shows the community's own fields and the URL.
+    return views_fragments.anonymous_page(
+        request, "communities/home.html", context, parts=_home_parts(community)
+    )
+
+
+def _home_parts(community: Community) -> tuple:
+    """Every value of the community (and its firm) the home page shows to anonymous visitors."""
+    return (
+        community.pk,
+        community.slug,
+        community.name,
+        community.tagline,
+        community.description,
+        community.visibility,
+        community.join_policy,
+        community.application_question,
+        community.member_count,
+        community.created_at,
+        community.organization.name,
     )
 
 
@@ -198,6 +284,7 @@ def members(request, slug):
             "form": form,
             "page": page,
             "can_manage": can_manage,
+            "can_moderate": request.user.has_perm("moderation.moderate", community),
             "roles": Membership.Role.choices,
         },
     )

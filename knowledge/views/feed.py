@@ -4,7 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from communities.views_fragments import Fragments, form_state
+
 from .. import selectors
+from ..feed_cache import FEED_FILTERS, FEED_ITEM, card_item, feed_rows, item_parts
 from ..forms import FeedFilterForm, SearchForm
 from .common import knowledge_community, nav, page
 
@@ -28,19 +31,43 @@ def feed(request, slug):
     challenge = next((c for c in challenges if c.pk == challenge_id), None)
     feed_page = page(
         request,
-        selectors.contribution_feed(user=user, community=community, challenge=challenge, **filters),
+        feed_rows(
+            selectors.contribution_feed(
+                user=user, community=community, challenge=challenge, **filters
+            ),
+            user=user,
+        ),
         selectors.FEED_SORTS[sort],
     )
-    supported = selectors.supported_ids(user=user, contributions=feed_page.items)
-    for item in feed_page.items:
-        item.viewer_supports = item.pk in supported
     context = nav(request, community, "feed")
+    search_form = SearchForm()
+    filtered = any(filters.values()) or challenge is not None
+    fragments = Fragments()
+    items = fragments.add_many(
+        FEED_ITEM,
+        feed_page.items,
+        parts=item_parts,
+        context=lambda row: {"c": card_item(row), "community": community, "show_challenge": True},
+    )
+    filters_html = fragments.add(
+        FEED_FILTERS,
+        parts=(form_state(form), form_state(search_form), filtered, community.slug),
+        context=lambda: {
+            "form": form,
+            "search_form": search_form,
+            "filtered": filtered,
+            "community": community,
+        },
+    )
+    fragments.resolve()
     context.update(
         {
             "form": form,
-            "search_form": SearchForm(),
+            "search_form": search_form,
             "page": feed_page,
-            "filtered": any(filters.values()) or challenge is not None,
+            "items": items,
+            "filters_html": filters_html,
+            "filtered": filtered,
             "drafts": (
                 list(selectors.my_drafts(user=user, community=community)[:DRAFTS_SHOWN])
                 if context["can_contribute"]

@@ -1,0 +1,130 @@
+"""Cached feed cards and filters: a change shows on the very next request, and one member's
+support, drafts or time zone never reach another member's feed.
+
+Each test warms the cache first (the cards live in the shared cache between requests)."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from knowledge import services
+from knowledge.models import Contribution
+
+from ..factories import MembershipFactory, UserFactory
+from .factories import make_contribution, make_toolkit
+
+pytestmark = pytest.mark.django_db
+
+FEED = reverse("knowledge:feed", args=["trail-bike-lab"])
+
+
+@pytest.fixture
+def toolkit(community, manager):
+    return make_toolkit(actor=manager, community=community)
+
+
+@pytest.fixture
+def other_member(community):
+    user = UserFactory(display_name="Otto Other")
+    MembershipFactory(community=community, user=user)
+    return user
+
+
+@pytest.fixture
+def idea(community, member, toolkit):
+    return make_contribution(
+        author=member, community=community, toolkit=toolkit, title="Wax the chain", tags="chains"
+    )
+
+
+def _feed(client, **params) -> str:
+    response = client.get(FEED, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _card(html: str, title: str) -> str:
+    end = html.index(f">{title}</a>")
+    start = html.rindex('<article class="k-item"', 0, end)
+    return html[start : html.index("</article>", end)]
+
+
+def _count(card: str, label: str) -> str:
+    """The number after a stat's label in a card."""
+    at = card.index(f"<dt>{label}</dt><dd>") + len(f"<dt>{label}</dt><dd>")
+    return card[at : card.index("</dd>", at)]
+
+
+def test_support_shows_on_next_request_for_its_member_only(client, idea, member, other_member):
+    client.force_login(other_member)
+    card = _card(_feed(client), "Wax the chain")
+    assert _count(card, "Supporters") == "0" and "You support this" not in card
+    services.support_add(user=other_member, contribution=idea)
+    card = _card(_feed(client), "Wax the chain")
+    assert _count(card, "Supporters") == "1" and "You support this" in card
+    client.force_login(member)
+    card = _card(_feed(client), "Wax the chain")
+    assert _count(card, "Supporters") == "1" and "You support this" not in card
+    client.force_login(other_member)
+    services.support_remove(user=other_member, contribution=idea)
+    card = _card(_feed(client), "Wax the chain")
+    assert _count(card, "Supporters") == "0" and "You support this" not in card
+
+
+def test_edit_comment_status_and_author_name_show_on_next_request(
+    client, idea, member, manager, other_member
+):
+    client.force_login(other_member)
+    _feed(client)
+    services.contribution_edit(
+        editor=member,
+        contribution=idea,
+        title="Wax the whole chain",
+        body=idea.body,
+        fields=idea.fields,
+        tags="chains, wax",
+    )
+    card = _card(_feed(client), "Wax the whole chain")
+    assert "#wax" in card
+    services.comment_create(author=other_member, contribution=idea, body="Tried it, works.")
+    assert _count(_card(_feed(client), "Wax the whole chain"), "Comments") == "1"
+    services.contribution_set_status(
+        actor=manager, contribution=idea, status=Contribution.Status.ACCEPTED, reason="Good."
+    )
+    assert "Accepted" in _card(_feed(client), "Wax the whole chain")
+    User.objects.filter(pk=member.pk).update(display_name="Maya Renamed")
+    card = _card(_feed(client), "Wax the whole chain")
+    assert "Maya Renamed" in card and "Maya Member" not in card
+
+
+def test_each_member_sees_their_own_time_zone(client, idea, member, other_member):
+    User.objects.filter(pk=other_member.pk).update(timezone="Asia/Tokyo")
+    client.force_login(member)
+    utc_card = _card(_feed(client), "Wax the chain")
+    client.force_login(other_member)
+    tokyo_card = _card(_feed(client), "Wax the chain")
+    assert 'datetime="' in tokyo_card
+    assert "+09:00" in tokyo_card and "+09:00" not in utc_card
+
+
+def test_drafts_and_filters_stay_with_their_member(
+    client, community, member, other_member, toolkit
+):
+    make_contribution(
+        author=member, community=community, toolkit=toolkit, title="Secret plan", submit=False,
+        fields={},
+    )  # fmt: skip
+    client.force_login(member)
+    assert "Secret plan" in _feed(client, tag="chains")
+    client.force_login(other_member)
+    html = _feed(client, tag="chains")
+    assert "Secret plan" not in html
+    assert 'value="chains"' in html
+    assert 'value="chains"' not in _feed(client)
+
+
+def test_hidden_contribution_leaves_the_feed_on_next_request(client, idea, other_member):
+    client.force_login(other_member)
+    assert "Wax the chain" in _feed(client)
+    Contribution.objects.filter(pk=idea.pk).update(status=Contribution.Status.DRAFT)
+    assert "Wax the chain" not in _feed(client)
