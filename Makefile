@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench migrate clean lock
+.PHONY: run test lint format bench bench-notify migrate clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ format: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/notify.py $(BENCH_NOTIFY_ARGS)
+
+# Notification fan-out (10k and 100k members) and queue latency with 2 real worker processes.
+bench-notify: $(VENV)/.dev-installed
+	$(BIN)/python bench/notify.py $(BENCH_NOTIFY_ARGS)
 
 # Re-pin every dependency (needs uv: pip install uv).
 lock:

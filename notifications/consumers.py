@@ -5,7 +5,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .models import OutboxEvent
+from .models import COMMENT_EVENT_KINDS, OutboxEvent
 from .registry import consumes
 
 
@@ -30,32 +30,57 @@ def send_invitation_email(event: OutboxEvent) -> None:
 
 
 def _route_event(event: OutboxEvent) -> None:
-    """Turn an event into notifications: directly for named recipients, in batches (one task
-    per 1,000 members, started after commit) for the whole community."""
-    from django.db import transaction
-
-    from .services import notify
+    """Turn an event into notifications: directly for named recipients, or, for the whole
+    community, through a fan-out plan written now (one task per chunk of members, queued after
+    commit). A person several events of one comment would reach hears about it once."""
+    from .services import fanout_plan, notify
     from .topics import FANOUT, ROUTES
 
     route = ROUTES[event.kind]
     recipients = route.recipients(event)
     if recipients == FANOUT:
-        event_id = event.pk
-        transaction.on_commit(lambda: _start_fanout(event_id))
+        fanout_plan(event=event)
         return
+    recipients = list(recipients)
+    if event.kind in COMMENT_EVENT_KINDS:
+        recipients = _not_reached_by_a_more_specific_event(event, recipients)
     notify(
         event=event,
         topic=route.topic,
-        recipient_ids=list(recipients),
+        recipient_ids=recipients,
         text=route.text(event),
         url=route.url(event),
     )
 
 
-def _start_fanout(event_id: int) -> None:
-    from .tasks import fanout
+def _not_reached_by_a_more_specific_event(event: OutboxEvent, recipients: list[int]) -> list[int]:
+    """Drop the recipients whom another event of the same comment, earlier in
+    ``COMMENT_EVENT_KINDS`` (mention, official response, reply, comment on a contribution),
+    reaches. All of a comment's events are written in one transaction, so whichever is processed
+    first, each sees the same siblings: one notification per person per comment, through the
+    most specific event whose topic the person has not switched off or muted."""
+    from .services import reachable
+    from .topics import ROUTES
 
-    fanout.delay(event_id, 0)
+    comment_id = event.payload.get("comment_id")
+    higher = COMMENT_EVENT_KINDS[: COMMENT_EVENT_KINDS.index(event.kind)]
+    if not comment_id or not higher or not recipients:
+        return recipients
+    siblings = (
+        OutboxEvent.objects.filter(payload__comment_id=comment_id, kind__in=higher)
+        .exclude(pk=event.pk)
+        .select_related("actor")
+    )
+    covered: set[int] = set()
+    for sibling in siblings:
+        route = ROUTES[sibling.kind]
+        ids = [
+            uid
+            for uid in route.recipients(sibling)
+            if uid in recipients and uid != sibling.actor_id
+        ]
+        covered |= reachable(user_ids=ids, topic=route.topic, community_id=sibling.community_id)
+    return [uid for uid in recipients if uid not in covered]
 
 
 def _register_routes() -> None:

@@ -3,8 +3,18 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Events one comment can cause, most specific first: a person named by several of them hears
+# about the comment once, through the first that reaches them (notifications.consumers).
+COMMENT_EVENT_KINDS = (
+    "comment.mention",
+    "comment.official_response",
+    "comment.reply",
+    "contribution.commented",
+)
 
 
 class OutboxEvent(models.Model):
@@ -29,6 +39,11 @@ class OutboxEvent(models.Model):
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("delivery attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # When the event was last handed to the broker (stamped in the task message) and when the
+    # task that processed it started: ``started_at - enqueued_at`` is the time it waited in the
+    # queue, the figure to watch when sizing workers. Written with ``processed_at``.
+    enqueued_at = models.DateTimeField(_("last handed to the broker"), null=True, blank=True)
+    started_at = models.DateTimeField(_("processing started"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -39,11 +54,51 @@ class OutboxEvent(models.Model):
                 fields=["created_at"],
                 name="outbox_pending",
                 condition=Q(processed_at__isnull=True),
-            )
+            ),
+            # Sibling events of one comment (mention, reply, official response, comment on a
+            # contribution) are found by the comment id, so each person hears about a comment once.
+            models.Index(
+                KeyTransform("comment_id", "payload"),
+                name="outbox_by_comment",
+                condition=Q(kind__in=COMMENT_EVENT_KINDS),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class FanoutChunk(models.Model):
+    """One slice of a community-wide event's audience: the active members whose user id is
+    above ``after_user_id`` and at most ``upto_user_id`` (no upper bound when null).
+
+    The chunks are written in the transaction that processes the event, so the whole plan exists
+    before any task is queued. A chunk is done once: its row is locked, and ``done_at`` is set in
+    the transaction that inserts its notifications. A chunk a dead worker left undone is queued
+    again by the outbox relay; the unique (event, recipient) constraint on notifications makes a
+    second run of a chunk add nothing.
+    """
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="fanout_chunks")
+    after_user_id = models.BigIntegerField()
+    upto_user_id = models.BigIntegerField(null=True, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "after_user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "after_user_id"], name="uniq_fanout_chunk")
+        ]
+        indexes = [
+            models.Index(
+                fields=["queued_at"], name="fanout_pending", condition=Q(done_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id}: ({self.after_user_id}, {self.upto_user_id}]"
 
 
 class Channel(models.TextChoices):

@@ -2,10 +2,12 @@
 asking: another member's notification answers 404, the same as a missing one."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
 
+from .impact import LIST_LIMIT, PERIODS, ImpactReport, forward_statuses, impact_frequency
 from .models import CommunityMute, Notification, Preference
 from .topics import TOPICS
 
@@ -115,3 +117,124 @@ def announcement_get(*, user, community, announcement_id: int):
     if found is None:
         raise Http404
     return found
+
+
+# --- Impact (notifications.impact) ---------------------------------------------------------------
+
+
+def impact_report(
+    *, user, since: datetime, until: datetime | None = None, with_totals: bool = False
+) -> ImpactReport:
+    """What the member's own knowledge did between ``since`` and ``until``. Four queries at
+    most whatever the volume (each section capped at ``LIST_LIMIT``); only the member's own
+    contributions are read, so no other visibility check is needed."""
+    from django.db.models import Count, Q, Sum
+    from django.utils import timezone
+
+    from knowledge.models import Comment, Contribution, ModerationState, StatusChange
+
+    until = until or timezone.now()
+    window = {"created_at__gte": since, "created_at__lt": until}
+    moves = list(
+        StatusChange.objects.filter(
+            contribution__author=user, to_status__in=forward_statuses(), **window
+        )
+        .select_related("contribution__community")
+        .order_by("-created_at", "-id")[:LIST_LIMIT]
+    )
+    for move in moves:
+        try:
+            move.to_label = str(Contribution.Status(move.to_status).label)
+        except ValueError:
+            move.to_label = move.to_status
+    official = list(
+        Comment.objects.filter(
+            contribution__author=user,
+            is_official=True,
+            moderation_state=ModerationState.VISIBLE,
+            **window,
+        )
+        .exclude(author=user)
+        .select_related("contribution__community", "author")
+        .order_by("-created_at", "-id")[:LIST_LIMIT]
+    )
+    in_window = Q(supports__created_at__gte=since, supports__created_at__lt=until) & ~Q(
+        supports__user=user
+    )
+    supported = list(
+        Contribution.objects.filter(author=user)
+        .annotate(gained=Count("supports", filter=in_window))
+        .filter(gained__gt=0)
+        .select_related("community")
+        .order_by("-gained", "-id")[:LIST_LIMIT]
+    )
+    report = ImpactReport(
+        since=since,
+        until=until,
+        moves=moves,
+        official=official,
+        supported=supported,
+        supports_gained=sum(c.gained for c in supported),
+    )
+    if with_totals:
+        S = Contribution.Status
+        report.totals = (
+            Contribution.objects.filter(author=user)
+            .exclude(status=S.DRAFT)
+            .aggregate(
+                contributions=Count("id"),
+                supports=Sum("support_count"),
+                shipped=Count("id", filter=Q(status=S.SHIPPED)),
+                in_progress=Count("id", filter=Q(status__in=[S.ACCEPTED, S.IN_DEVELOPMENT])),
+            )
+        )
+        report.totals["supports"] = report.totals["supports"] or 0
+    return report
+
+
+def impact_recipients(*, frequency: str, now: datetime | None = None) -> list[int]:
+    """Members whose knowledge did something in the last period, whose impact reminder comes at
+    this frequency, and whose local time is the digest hour (Monday for weekly ones)."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from accounts.models import User
+    from knowledge.models import Comment, StatusChange, Support
+
+    from .emails import DIGEST_HOUR, _local_hour
+
+    now = now or timezone.now()
+    window = {"created_at__gte": now - PERIODS[frequency], "created_at__lt": now}
+    authors: set[int] = set()
+    authors.update(
+        StatusChange.objects.filter(to_status__in=forward_statuses(), **window).values_list(
+            "contribution__author_id", flat=True
+        )
+    )
+    authors.update(
+        Comment.objects.filter(is_official=True, contribution__isnull=False, **window)
+        .exclude(author_id=F("contribution__author_id"))
+        .values_list("contribution__author_id", flat=True)
+    )
+    authors.update(
+        Support.objects.filter(**window)
+        .exclude(user_id=F("contribution__author_id"))
+        .values_list("contribution__author_id", flat=True)
+    )
+    if not authors:
+        return []
+    chosen = dict(
+        Preference.objects.filter(user_id__in=authors, topic="impact").values_list(
+            "user_id", "channel"
+        )
+    )
+    default = TOPICS["impact"].default
+    due = []
+    users = User.objects.filter(pk__in=authors, is_active=True).values_list("id", "timezone")
+    for user_id, tz_name in users:
+        if impact_frequency(chosen.get(user_id, default)) != frequency:
+            continue
+        hour, weekday = _local_hour(tz_name, now)
+        if hour == DIGEST_HOUR and (frequency == "daily" or weekday == 0):
+            due.append(user_id)
+    return sorted(due)

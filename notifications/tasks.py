@@ -1,8 +1,10 @@
 """Celery tasks for the outbox: thin, idempotent, ids as arguments."""
 
 import logging
+import time
 
 from celery import shared_task
+from django.utils import timezone
 
 from . import services
 
@@ -16,35 +18,51 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=300,
     max_retries=8,
 )
-def deliver_event(event_id: int) -> bool:
-    return services.event_process(event_id=event_id)
+def deliver_event(event_id: int, enqueued_at: float | None = None) -> bool:
+    """Process one outbox event. ``enqueued_at`` (Unix time of the hand-off) is stamped by the
+    sender; the event keeps it with the time this task started."""
+    started_at = timezone.now()
+    return services.event_process(event_id=event_id, enqueued_at=enqueued_at, started_at=started_at)
 
 
 @shared_task(name="notifications.relay_outbox")
 def relay_outbox(older_than_seconds: int = 30, limit: int = 500) -> int:
-    """Hand to the broker every event that is still unprocessed after a while."""
+    """Hand to the broker every event that is still unprocessed after a while, and every
+    fan-out chunk still undone a while after it was queued (a worker killed mid-fan-out)."""
     ids = services.pending_event_ids(older_than_seconds=older_than_seconds, limit=limit)
     for event_id in ids:
-        deliver_event.delay(event_id)
-    return len(ids)
+        deliver_event.delay(event_id, enqueued_at=time.time())
+    chunks = services.pending_fanout_chunk_ids(older_than_seconds=older_than_seconds, limit=limit)
+    for chunk_id in chunks:
+        fanout_chunk.delay(chunk_id)
+    return len(ids) + len(chunks)
 
 
-@shared_task(name="notifications.fanout", acks_late=True, max_retries=8, autoretry_for=(Exception,))
-def fanout(event_id: int, after_user_id: int) -> int | None:
-    """Notify one batch of a community's members, then hand the rest to the next task: the
-    number of tasks grows with the audience / 1,000 and each holds one batch in memory."""
-    last = services.fanout_batch(event_id=event_id, after_user_id=after_user_id)
-    if last is not None:
-        fanout.delay(event_id, last)
-    return last
+@shared_task(
+    name="notifications.fanout_chunk",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def fanout_chunk(chunk_id: int) -> int | None:
+    """Notify one chunk (at most ``NOTIFICATIONS_FANOUT_BATCH`` members) of a community-wide
+    event. Every chunk of an event is queued at once, so the worker processes share the work;
+    the number of tasks is the audience / batch size."""
+    return services.fanout_chunk_process(chunk_id=chunk_id)
 
 
 @shared_task(name="notifications.send_event_emails", max_retries=8, autoretry_for=(Exception,))
-def send_event_emails(event_id: int) -> int:
-    """Send the immediate emails owed for one event's notifications."""
+def send_event_emails(
+    event_id: int, after_user_id: int | None = None, upto_user_id: int | None = None
+) -> int:
+    """Send the immediate emails owed for one event's notifications (for a fan-out chunk, only
+    those of its recipients, user ids in (after, upto])."""
     from .emails import send_due_emails
 
-    return send_due_emails(event_id=event_id)
+    return send_due_emails(
+        event_id=event_id, after_user_id=after_user_id, upto_user_id=upto_user_id
+    )
 
 
 @shared_task(name="notifications.send_digests")
@@ -73,7 +91,7 @@ def send_digest(user_id: int, frequency: str) -> int:
 def send_impact_reminders(frequency: str) -> int:
     """Hourly: hand each member whose local reminder hour has come (and whose knowledge did
     something this period) to their own task."""
-    from .impact import impact_recipients
+    from .selectors import impact_recipients
 
     users = impact_recipients(frequency=frequency)
     for user_id in users:
@@ -84,6 +102,4 @@ def send_impact_reminders(frequency: str) -> int:
 @shared_task(name="notifications.send_impact_reminder", max_retries=5, autoretry_for=(Exception,))
 def send_impact_reminder(user_id: int, frequency: str) -> bool:
     """One member's reminder for the period just ended; at most once per period."""
-    from .impact import send_impact_reminder as build_and_send
-
-    return build_and_send(user_id=user_id, frequency=frequency)
+    return services.impact_reminder_send(user_id=user_id, frequency=frequency)

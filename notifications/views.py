@@ -29,7 +29,6 @@ from communities.selectors import community_get, community_get_for_manager
 from . import selectors, services
 from .emails import read_unsubscribe_token
 from .forms import AnnouncementForm, MuteForm, PreferencesForm
-from .impact import impact_report
 from .topics import TOPICS
 
 PAGE_SIZE = 25
@@ -247,7 +246,7 @@ def impact(request):
     """What the member's knowledge did in the last 7, 30, 90 or 365 days, and in total."""
     days = IMPACT_WINDOWS.get(request.GET.get("days", ""), 30)
     now = timezone.now()
-    report = impact_report(
+    report = selectors.impact_report(
         user=request.user, since=now - timedelta(days=days), until=now, with_totals=True
     )
     return render(

@@ -128,9 +128,13 @@ CELERY_TASK_PUBLISH_RETRY = False
 # Keep a worker's database connection between tasks (Celery closes it after each task otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Notifications (outbox delivery, fan-out, emails, digests) have a queue of their own, so a large
+# fan-out never delays other work; give it its own worker processes (`-Q notifications`).
 CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "notifications"},
 }
+# Members per fan-out task: one batched insert and one transaction each (bounded worker memory).
+NOTIFICATIONS_FANOUT_BATCH = env.int("NOTIFICATIONS_FANOUT_BATCH", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "notifications.relay_outbox", "schedule": 30.0},
     # Hourly: each member gets their digest at 08:00 in their own time zone.

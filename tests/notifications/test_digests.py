@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from knowledge import services as knowledge
 from notifications import emails, services, tasks
-from notifications.impact import impact_recipients, impact_report, send_impact_reminder
 from notifications.models import Notification
+from notifications.selectors import impact_recipients, impact_report
+from notifications.services import impact_reminder_send as send_impact_reminder
 
 from ..factories import MembershipFactory, UserFactory
 from .support import delivered, make_lab

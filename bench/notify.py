@@ -1,0 +1,522 @@
+"""`make bench-notify`: the notification fan-out and the queue's latency, with real Celery worker
+processes on the real Redis broker and PostgreSQL.
+
+    python bench/notify.py [--sizes 10000,100000] [--rate 200] [--duration 20] [--concurrency 2]
+
+Environment: BENCH_NOTIFY_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/cocreate_bench_notify; created if missing and migrated),
+BENCH_NOTIFY_REDIS_URL (default redis://127.0.0.1:6379/14; the broker).
+
+It seeds (once; idempotent) one community per size with that many active members, each with a
+preference for announcements (98% in the app or a digest, 2% email right away: the emails are
+queued per preference and written to files by Django's file email backend). It starts one
+worker (`celery worker -Q notifications -c 2`, prefork: two worker processes), then:
+
+- fanout_<size>: sends an announcement to the community and times, from the call to the last
+  chunk's commit, the creation of every notification; checks each member got exactly one;
+  ``max_rss_mb`` is the peak resident memory (VmHWM) of the largest worker process so far;
+- enqueue_latency: records events (one recipient each) at a steady rate for a while and
+  measures, per event, the time from its hand-off to the broker (stamped in the task message)
+  to the start of the task that processed it (recorded on the event by the task).
+
+Prints one line per measurement:
+    BENCH name=fanout_10k seconds=<s> per_s=<notifications/s> max_rss_mb=<MB>
+          rss_at_rest_mb=<MB> tasks=<chunk tasks> emails_queued=<n> emails_sent_after_s=<s>
+    BENCH name=enqueue_latency rate=200 p50_ms=<ms> p95_ms=<ms> p99_ms=<ms> max_ms=<ms>
+          events=<n> sent_per_s=<achieved rate> processed_per_s=<workers' pace>
+(each on one line). When processed_per_s is below the rate the queue grew during the run and
+the latency measures that backlog: the workers need more processes or cores.
+Goals (issue 5): fanout_10k ≤ 10 s; fanout_100k about 10× fanout_10k (linear) with the same
+max_rss_mb; enqueue_latency p95 as low as the machine allows (reported, no fixed goal).
+"""
+
+import argparse
+import os
+import secrets
+import signal
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cocreate_bench_notify"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+QUEUE = "notifications"
+SLUG = "bench-notify-{label}"
+FANOUT_GOAL_S = 10.0  # for 10,000 members
+LATENCY_POOL = 4000  # members of the smallest community who receive the latency events
+
+
+def log(message: str) -> None:
+    print(f"bench-notify: {message}", flush=True)
+
+
+def label_for(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username or None,
+        password=parts.password or None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            log(f"creating database {name}")
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+
+
+def bench_env(db_url: str, redis_url: str, email_dir: str) -> dict:
+    alphabet = string.ascii_letters + string.digits + "-_!@#%^*()="
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.notify_settings",
+        "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(64)),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "EMAIL_URL": "consolemail://",  # required by production settings; replaced by files
+        "BENCH_NOTIFY_EMAIL_DIR": email_dir,
+        "SECURE_SSL_REDIRECT": "false",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+# --- Seeding (SQL INSERT ... SELECT generate_series: seconds for 100,000 members) --------------
+
+
+def _insert_select(model, values: dict[str, str], source: str, params: list) -> int:
+    """INSERT INTO <model> (every concrete column) SELECT <expression per column> FROM <source>
+    ON CONFLICT DO NOTHING. ``values`` maps a field to an SQL expression, or to (expression,
+    its parameters); the other columns take the field's Python default; ``params`` belong to
+    ``source``."""
+    from django.db import connection
+
+    columns, expressions, head = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(f.column))
+        if f.name in values:
+            value = values[f.name]
+            expression, value_params = value if isinstance(value, tuple) else (value, [])
+            expressions.append(expression)
+            head.extend(value_params)
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            expressions.append("now()")
+        else:
+            expressions.append("%s")
+            head.append(f.get_db_prep_save(f.get_default(), connection))
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(expressions)} FROM {source} ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, head + params)
+        return cursor.rowcount
+
+
+def seed(size: int):
+    """The community of ``size`` active members (plus its manager), created once."""
+    from django.db import transaction
+
+    from accounts.models import User
+    from communities.models import Community, Membership, Organization
+    from notifications.models import Preference
+
+    label = label_for(size)
+    slug = SLUG.format(label=label)
+    community = Community.objects.filter(slug=slug).first()
+    if community is not None:
+        active = Membership.objects.filter(community=community, status="active").count()
+        if active == size + 1:
+            manager = User.objects.get(email=f"manager-{slug}@bench.test")
+            return community, manager
+    log(f"seeding {slug} with {size:,} members")
+    started = time.monotonic()
+    with transaction.atomic():
+        org, _ = Organization.objects.get_or_create(slug="bench-notify", defaults={"name": "Bench"})
+        community, _ = Community.objects.get_or_create(
+            slug=slug,
+            defaults={"organization": org, "name": f"Notify bench {label}", "join_policy": "open"},
+        )
+        manager, _ = User.objects.get_or_create(
+            email=f"manager-{slug}@bench.test", defaults={"display_name": f"Manager {label}"}
+        )
+        Membership.objects.get_or_create(
+            community=community, user=manager, defaults={"role": "manager", "status": "active"}
+        )
+        Membership.objects.filter(community=community).update(status="active")
+        prefix = f"nb{label}-"
+        _insert_select(
+            User,
+            {
+                "password": "'!'",
+                "email": ("%s || g || '@bench.test'", [prefix]),
+                "display_name": "'Member ' || g",
+            },
+            "generate_series(1, %s) AS g",
+            [size],
+        )
+        members = f"(SELECT id FROM accounts_user WHERE email LIKE '{prefix}%%') AS u"
+        _insert_select(
+            Membership,
+            {
+                "community": ("%s", [community.pk]),
+                "user": "u.id",
+                "status": "'active'",
+                "joined_at": "now()",
+            },
+            members,
+            [],
+        )
+        # 2% keep the default (email right away), 10% a daily digest, the rest in the app.
+        _insert_select(
+            Preference,
+            {
+                "user": "u.id",
+                "topic": "'announcements'",
+                "channel": "CASE WHEN u.id %% 10 = 1 THEN 'daily' ELSE 'in_app' END",
+            },
+            f"(SELECT id FROM accounts_user WHERE email LIKE '{prefix}%%' AND id %% 50 <> 0) AS u",
+            [],
+        )
+        # The latency events (membership topic) stay in the app: no email per event.
+        _insert_select(
+            Preference,
+            {"user": "u.id", "topic": "'membership'", "channel": "'in_app'"},
+            members,
+            [],
+        )
+        Community.objects.filter(pk=community.pk).update(member_count=size + 1)
+    log(f"seeded {slug} in {time.monotonic() - started:.1f} s")
+    return community, manager
+
+
+# --- Worker processes -------------------------------------------------------------------------
+
+
+class Workers:
+    """``celery worker -Q notifications -c N`` (prefork) in a process group of its own."""
+
+    def __init__(self, env: dict, concurrency: int, log_path: Path):
+        self.log_path = log_path
+        self.name = f"bench-notify-{os.getpid()}@localhost"
+        with log_path.open("wb") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "cocreate",
+                    "worker",
+                    "-P",
+                    "prefork",
+                    f"--concurrency={concurrency}",
+                    "-Q",
+                    QUEUE,
+                    "-n",
+                    self.name,
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-l",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        from cocreate.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"worker exited:\n{self.log_path.read_text()[-4000:]}")
+            replies = app.control.ping(destination=[self.name], timeout=0.5)
+            if any(self.name in reply for reply in replies):
+                return
+        raise SystemExit(f"worker never answered:\n{self.log_path.read_text()[-4000:]}")
+
+    def pids(self) -> list[int]:
+        pids = [self.process.pid]
+        try:
+            with open(f"/proc/{self.process.pid}/task/{self.process.pid}/children") as f:
+                pids += [int(p) for p in f.read().split()]
+        except OSError:
+            pass
+        return pids
+
+    def max_rss_mb(self, key: str = "VmHWM") -> float:
+        """The largest ``key`` (VmHWM: peak resident set; VmRSS: now) among the processes."""
+        best = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    for line in f:
+                        if line.startswith(key + ":"):
+                            best = max(best, int(line.split()[1]))
+            except OSError:
+                continue
+        return best / 1024
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+# --- Measurements -----------------------------------------------------------------------------
+
+
+def fanout(size: int, community, manager, workers: Workers, timeout: float) -> dict:
+    from django.db import transaction
+    from django.db.models import Count, Max
+    from django.utils import timezone
+
+    from notifications import services
+    from notifications.models import FanoutChunk, Notification, OutboxEvent
+
+    started = timezone.now()
+    with transaction.atomic():
+        announcement = services.announcement_create(
+            actor=manager, community=community, title=f"Bench {size}", body="Fan-out bench."
+        )
+    event = OutboxEvent.objects.get(
+        kind="announcement.created", payload__announcement_id=announcement.pk
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        chunks = FanoutChunk.objects.filter(event=event)
+        if chunks.exists() and not chunks.filter(done_at__isnull=True).exists():
+            break
+        time.sleep(0.05)
+    else:
+        raise SystemExit(f"fan-out of {size} not done in {timeout} s")
+    finished = FanoutChunk.objects.filter(event=event).aggregate(last=Max("done_at"))["last"]
+    seconds = (finished - started).total_seconds()
+    rows = Notification.objects.filter(event=event)
+    notified = rows.count()
+    duplicated = rows.values("recipient_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    if notified != size or duplicated:
+        raise SystemExit(f"fan-out of {size}: {notified} notifications, {duplicated} duplicated")
+    emails_due = rows.exclude(email_state__in=["none", "daily", "weekly"]).count()
+    # Let the immediate emails go out before the next measurement (they share the workers).
+    drain_started = time.monotonic()
+    while rows.filter(email_state="now").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    email_seconds = time.monotonic() - drain_started
+    return {
+        "seconds": seconds,
+        "per_s": size / seconds,
+        "max_rss_mb": workers.max_rss_mb(),
+        "tasks": FanoutChunk.objects.filter(event=event).count(),
+        "emails": emails_due,
+        "emails_sent_after_s": email_seconds,
+    }
+
+
+def enqueue_latency(community, rate: int, duration: float) -> dict:
+    """``rate`` events a second for ``duration`` seconds, each in a transaction of its own and
+    handed to the broker after commit (as in a request); then the queue wait of each."""
+    from django.db import transaction
+
+    from communities.models import Membership
+    from notifications import services
+    from notifications.models import OutboxEvent
+
+    recipients = list(
+        Membership.objects.filter(community=community, role="member")
+        .order_by("user_id")
+        .values_list("user_id", flat=True)[:LATENCY_POOL]
+    )
+    marker = f"latency-{time.time_ns()}"
+    total = int(rate * duration)
+    start = time.monotonic()
+    behind = 0.0
+    for n in range(total):
+        due = start + n / rate
+        pause = due - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        else:
+            behind = max(behind, -pause)
+        with transaction.atomic():
+            services.event_record(
+                kind="membership.approved",
+                payload={"recipient_id": recipients[n % len(recipients)], "bench": marker},
+                community_id=community.pk,
+            )
+    sent_for = time.monotonic() - start
+    events = OutboxEvent.objects.filter(payload__bench=marker)
+    deadline = time.monotonic() + 120
+    while events.filter(processed_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    rows = list(
+        events.filter(processed_at__isnull=False, enqueued_at__isnull=False).values_list(
+            "started_at", "enqueued_at", "processed_at"
+        )
+    )
+    waits = sorted((started - enqueued).total_seconds() * 1000 for started, enqueued, _ in rows)
+    # How fast the workers went through the events: if slower than the rate, the queue grew.
+    span = (max(r[2] for r in rows) - min(r[1] for r in rows)).total_seconds() if rows else 0
+    if len(waits) != total:
+        raise SystemExit(f"latency: {len(waits)} of {total} events processed in time")
+
+    def pct(p: float) -> float:
+        return waits[min(len(waits) - 1, int(round(p / 100 * (len(waits) - 1))))]
+
+    return {
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "max_ms": waits[-1],
+        "events": total,
+        "sent_rate": total / sent_for,
+        "sender_behind_ms": behind * 1000,
+        "processed_per_s": len(rows) / span if span else 0.0,
+    }
+
+
+def warm_up(community) -> None:
+    """A few events first, so that opening the workers' database connections is not measured."""
+    from django.db import transaction
+
+    from notifications import services
+    from notifications.models import OutboxEvent
+
+    user_id = community.memberships.filter(role="member").values_list("user_id", flat=True)[0]
+    for _ in range(4):
+        with transaction.atomic():
+            services.event_record(
+                kind="membership.approved",
+                payload={"recipient_id": user_id, "bench": "warm-up"},
+                community_id=community.pk,
+            )
+    deadline = time.monotonic() + 30
+    pending = OutboxEvent.objects.filter(payload__bench="warm-up", processed_at__isnull=True)
+    while pending.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def purge_queue() -> None:
+    from cocreate.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.delete(QUEUE)
+
+
+def reset_notifications() -> None:
+    """Each run starts from no notifications, events or announcements (the bench's own DB)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE notifications_notification, notifications_fanoutchunk, "
+            "notifications_outboxevent, notifications_announcement"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, default=2)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+
+    db_url = os.environ.get("BENCH_NOTIFY_DATABASE_URL", DEFAULT_DB)
+    redis_url = os.environ.get("BENCH_NOTIFY_REDIS_URL", DEFAULT_REDIS)
+    email_dir = tempfile.mkdtemp(prefix="cocreate-bench-notify-mail-")
+    env = bench_env(db_url, redis_url, email_dir)
+    ensure_database(db_url)
+    log("migrating")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    communities = {size: seed(size) for size in sorted(set(sizes))}
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    reset_notifications()
+    purge_queue()
+
+    log_path = Path(email_dir) / "worker.log"
+    workers = Workers(env, args.concurrency, log_path)
+    results = []
+    try:
+        workers.wait_ready()
+        idle = workers.max_rss_mb("VmRSS")
+        log(f"worker up: {len(workers.pids()) - 1} processes, {idle:.0f} MB each at rest")
+        fanout_community = communities[min(sizes)]
+        warm_up(fanout_community[0])
+        for size in sizes:
+            community, manager = communities[size]
+            timeout = max(60.0, size / 500)
+            r = fanout(size, community, manager, workers, timeout)
+            line = (
+                f"BENCH name=fanout_{label_for(size)} seconds={r['seconds']:.2f} "
+                f"per_s={r['per_s']:.0f} max_rss_mb={r['max_rss_mb']:.0f} "
+                f"rss_at_rest_mb={idle:.0f} tasks={r['tasks']} "
+                f"emails_queued={r['emails']} emails_sent_after_s={r['emails_sent_after_s']:.1f}"
+            )
+            if size == 10000:
+                line += f" goal_s={FANOUT_GOAL_S:.0f}"
+            results.append(line)
+            print(line, flush=True)
+        community, _manager = fanout_community
+        r = enqueue_latency(community, args.rate, args.duration)
+        line = (
+            f"BENCH name=enqueue_latency rate={args.rate} p50_ms={r['p50_ms']:.1f} "
+            f"p95_ms={r['p95_ms']:.1f} p99_ms={r['p99_ms']:.1f} max_ms={r['max_ms']:.0f} "
+            f"events={r['events']} sent_per_s={r['sent_rate']:.0f} "
+            f"processed_per_s={r['processed_per_s']:.0f}"
+        )
+        results.append(line)
+        print(line, flush=True)
+    finally:
+        workers.stop()
+        purge_queue()
+    log(f"worker log and emails: {email_dir}")
+
+
+if __name__ == "__main__":
+    main()
