@@ -246,6 +246,12 @@ class Contribution(models.Model):
             ),
             models.Index(fields=["challenge", "-submitted_at", "-id"], name="contrib_by_challenge"),
             models.Index(fields=["author", "status"], name="contrib_by_author"),
+            # The moderation queue: the few pending or hidden items, without scanning the rest.
+            models.Index(
+                fields=["community", "moderation_state", "created_at"],
+                name="contrib_moderated",
+                condition=~Q(moderation_state="visible"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -375,6 +381,13 @@ class Comment(models.Model):
             ),
             models.Index(
                 fields=["challenge", "parent", "created_at", "id"], name="comment_ch_thread"
+            ),
+            # A window of replies in order, read by the parent alone (no sort step).
+            models.Index(fields=["parent", "created_at", "id"], name="comment_replies"),
+            models.Index(
+                fields=["moderation_state", "created_at"],
+                name="comment_moderated",
+                condition=~Q(moderation_state="visible"),
             ),
         ]
 
