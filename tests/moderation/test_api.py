@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from communities.models import Membership
 from knowledge import services as knowledge
 from knowledge.models import Comment, ModerationState
 from moderation import services
@@ -15,18 +14,12 @@ from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 from ..api.helpers import session_client, token_client
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
 from ..knowledge.factories import make_contribution, make_toolkit
+from .helpers import established
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 M = f"{API}/communities/trail-bike-lab/moderation"
-
-
-def established(community, name="Reporter"):
-    user = UserFactory(display_name=name)
-    m = MembershipFactory(community=community, user=user)
-    Membership.objects.filter(pk=m.pk).update(joined_at=timezone.now() - timedelta(days=30))
-    return user
 
 
 @pytest.fixture

@@ -14,20 +14,13 @@ from knowledge.models import Comment, Contribution, ModerationState
 from moderation import services
 from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 
-from ..factories import MembershipFactory, UserFactory
 from ..knowledge.factories import make_contribution, make_toolkit
+from .helpers import established
 
 pytestmark = pytest.mark.django_db
 
 C = "/c/trail-bike-lab"
 M = f"{C}/moderation"
-
-
-def established(community, name):
-    user = UserFactory(display_name=name)
-    m = MembershipFactory(community=community, user=user)
-    Membership.objects.filter(pk=m.pk).update(joined_at=timezone.now() - timedelta(days=30))
-    return user
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from moderation.models import Appeal, Flag, ModerationAction
 
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
 from ..knowledge.factories import make_contribution, make_toolkit
+from .helpers import established
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +33,6 @@ def post(community, member, toolkit):
         joined_at=timezone.now() - timedelta(days=30)
     )
     return make_contribution(author=member, community=community, toolkit=toolkit)
-
-
-def established(community, name="Reporter"):
-    user = UserFactory(display_name=name)
-    m = MembershipFactory(community=community, user=user)
-    Membership.objects.filter(pk=m.pk).update(joined_at=timezone.now() - timedelta(days=30))
-    return user
 
 
 def comment_on(post, author, body="text"):
