@@ -168,6 +168,7 @@ class Command(BaseCommand):
                 INSERT INTO knowledge_contribution
                     (community_id, toolkit_version_id, author_id, kind, title, body, body_html,
                      fields, tags, status, is_locked, moderation_state, moderation_reason,
+                     first_approval_pending,
                      support_count, comment_count,
                      last_activity_at, created_at, submitted_at, updated_at)
                 SELECT %(community)s, %(version)s,
@@ -182,7 +183,7 @@ class Command(BaseCommand):
                        jsonb_build_object('problem', 'Problem ' || g),
                        jsonb_build_array(w1),
                        (ARRAY['submitted','under_review','accepted','declined'])[1 + g %% 4],
-                       false, 'visible', '', g %% 50, 0,
+                       false, 'visible', '', false, g %% 50, 0,
                        now() - (g || ' minutes')::interval,
                        now() - (g || ' minutes')::interval,
                        now() - (g || ' minutes')::interval,
@@ -240,12 +241,13 @@ class Command(BaseCommand):
             cur.execute(
                 """
                 INSERT INTO knowledge_comment (contribution_id, author_id, body, body_html,
-                    is_official, is_helpful, moderation_state, moderation_reason, reply_count,
+                    is_official, is_helpful, moderation_state, moderation_reason,
+                     first_approval_pending, reply_count,
                         created_at)
                 SELECT %(showcase)s,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
                        'Top comment ' || g, '<p>Top comment ' || g || '</p>',
-                       g %% 17 = 0, false, 'visible', '', 4,
+                       g %% 17 = 0, false, 'visible', '', false, 4,
                            now() - ((200 - g) || ' minutes')::interval
                 FROM generate_series(1, 40) AS g
                 """,
@@ -255,10 +257,12 @@ class Command(BaseCommand):
                 """
                 INSERT INTO knowledge_comment (contribution_id, parent_id, author_id, body,
                     body_html, is_official, is_helpful, moderation_state, moderation_reason,
+                     first_approval_pending,
                         reply_count, created_at)
                 SELECT %(showcase)s, p.id,
                        (%(authors)s::bigint[])[1 + (r %% cardinality(%(authors)s::bigint[]))],
-                       'Reply ' || r, '<p>Reply ' || r || '</p>', false, false, 'visible', '', 0,
+                       'Reply ' || r, '<p>Reply ' || r || '</p>', false, false, 'visible', '',
+                       false, 0,
                        p.created_at + (r || ' seconds')::interval
                 FROM knowledge_comment p CROSS JOIN generate_series(1, 4) AS r
                 WHERE p.contribution_id = %(showcase)s AND p.parent_id IS NULL
@@ -275,12 +279,13 @@ class Command(BaseCommand):
                     WHERE community_id = %(community)s AND id <> %(showcase)s
                 ), total AS (SELECT count(*) AS k FROM ids)
                 INSERT INTO knowledge_comment (contribution_id, author_id, body, body_html,
-                    is_official, is_helpful, moderation_state, moderation_reason, reply_count,
+                    is_official, is_helpful, moderation_state, moderation_reason,
+                     first_approval_pending, reply_count,
                         created_at)
                 SELECT ids.id,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
                        'Comment ' || g, '<p>Comment ' || g || '</p>', false, false, 'visible',
-                           '', 0,
+                           '', false, 0,
                        now() - (g || ' seconds')::interval
                 FROM generate_series(1, %(top)s) AS g
                 CROSS JOIN total
@@ -301,10 +306,12 @@ class Command(BaseCommand):
                 ), total AS (SELECT count(*) AS k FROM parents)
                 INSERT INTO knowledge_comment (contribution_id, parent_id, author_id, body,
                     body_html, is_official, is_helpful, moderation_state, moderation_reason,
+                     first_approval_pending,
                         reply_count, created_at)
                 SELECT p.contribution_id, p.id,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
-                       'Reply ' || g, '<p>Reply ' || g || '</p>', false, false, 'visible', '', 0,
+                       'Reply ' || g, '<p>Reply ' || g || '</p>', false, false, 'visible', '',
+                       false, 0,
                        p.created_at + interval '1 minute'
                 FROM generate_series(1, %(replies)s) AS g
                 CROSS JOIN total
