@@ -240,6 +240,7 @@ def moderation_queue(
             qs.filter(_after("contribution", position))
             .annotate(qkind=Value("contribution", output_field=CharField()))
             .values_list("created_at", "qkind", "id")
+            .order_by()  # the union is ordered; SQLite refuses ordered branches
         )
     if kind in ("", "comment"):
         qs = _queue_branch(
@@ -249,6 +250,7 @@ def moderation_queue(
             qs.filter(_after("comment", position))
             .annotate(qkind=Value("comment", output_field=CharField()))
             .values_list("created_at", "qkind", "id")
+            .order_by()  # the union is ordered; SQLite refuses ordered branches
         )
     combined = branches[0] if len(branches) == 1 else branches[0].union(branches[1], all=True)
     keys = list(combined.order_by("created_at", "qkind", "id")[: page_size + 1])
