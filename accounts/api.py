@@ -11,9 +11,9 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from cocreate.api.schema import error_responses
+from cocreate.api.throttling import ScopedRateThrottle
 from cocreate.api.views import ApiView
 
 from . import services

@@ -9,6 +9,7 @@ import time
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from cocreate.cache import count as shared_count
 from cocreate.errors import RateLimited
 
 
@@ -19,13 +20,7 @@ def hit(*, scope: str, subject: str, limit: int, period: int) -> None:
     now = time.time()
     window = int(now // period)
     key = f"rl:{scope}:{subject}:{window}"
-    # add() is a no-op when the key exists; incr() is atomic on Redis and on locmem.
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: start the window again
-        cache.add(key, 0, timeout=period + 1)
-        count = cache.incr(key)
+    count = shared_count(cache, key, period + 1)
     if count > limit:
         retry_after = int((window + 1) * period - now) + 1
         raise RateLimited(

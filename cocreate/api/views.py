@@ -1,8 +1,10 @@
 """Base classes for API views: authentication order and path-parameter safety."""
 
 from django.http import Http404
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
+
+from .authentication import CachedTokenAuthentication
 
 # Largest value of a bigint primary key; anything larger cannot name a row.
 MAX_ID = 2**63 - 1
@@ -16,7 +18,7 @@ class ApiView(GenericAPIView):
     authentication comes first. Session authentication (with CSRF) still works for the browser.
     """
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
 
 
 def check_id(value: int) -> int:

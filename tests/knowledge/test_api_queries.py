@@ -18,6 +18,9 @@ API = "/api/v1"
 
 
 def _count(client, path: str, key: str = "results") -> int:
+    # The signed-in user is cached (accounts.auth_cache): count the list, not the first
+    # request's user lookup.
+    client.get("/api/v1/me/")
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert response.status_code == 200, response.content

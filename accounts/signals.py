@@ -1,0 +1,35 @@
+"""Cache invalidation for accounts: every change to a user row or to their API token replaces
+the user's generation token, so cached copies (``accounts.auth_cache``, the cached token
+authentication in ``cocreate.api.authentication``) stop being served on the next request.
+
+Signals are used here only because this is a decoupled cache: saves from the admin, allauth
+(password change, last login) and DRF's token model all pass through them. Bulk
+``QuerySet.update`` on users sends no signal; a service that does one must call
+``generations.bump(generations.user(id))`` itself.
+"""
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+from cocreate import generations
+
+
+def user_changed(sender, instance, **kwargs) -> None:
+    if instance.pk is not None:
+        generations.bump(generations.user(instance.pk))
+
+
+def token_changed(sender, instance, **kwargs) -> None:
+    if instance.user_id is not None:
+        generations.bump(generations.user(instance.user_id))
+
+
+def connect() -> None:
+    """Connect the receivers (called once from AccountsConfig.ready)."""
+    from rest_framework.authtoken.models import Token
+
+    user_model = settings.AUTH_USER_MODEL
+    post_save.connect(user_changed, sender=user_model, dispatch_uid="accounts.user_saved")
+    post_delete.connect(user_changed, sender=user_model, dispatch_uid="accounts.user_deleted")
+    post_save.connect(token_changed, sender=Token, dispatch_uid="accounts.token_saved")
+    post_delete.connect(token_changed, sender=Token, dispatch_uid="accounts.token_deleted")

@@ -1,0 +1,90 @@
+"""Generation tokens: when a cached value may still be served, without guessing at staleness.
+
+A *scope* names a set of data ("directory", "community:12", "user:7"). Its token is a random
+string in the shared cache; every change to the data replaces it (``bump``). A cached value
+records the tokens it was built under and is served only while they are all still current.
+
+Why this is safe:
+- Readers take the tokens *before* reading the database; writers replace them right away and
+  again *after* their transaction commits. A value built from data that changed meanwhile
+  therefore carries a token that is already old, and is never served.
+- Tokens are random, never counters: a token lost to a cache restart or eviction is created
+  anew and can never make an old value match again.
+- If the cache cannot be reached, ``tokens`` answers ``None`` and callers build afresh.
+
+What is not covered: a bump that fails because the cache is unreachable at that instant while
+the cached values survive. Values are therefore cached for minutes, not hours (see callers).
+"""
+
+import logging
+import secrets
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# Longer than any value built under a token lives, so a token outlives what it guards.
+TOKEN_TIMEOUT = 60 * 60 * 24 * 7
+_PREFIX = "gen:v1:"
+
+
+def directory() -> str:
+    """Everything the community directory and the communities API list show to anyone."""
+    return "directory"
+
+
+def community(community_id: int) -> str:
+    """Everything a community's own pages show: contributions, dialogue, challenges, members."""
+    return f"community:{community_id}"
+
+
+def user(user_id: int) -> str:
+    """What is particular to one viewer: profile, memberships, staff roles, drafts, bell."""
+    return f"user:{user_id}"
+
+
+def token_key(scope: str) -> str:
+    """The cache key holding ``scope``'s token."""
+    return f"{_PREFIX}{scope}"
+
+
+def tokens(scopes: Iterable[str]) -> dict[str, str] | None:
+    """The current token of each scope (created when missing), or ``None`` when the cache
+    cannot be reached (then nothing may be served from it or stored in it)."""
+    keys = {token_key(scope): scope for scope in dict.fromkeys(scopes)}
+    try:
+        found = cache.get_many(list(keys))
+        missing = [key for key in keys if key not in found]
+        if missing:
+            for key in missing:
+                # ``add`` only sets an absent key: racing creators end up with one token.
+                cache.add(key, secrets.token_hex(8), TOKEN_TIMEOUT)
+            found.update(cache.get_many(missing))
+    except Exception:
+        logger.warning("generation tokens unavailable", exc_info=True)
+        return None
+    if len(found) != len(keys):  # evicted between add and get: treat as unavailable
+        return None
+    return {keys[key]: value for key, value in found.items()}
+
+
+def _replace(scopes: tuple[str, ...]) -> None:
+    try:
+        cache.set_many({token_key(scope): secrets.token_hex(8) for scope in scopes}, TOKEN_TIMEOUT)
+    except Exception:
+        logger.warning("generation bump failed for %s", scopes, exc_info=True)
+
+
+def bump(*scopes: str) -> None:
+    """Mark the data of ``scopes`` as changed: values cached under their current tokens are no
+    longer served. Replaces the tokens now (so later reads in this transaction, and tests, see
+    the change) and again once the surrounding transaction commits (so a reader that took the
+    new token before the commit cannot keep what it built from the old rows)."""
+    scopes = tuple(dict.fromkeys(s for s in scopes if s))
+    if not scopes:
+        return
+    _replace(scopes)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _replace(scopes))
