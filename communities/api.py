@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cocreate import generations, pagecache
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import ApiView, check_id
@@ -349,9 +350,17 @@ class CommunityListView(ApiView):
         The API needs a signed-in caller even for public communities (the HTML directory is
         public); each item carries the caller's own membership, fetched in one query per page.
         """
-        rows = selectors.directory_rows(self.get_queryset(), user=request.user)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response([_community_item(row) for row in page])
+
+        def build():
+            rows = selectors.directory_rows(self.get_queryset(), user=request.user)
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response([_community_item(row) for row in page]).data, True
+
+        # The page's data is cached per caller and URL while no community, firm or membership
+        # of theirs changed (see cocreate.pagecache); links in it carry the scheme and host.
+        key = pagecache.key_for(request, "api", request.scheme, request.get_host())
+        scopes = [generations.directory(), generations.user(request.user.pk)]
+        return Response(pagecache.cached(key, scopes, build))
 
     @extend_schema(
         operation_id="communities_create",

@@ -267,3 +267,12 @@ def organizations_for_creator(*, user) -> QuerySet[Organization]:
     if user.is_authenticated and user.is_superuser:
         return Organization.objects.all()
     return Organization.objects.filter(pk__in=_org_staff_ids(user))
+
+
+def community_scopes(slug: str) -> list[str]:
+    """The generation scope of the community at ``slug`` (none when there is no such
+    community): what a cached page of it is built from. See ``cocreate.generations``."""
+    from cocreate import generations
+
+    ids = list(Community.objects.filter(slug=slug).values_list("pk", flat=True)[:1])
+    return [generations.community(pk) for pk in ids]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cocreate import generations, pagecache
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.pagination import keyset_paginate
 
@@ -56,6 +57,13 @@ def _denied(request, community, message: str, status: int = 403):
 
 @require_GET
 def directory(request):
+    # Served from the page cache while no community, firm or (for a member) membership changed.
+    return pagecache.page(
+        request, scopes=[generations.directory()], build=lambda: _directory(request)
+    )
+
+
+def _directory(request):
     organizations = selectors.directory_organization_choices(user=request.user)
     form = DirectoryFilterForm(request.GET, organizations=organizations)
     filters = form.filters()
@@ -92,14 +100,7 @@ def directory(request):
             "can_create": request.user.has_perm("communities.create_any_community"),
         }
 
-    # Anonymous visitors share the page: what it shows is the organisations, the page's rows
-    # and the URL (filters and cursor), all part of the key.
-    return views_fragments.anonymous_page(
-        request,
-        "communities/directory.html",
-        context,
-        parts=(tuple(organizations), tuple(map(tuple, page.items)), page.next_cursor),
-    )
+    return render(request, "communities/directory.html", context())
 
 
 # A directory card shows exactly these values (and the viewer's membership): they are its
@@ -175,47 +176,31 @@ def mine(request):
 
 @require_GET
 def home(request, slug):
+    # Served from the page cache while nothing in the community (or of the viewer's) changed.
+    return pagecache.page(
+        request,
+        scopes=lambda: selectors.community_scopes(slug),
+        build=lambda: _home(request, slug),
+    )
+
+
+def _home(request, slug):
     community = selectors.community_get(user=request.user, slug=slug)
     user = request.user
     can_manage = user.has_perm("communities.manage_community", community)
-
-    def context() -> dict:
-        return {
-            "community": community,
-            "membership": community.viewer_membership,
-            "can_join": user.has_perm("communities.join_community", community),
-            "can_view_members": user.has_perm("communities.view_members", community),
-            "can_manage": can_manage,
-            "can_moderate": user.has_perm("moderation.moderate", community),
-            "pending_count": (
-                selectors.join_requests(user=user, community=community).count()
-                if can_manage
-                else None
-            ),
-            "join_form": JoinForm(question=community.application_question),
-        }
-
-    # Anonymous visitors share the page: it shows the community's own fields and the URL.
-    return views_fragments.anonymous_page(
-        request, "communities/home.html", context, parts=_home_parts(community)
-    )
-
-
-def _home_parts(community: Community) -> tuple:
-    """Every value of the community (and its firm) the home page shows to anonymous visitors."""
-    return (
-        community.pk,
-        community.slug,
-        community.name,
-        community.tagline,
-        community.description,
-        community.visibility,
-        community.join_policy,
-        community.application_question,
-        community.member_count,
-        community.created_at,
-        community.organization.name,
-    )
+    context = {
+        "community": community,
+        "membership": community.viewer_membership,
+        "can_join": user.has_perm("communities.join_community", community),
+        "can_view_members": user.has_perm("communities.view_members", community),
+        "can_manage": can_manage,
+        "can_moderate": user.has_perm("moderation.moderate", community),
+        "pending_count": (
+            selectors.join_requests(user=user, community=community).count() if can_manage else None
+        ),
+        "join_form": JoinForm(question=community.application_question),
+    }
+    return render(request, "communities/home.html", context)
 
 
 @login_required

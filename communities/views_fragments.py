@@ -10,6 +10,8 @@ viewer's membership badge), and then only a viewer with the same values gets tha
 
 This is where the directory, community and feed pages spent most of their time: rendering the
 same cards and filter forms (Django renders every <option> through a template) again and again.
+Whole pages are cached per viewer on top of this (``cocreate.pagecache``); fragments are what
+makes building a page after a change cheap, and they are shared by every viewer.
 """
 
 import hashlib
@@ -172,44 +174,3 @@ def form_state(form) -> tuple:
             data = (repr(form.data.get(key)),)
         state.append((name, shown, data))
     return (type(form).__name__, form.is_bound, tuple(state))
-
-
-# --- Whole pages for anonymous visitors ----------------------------------------------------------
-
-# Stands in for the CSRF token in a cached page; each response gets its own viewer's token.
-CSRF_PLACEHOLDER = "__cocreate-csrf-token-placeholder__"
-
-
-def _may_share_page(request) -> bool:
-    """Only a page nobody is signed in to, with no session (so no stored messages) and no
-    messages cookie, is the same for every visitor but for the CSRF token."""
-    from django.conf import settings
-
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-        and not getattr(request, "htmx", False)
-    )
-
-
-def anonymous_page(request, template_name: str, context: Callable[[], dict], *, parts: Any):
-    """Render ``template_name`` (from ``context()``), or for an anonymous visitor serve it from
-    the shared cache when ``parts`` (every value the page shows) and the full URL were rendered
-    before. A cached page is rendered with a placeholder for the CSRF token, replaced by this
-    visitor's own token (which also sets their CSRF cookie, as rendering the token would)."""
-    from django.http import HttpResponse
-    from django.middleware.csrf import get_token
-    from django.shortcuts import render
-
-    if not _may_share_page(request):
-        return render(request, template_name, context())
-    key = fragment_key((template_name,), ("page", request.get_full_path(), parts))
-    found = _get_many([key]).get(key)
-    if found is None:
-        found = render_to_string(
-            template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request=request
-        )
-        _set_many({key: found})
-    return HttpResponse(found.replace(CSRF_PLACEHOLDER, get_token(request)))

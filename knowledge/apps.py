@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Knowledge")
+
+    def ready(self) -> None:
+        # Cached pages go stale when what they show changes.
+        from . import scopes
+
+        scopes.connect()

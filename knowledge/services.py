@@ -22,6 +22,7 @@ from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from communities.models import Community, Membership
 from notifications.services import event_record
 
+from . import scopes
 from .models import (
     Challenge,
     Comment,
@@ -174,6 +175,7 @@ def toolkit_set_active(*, actor: User, toolkit: Toolkit, active: bool) -> Toolki
     _require(actor, "knowledge.manage", toolkit.community, _("Only managers can edit toolkits."))
     Toolkit.objects.filter(pk=toolkit.pk).update(is_active=active)
     toolkit.is_active = active
+    scopes.changed(toolkit)
     return toolkit
 
 
@@ -363,6 +365,7 @@ def _announce_contribution(contribution: Contribution) -> None:
         Challenge.objects.filter(pk=contribution.challenge_id).update(
             contribution_count=F("contribution_count") + 1
         )
+        scopes.changed(contribution)
     event_record(
         kind="contribution.submitted",
         payload={"contribution_id": contribution.pk, "title": contribution.title},
@@ -529,6 +532,7 @@ def support_add(*, user: User, contribution: Contribution) -> bool:
         return False
     Support.objects.create(contribution=locked, user=user)
     Contribution.objects.filter(pk=locked.pk).update(support_count=F("support_count") + 1)
+    scopes.changed(locked, user.pk)
     return True
 
 
@@ -539,6 +543,7 @@ def support_remove(*, user: User, contribution: Contribution) -> bool:
     deleted, _info = Support.objects.filter(contribution=locked, user=user).delete()
     if deleted:
         Contribution.objects.filter(pk=locked.pk).update(support_count=F("support_count") - 1)
+        scopes.changed(locked, user.pk)
     return bool(deleted)
 
 
@@ -671,6 +676,7 @@ def _announce_comment(comment: Comment, *, community: Community, target) -> None
         comment_count=F("comment_count") + 1,
         **({"last_activity_at": timezone.now()} if contribution is not None else {}),
     )
+    scopes.changed(target)
     parent_author_id = None
     if comment.parent_id is not None:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
@@ -762,6 +768,7 @@ def discussion_set_locked(
     _require(actor, "knowledge.staff", target.community, _("Only staff can lock discussions."))
     type(target).objects.filter(pk=target.pk).update(is_locked=locked)
     target.is_locked = locked
+    scopes.changed(target)
 
 
 # --- Evaluation ---------------------------------------------------------------------------------
@@ -881,6 +888,7 @@ def content_set_moderation_state(
     model.objects.filter(pk=target.pk).update(**changes)
     for name, value in changes.items():
         setattr(target, name, value)
+    scopes.changed(target)
     if not announce:
         return
     if isinstance(locked, Contribution):

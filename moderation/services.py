@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocreate import generations
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from communities import services as community_services
 from communities.models import Community, Membership
@@ -111,6 +112,10 @@ def _settle_flags(*, lookup: dict, outcome: str, action: ModerationAction) -> No
         return
     Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
         status=outcome, resolved_at=timezone.now()
+    )
+    generations.bump(
+        generations.community(action.community_id),
+        *(generations.user(f.reporter_id) for f in flags),
     )
     event_record(
         kind="flag.outcome",

@@ -7,5 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # Register the consumers of domain events.
-        from . import consumers  # noqa: F401
+        # Register the consumers of domain events, and (cached pages show the bell) mark a
+        # recipient's cached pages stale when their notifications change.
+        from . import consumers, scopes  # noqa: F401
+
+        scopes.connect()

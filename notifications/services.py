@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cocreate import generations
+
 from .models import FanoutChunk, OutboxEvent
 from .registry import consumers_for
 
@@ -194,6 +196,8 @@ def notify(
         ignore_conflicts=True,
         batch_size=fanout_batch_size(),
     )
+    # Their bells (and every cached page showing one) changed.
+    generations.bump(*map(generations.user, channels))
     if any(channel == "email" for channel in channels.values()):
         event_id = event.pk
         transaction.on_commit(lambda: _enqueue_emails(event_id, email_range))
@@ -315,7 +319,10 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        generations.bump(generations.user(user.pk))
+    return changed
 
 
 def preference_set(*, user, topic: str, channel: str):

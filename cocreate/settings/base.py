@@ -80,6 +80,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "notifications.context_processors.bell",
+                # Last, so it wins over Django's csrf processor while a page is cached.
+                "cocreate.pagecache.csrf_placeholder",
             ],
         },
     },

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cocreate import pagecache
 from cocreate.errors import Conflict, RateLimited, ValidationError
+from communities.selectors import community_scopes
 
 from .. import selectors, services
 from ..forms import (
@@ -188,8 +190,13 @@ def _get(request, slug, pk):
 @login_required
 @require_GET
 def contribution(request, slug, pk):
-    community, item = _get(request, slug, pk)
-    return _contribution_page(request, community, item)
+    # Served from the page cache while nothing in the community and nothing of the viewer's
+    # (support, follow, memberships, bell) changed; the thread's pages are part of the URL.
+    def build():
+        community, item = _get(request, slug, pk)
+        return _contribution_page(request, community, item)
+
+    return pagecache.page(request, scopes=lambda: community_scopes(slug), build=build)
 
 
 # --- The author's actions -----------------------------------------------------------------------

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cocreate import pagecache
+from communities.selectors import community_scopes
 from communities.views_fragments import Fragments, form_state
 
 from .. import selectors
@@ -17,6 +19,14 @@ DRAFTS_SHOWN = 10
 @login_required
 @require_GET
 def feed(request, slug):
+    # Served from the page cache while nothing in the community and nothing of the viewer's
+    # (memberships, drafts, bell) changed.
+    return pagecache.page(
+        request, scopes=lambda: community_scopes(slug), build=lambda: _feed(request, slug)
+    )
+
+
+def _feed(request, slug):
     community = knowledge_community(request, slug)
     user = request.user
     challenges = list(

@@ -6,7 +6,6 @@ Each test warms the cache first (the cards live in the shared cache between requ
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
 from knowledge import services
 from knowledge.models import Contribution
 
@@ -92,13 +91,15 @@ def test_edit_comment_status_and_author_name_show_on_next_request(
         actor=manager, contribution=idea, status=Contribution.Status.ACCEPTED, reason="Good."
     )
     assert "Accepted" in _card(_feed(client), "Wax the whole chain")
-    User.objects.filter(pk=member.pk).update(display_name="Maya Renamed")
+    member.display_name = "Maya Renamed"
+    member.save(update_fields=["display_name"])
     card = _card(_feed(client), "Wax the whole chain")
     assert "Maya Renamed" in card and "Maya Member" not in card
 
 
 def test_each_member_sees_their_own_time_zone(client, idea, member, other_member):
-    User.objects.filter(pk=other_member.pk).update(timezone="Asia/Tokyo")
+    other_member.timezone = "Asia/Tokyo"
+    other_member.save(update_fields=["timezone"])
     client.force_login(member)
     utc_card = _card(_feed(client), "Wax the chain")
     client.force_login(other_member)
@@ -126,5 +127,6 @@ def test_drafts_and_filters_stay_with_their_member(
 def test_hidden_contribution_leaves_the_feed_on_next_request(client, idea, other_member):
     client.force_login(other_member)
     assert "Wax the chain" in _feed(client)
-    Contribution.objects.filter(pk=idea.pk).update(status=Contribution.Status.DRAFT)
+    idea.status = Contribution.Status.DRAFT
+    idea.save(update_fields=["status"])
     assert "Wax the chain" not in _feed(client)

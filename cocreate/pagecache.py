@@ -1,0 +1,172 @@
+"""Whole responses cached per viewer and URL, served while the data behind them is unchanged.
+
+A busy page is read far more often than what it shows changes. Each cached response records
+the generation tokens (see ``cocreate.generations``) of the scopes it was built from — the
+community, the viewer, the directory — and is served only while every one of them is still
+current; any committed change to that data replaces the token, so the very next request builds
+the page afresh. A hit costs two cache round trips and no database query.
+
+The key holds everything else a page depends on: the viewer (user id, or anonymous), the full
+URL, language, time zone, URL prefix and the deployed templates. The CSRF token is a
+placeholder in the cached copy and each response gets its viewer's own (which also sets the
+CSRF cookie, as rendering the token does). Responses carrying a one-time message, htmx
+partials, anything but a 200 and any non-GET request are never cached. Values live minutes,
+not hours: that bounds "x minutes ago" texts and a bump lost to a cache outage.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
+
+from . import generations
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT = 120
+_PREFIX = "page:v1:"
+CSRF_PLACEHOLDER = "__cocreate-csrf-token-placeholder__"
+_NO_STORE = object()
+
+
+def _deploy_digest() -> str:
+    # The templates and catalogues deployed: a new release never serves the old markup.
+    from communities.views_fragments import template_digest
+
+    return template_digest()
+
+
+def key_for(request, *parts: Any) -> str:
+    """The cache key of what ``request``'s viewer gets at this URL (plus ``parts``)."""
+    user = getattr(request, "user", None)
+    viewer = user.pk if user is not None and user.is_authenticated else 0
+    raw = repr(
+        (
+            viewer,
+            request.get_full_path(),
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            get_script_prefix(),
+            parts,
+        )
+    )
+    digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+    return f"{_PREFIX}{_deploy_digest()}:{digest}"
+
+
+def cached(
+    key: str,
+    scopes: Iterable[str] | Callable[[], Iterable[str]],
+    build: Callable[[], tuple[Any, bool]],
+    *,
+    timeout: int = TIMEOUT,
+) -> Any:
+    """The value at ``key`` if the tokens it was built under are all current, else
+    ``build()`` — which answers ``(value, storable)`` — stored under the tokens of the scopes,
+    taken before building so a change made meanwhile makes the copy stale.
+
+    ``scopes`` is a list when known without asking the database (then the value and the
+    tokens come in one round trip), or a function called only when building."""
+    known = None if callable(scopes) else list(scopes)
+    entry, current = _lookup(key, known)
+    if entry is not None:
+        held, value = entry
+        if current is None or set(current) != set(held):
+            current = generations.tokens(held)
+        if current == held:
+            return value
+    current = generations.tokens(known if known is not None else scopes())
+    value, storable = build()
+    if storable and current is not None:
+        try:
+            cache.set(key, (current, value), timeout)
+        except Exception:
+            logger.warning("page cache unavailable", exc_info=True)
+    return value
+
+
+def _lookup(key: str, scopes: list[str] | None) -> tuple[Any, dict[str, str] | None]:
+    """The cached entry at ``key`` and, for known scopes, their current tokens (one trip)."""
+    try:
+        if scopes is None:
+            return cache.get(key), None
+        token_keys = {generations.token_key(scope): scope for scope in scopes}
+        found = cache.get_many([key, *token_keys])
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return None, None
+    tokens = {scope: found[k] for k, scope in token_keys.items() if k in found}
+    return found.get(key), tokens if len(tokens) == len(token_keys) else None
+
+
+def may_cache(request) -> bool:
+    """A GET (or HEAD) of a whole page that no one-time message waits for."""
+    if request.method not in ("GET", "HEAD") or getattr(request, "htmx", False):
+        return False
+    if "messages" in request.COOKIES:
+        return False
+    session = getattr(request, "session", None)
+    return session is None or "_messages" not in session
+
+
+def page(
+    request,
+    *,
+    scopes: Iterable[str] | Callable[[], Iterable[str]],
+    build: Callable[[], HttpResponse],
+):
+    """``build()``'s response, or the copy cached for this viewer and URL while its scopes
+    (see ``cached``; the viewer's own is added) are unchanged. ``build`` must render through
+    the request (``render``) so the CSRF token comes from the context processor this module
+    steers to a placeholder."""
+    if not may_cache(request):
+        return build()
+
+    def render() -> tuple[Any, bool]:
+        request.cocreate_csrf_placeholder = True
+        try:
+            response = build()
+        finally:
+            request.cocreate_csrf_placeholder = False
+        storable = (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.cookies
+        )
+        if not storable:
+            # Built with the placeholder: put this viewer's token in before it leaves.
+            return response, False
+        return (response.content.decode(), response["Content-Type"]), True
+
+    # Every page shows its viewer (name, bell, memberships): their scope always counts.
+    user = getattr(request, "user", None)
+    viewer = [generations.user(user.pk)] if user is not None and user.is_authenticated else []
+    if callable(scopes):
+        result = cached(key_for(request), lambda: [*scopes(), *viewer], render)
+    else:
+        result = cached(key_for(request), [*scopes, *viewer], render)
+    if isinstance(result, HttpResponse):
+        if not result.streaming and CSRF_PLACEHOLDER.encode() in result.content:
+            result.content = result.content.replace(
+                CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+            )
+        return result
+    body, content_type = result
+    return HttpResponse(
+        body.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
+    )
+
+
+def csrf_placeholder(request) -> dict:
+    """Context processor: while ``page`` builds a response to cache, templates render the
+    CSRF placeholder instead of this viewer's token (listed after Django's own ``csrf``)."""
+    if getattr(request, "cocreate_csrf_placeholder", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}

@@ -1,0 +1,58 @@
+"""Which cached pages a change to firms, communities and memberships makes stale.
+
+Saves and deletes are caught here (signals); a service that changes rows with ``update()``
+bumps the same scopes itself. Coarse on purpose: a write is rare next to the reads it saves.
+"""
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+from cocreate import generations
+
+from .models import Community, Membership, Organization, OrganizationStaff
+
+
+def _community(sender, instance: Community, **kwargs) -> None:
+    generations.bump(generations.directory(), generations.community(instance.pk))
+
+
+def _organization(sender, instance: Organization, **kwargs) -> None:
+    ids = Community.objects.filter(organization_id=instance.pk).values_list("pk", flat=True)
+    generations.bump(generations.directory(), *map(generations.community, ids))
+
+
+def _staff(sender, instance: OrganizationStaff, **kwargs) -> None:
+    # Staff see and manage every community of their firm.
+    ids = Community.objects.filter(organization_id=instance.organization_id).values_list(
+        "pk", flat=True
+    )
+    generations.bump(generations.user(instance.user_id), *map(generations.community, ids))
+
+
+def _membership(sender, instance: Membership, **kwargs) -> None:
+    generations.bump(
+        generations.directory(),
+        generations.community(instance.community_id),
+        generations.user(instance.user_id),
+    )
+
+
+def _person(sender, instance, update_fields=None, **kwargs) -> None:
+    """A member's name shows on their communities' pages (cards, threads, member lists)."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    ids = Membership.objects.filter(user_id=instance.pk).values_list("community_id", flat=True)
+    generations.bump(*map(generations.community, ids))
+
+
+def connect() -> None:
+    for model, receiver in (
+        (Community, _community),
+        (Organization, _organization),
+        (OrganizationStaff, _staff),
+        (Membership, _membership),
+        (settings.AUTH_USER_MODEL, _person),
+    ):
+        uid = f"cocreate-scopes-{receiver.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")

@@ -1,0 +1,41 @@
+"""Moderation shows on community pages (notices, reasons, "you reported this", the standing
+of a member): a flag, an action or an appeal makes the community's and the people's cached
+pages stale. Flags are updated in bulk by ``services`` which bumps the same scopes."""
+
+from django.db.models.signals import post_delete, post_save
+
+from cocreate import generations
+
+from .models import Appeal, Flag, ModerationAction
+
+
+def _flag(sender, instance: Flag, **kwargs) -> None:
+    generations.bump(
+        generations.community(instance.community_id), generations.user(instance.reporter_id)
+    )
+
+
+def _action(sender, instance: ModerationAction, **kwargs) -> None:
+    generations.bump(
+        generations.community(instance.community_id),
+        *(generations.user(uid) for uid in (instance.actor_id, instance.subject_id) if uid),
+    )
+
+
+def _appeal(sender, instance: Appeal, **kwargs) -> None:
+    community_id = (
+        ModerationAction.objects.filter(pk=instance.action_id)
+        .values_list("community_id", flat=True)
+        .first()
+    )
+    generations.bump(
+        *([generations.community(community_id)] if community_id is not None else []),
+        generations.user(instance.appellant_id),
+    )
+
+
+def connect() -> None:
+    for model, receiver in ((Flag, _flag), (ModerationAction, _action), (Appeal, _appeal)):
+        uid = f"cocreate-scopes-{receiver.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")

@@ -1,0 +1,116 @@
+"""The contribution page and the feed are served from the page cache (cocreate.pagecache): every
+write a member or staff makes through the services shows on the very next request, for the
+person who made it and for everyone else who had the page cached."""
+
+import pytest
+from django.urls import reverse
+
+from knowledge import services
+from knowledge.models import Contribution
+from moderation import services as moderation_services
+from moderation.models import ModerationAction
+
+from ..factories import MembershipFactory, UserFactory
+from .factories import make_contribution, make_toolkit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def toolkit(community, manager):
+    return make_toolkit(actor=manager, community=community)
+
+
+@pytest.fixture
+def idea(community, member, toolkit):
+    return make_contribution(
+        author=member, community=community, toolkit=toolkit, title="Wax the chain"
+    )
+
+
+@pytest.fixture
+def reader(community):
+    user = UserFactory(display_name="Rita Reader")
+    MembershipFactory(community=community, user=user)
+    return user
+
+
+def _page(client, user, idea) -> str:
+    client.force_login(user)
+    response = client.get(reverse("knowledge:contribution", args=["trail-bike-lab", idea.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _warm(client, idea, *users) -> None:
+    for user in users:
+        _page(client, user, idea)
+        _page(client, user, idea)
+
+
+def test_new_comment_and_reply_show_for_everyone(client, idea, member, reader, manager):
+    _warm(client, idea, member, reader, manager)
+    first = services.comment_create(author=reader, body="Wax is messy.", contribution=idea)
+    services.comment_create(author=member, body="Use a rag.", contribution=idea, parent=first)
+    for user in (member, reader, manager):
+        html = _page(client, user, idea)
+        assert "Wax is messy." in html and "Use a rag." in html
+
+
+def test_helpful_official_and_status_show_on_next_request(client, idea, member, reader, manager):
+    comment = services.comment_create(author=reader, body="Try dry lube.", contribution=idea)
+    _warm(client, idea, member, reader)
+    assert "k-helpful" not in _page(client, reader, idea)
+    services.comment_mark_helpful(actor=member, comment=comment, helpful=True)
+    assert "k-helpful" in _page(client, reader, idea)
+    services.comment_create(
+        author=manager, body="We will test this.", contribution=idea, official=True
+    )
+    services.contribution_set_status(
+        actor=manager,
+        contribution=idea,
+        status=Contribution.Status.ACCEPTED,
+        reason="Cheap and clean.",
+    )
+    html = _page(client, member, idea)
+    assert "We will test this." in html and "k-official" in html
+    assert "Cheap and clean." in html
+
+
+def test_support_and_follow_show_for_the_member_who_did_it(client, idea, member, reader):
+    _warm(client, idea, reader, member)
+    html = _page(client, reader, idea)
+    assert "Support this idea" in html and "Following · stop" not in html
+    services.support_add(user=reader, contribution=idea)
+    services.follow_set(user=reader, contribution=idea, following=True)
+    html = _page(client, reader, idea)
+    assert "You support this" in html and "Following · stop" in html
+    assert "<strong>1</strong> supporter" in html
+    # The count changed for everyone; the button only for the reader.
+    html = _page(client, member, idea)
+    assert "<strong>1</strong> supporter" in html and "You support this" not in html
+
+
+def test_hidden_by_a_moderator_leaves_everyones_cached_page(client, idea, member, reader, manager):
+    comment = services.comment_create(author=reader, body="Buy my wax!", contribution=idea)
+    _warm(client, idea, member, reader)
+    moderation_services.moderation_act(
+        actor=manager, kind=ModerationAction.Kind.HIDE, reason="Advertising.", comment=comment
+    )
+    assert "Buy my wax!" not in _page(client, member, idea)
+    assert "Removed by a moderator." in _page(client, member, idea)
+    # The author sees it hidden, with the reason.
+    assert "Advertising." in _page(client, reader, idea)
+
+
+def test_edit_shows_on_next_request(client, idea, member, reader):
+    _warm(client, idea, reader)
+    services.contribution_edit(
+        editor=member,
+        contribution=idea,
+        title="Wax the whole chain",
+        body="Every link.",
+        fields=idea.fields,
+        tags=idea.tags,
+    )
+    assert "Wax the whole chain" in _page(client, reader, idea)
