@@ -8,6 +8,7 @@ server it measures, and wrk (C) is preferred when installed.
 """
 
 import http.client
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,10 +36,21 @@ class Result:
 
 
 def run(
-    host: str, port: int, path: str, *, headers: dict, seconds: float, connections: int
+    host: str,
+    port: int,
+    path: str,
+    *,
+    headers: dict,
+    seconds: float,
+    connections: int,
+    unique: str = "",
 ) -> Result:
-    """Load ``path`` for ``seconds`` with ``connections`` concurrent clients; bounded in time."""
+    """Load ``path`` for ``seconds`` with ``connections`` concurrent clients; bounded in time.
+    With ``unique``, each request adds a query parameter no other request had (so no cached
+    copy of a page can answer it)."""
     result = Result()
+    counter = itertools.count()
+    sep = "&" if "?" in path else "?"
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -50,7 +62,8 @@ def run(
                 conn = http.client.HTTPConnection(host, port, timeout=10)
             start = time.perf_counter()
             try:
-                conn.request("GET", path, headers=headers)
+                target = f"{path}{sep}miss={unique}-{next(counter)}" if unique else path
+                conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):

@@ -1,5 +1,6 @@
 -- wrk script: count every non-2xx response as an error (wrk itself accepts 3xx) and print one
--- machine-readable summary line for bench/run.py.
+-- machine-readable summary line for bench/run.py. With an argument (`-- TOKEN`), every request
+-- adds a query parameter no other request had, so no cached copy of a page can answer it.
 local threads = {}
 
 function setup(thread)
@@ -8,6 +9,17 @@ end
 
 function init(args)
   errors = 0
+  unique = args[1]
+  counter = 0
+  sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+end
+
+function request()
+  if unique then
+    counter = counter + 1
+    return wrk.format(nil, wrk.path .. sep .. "miss=" .. unique .. "-" .. counter)
+  end
+  return wrk.format()
 end
 
 function response(status, headers, body)
