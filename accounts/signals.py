@@ -1,6 +1,7 @@
 """Cache invalidation for accounts: every change to a user row or to their API token replaces
-the user's generation token, so cached copies (``accounts.auth_cache``, the cached token
-authentication in ``cocreate.api.authentication``) stop being served on the next request.
+the user's generation token (and the API token's own), so cached copies (``accounts.auth_cache``,
+the cached token authentication in ``cocreate.api.authentication``) stop being served on the
+next request.
 
 Signals are used here only because this is a decoupled cache: saves from the admin, allauth
 (password change, last login) and DRF's token model all pass through them. Bulk
@@ -8,20 +9,32 @@ Signals are used here only because this is a decoupled cache: saves from the adm
 ``generations.bump(generations.user(id))`` itself.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
 from cocreate import generations
 
 
+def _api_token_scope(key: str) -> str:
+    return generations.api_token(hashlib.sha256(key.encode()).hexdigest())
+
+
 def user_changed(sender, instance, **kwargs) -> None:
     if instance.pk is not None:
-        generations.bump(generations.user(instance.pk))
+        from rest_framework.authtoken.models import Token
+
+        # A cached API token carries its user: it must not outlive a change to them.
+        keys = Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)
+        generations.bump(generations.user(instance.pk), *map(_api_token_scope, keys))
 
 
 def token_changed(sender, instance, **kwargs) -> None:
+    scopes = [_api_token_scope(instance.key)] if instance.key else []
     if instance.user_id is not None:
-        generations.bump(generations.user(instance.user_id))
+        scopes.append(generations.user(instance.user_id))
+    generations.bump(*scopes)
 
 
 def connect() -> None:

@@ -45,6 +45,11 @@ def user(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def api_token(digest: str) -> str:
+    """One API token and its user, by the token's SHA-256 (the key itself is never stored)."""
+    return f"apitoken:{digest}"
+
+
 def token_key(scope: str) -> str:
     """The cache key holding ``scope``'s token."""
     return f"{_PREFIX}{scope}"
