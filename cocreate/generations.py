@@ -93,3 +93,14 @@ def bump(*scopes: str) -> None:
     _replace(scopes)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _replace(scopes))
+
+
+def on_change(pairs) -> None:
+    """Call ``receiver`` after every save and delete of ``model``, for each ``(model,
+    receiver)`` pair: how each app's ``scopes.py`` bumps what a changed row shows on."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model, receiver in pairs:
+        uid = f"generations:{receiver.__module__}.{receiver.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid)

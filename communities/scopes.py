@@ -5,7 +5,6 @@ bumps the same scopes itself. Coarse on purpose: a write is rare next to the rea
 """
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
 
 from cocreate import generations
 
@@ -46,13 +45,12 @@ def _person(sender, instance, update_fields=None, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model, receiver in (
-        (Community, _community),
-        (Organization, _organization),
-        (OrganizationStaff, _staff),
-        (Membership, _membership),
-        (settings.AUTH_USER_MODEL, _person),
-    ):
-        uid = f"cocreate-scopes-{receiver.__name__}"
-        post_save.connect(receiver, sender=model, dispatch_uid=uid)
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
+    generations.on_change(
+        (
+            (Community, _community),
+            (Organization, _organization),
+            (OrganizationStaff, _staff),
+            (Membership, _membership),
+            (settings.AUTH_USER_MODEL, _person),
+        )
+    )

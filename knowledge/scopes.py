@@ -5,8 +5,6 @@ Saves and deletes are caught here (signals); services that change counters or st
 ``update()`` call ``changed`` themselves.
 """
 
-from django.db.models.signals import post_delete, post_save
-
 from cocreate import generations
 
 from .models import (
@@ -110,20 +108,19 @@ def _follow(sender, instance: Follow, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model, receiver in (
-        (Contribution, _contribution),
-        (Comment, _comment),
-        (Challenge, _challenge),
-        (Toolkit, _toolkit),
-        (ToolkitVersion, _toolkit_version),
-        (Support, _support),
-        (ContributionTag, _tag),
-        (Follow, _follow),
-        (StatusChange, _about_contribution),
-        (ContributionRevision, _about_contribution),
-        (Evaluation, _about_contribution),
-        (Scorecard, _scorecard),
-    ):
-        uid = f"cocreate-scopes-{receiver.__name__}"
-        post_save.connect(receiver, sender=model, dispatch_uid=uid)
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
+    generations.on_change(
+        (
+            (Contribution, _contribution),
+            (Comment, _comment),
+            (Challenge, _challenge),
+            (Toolkit, _toolkit),
+            (ToolkitVersion, _toolkit_version),
+            (Support, _support),
+            (ContributionTag, _tag),
+            (Follow, _follow),
+            (StatusChange, _about_contribution),
+            (ContributionRevision, _about_contribution),
+            (Evaluation, _about_contribution),
+            (Scorecard, _scorecard),
+        )
+    )

@@ -2,8 +2,6 @@
 of a member): a flag, an action or an appeal makes the community's and the people's cached
 pages stale. Flags are updated in bulk by ``services`` which bumps the same scopes."""
 
-from django.db.models.signals import post_delete, post_save
-
 from cocreate import generations
 
 from .models import Appeal, Flag, ModerationAction
@@ -35,7 +33,4 @@ def _appeal(sender, instance: Appeal, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model, receiver in ((Flag, _flag), (ModerationAction, _action), (Appeal, _appeal)):
-        uid = f"cocreate-scopes-{receiver.__name__}"
-        post_save.connect(receiver, sender=model, dispatch_uid=uid)
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
+    generations.on_change(((Flag, _flag), (ModerationAction, _action), (Appeal, _appeal)))
