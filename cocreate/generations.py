@@ -36,8 +36,26 @@ def directory() -> str:
 
 
 def community(community_id: int) -> str:
-    """Everything a community's own pages show: contributions, dialogue, challenges, members."""
+    """Anything in the community: every change to it bumps this (feeds, home, counts)."""
     return f"community:{community_id}"
+
+
+def community_setup(community_id: int) -> str:
+    """What every page of a community shows, apart from its contributions' own activity: its
+    name and settings, its people and their roles and standing, challenges, toolkits, and
+    moderation. A contribution's page depends on this and on ``contribution`` only, so activity
+    on other contributions (a support, a comment) leaves it cached."""
+    return f"community-setup:{community_id}"
+
+
+def community_wide(community_id: int) -> tuple[str, str]:
+    """A change every page of the community may show: both of its scopes."""
+    return community(community_id), community_setup(community_id)
+
+
+def contribution(contribution_id: int) -> str:
+    """One contribution's own page: its text, status history, comments, supports, scores."""
+    return f"contribution:{contribution_id}"
 
 
 def user(user_id: int) -> str:

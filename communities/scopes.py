@@ -11,13 +11,17 @@ from cocreate import generations
 from .models import Community, Membership, Organization, OrganizationStaff
 
 
+def _wide(community_ids) -> list[str]:
+    return [scope for pk in community_ids for scope in generations.community_wide(pk)]
+
+
 def _community(sender, instance: Community, **kwargs) -> None:
-    generations.bump(generations.directory(), generations.community(instance.pk))
+    generations.bump(generations.directory(), *generations.community_wide(instance.pk))
 
 
 def _organization(sender, instance: Organization, **kwargs) -> None:
     ids = Community.objects.filter(organization_id=instance.pk).values_list("pk", flat=True)
-    generations.bump(generations.directory(), *map(generations.community, ids))
+    generations.bump(generations.directory(), *_wide(ids))
 
 
 def _staff(sender, instance: OrganizationStaff, **kwargs) -> None:
@@ -25,13 +29,13 @@ def _staff(sender, instance: OrganizationStaff, **kwargs) -> None:
     ids = Community.objects.filter(organization_id=instance.organization_id).values_list(
         "pk", flat=True
     )
-    generations.bump(generations.user(instance.user_id), *map(generations.community, ids))
+    generations.bump(generations.user(instance.user_id), *_wide(ids))
 
 
 def _membership(sender, instance: Membership, **kwargs) -> None:
     generations.bump(
         generations.directory(),
-        generations.community(instance.community_id),
+        *generations.community_wide(instance.community_id),
         generations.user(instance.user_id),
     )
 
@@ -41,7 +45,7 @@ def _person(sender, instance, update_fields=None, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
     ids = Membership.objects.filter(user_id=instance.pk).values_list("community_id", flat=True)
-    generations.bump(*map(generations.community, ids))
+    generations.bump(*_wide(ids))
 
 
 def connect() -> None:

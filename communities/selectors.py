@@ -269,10 +269,13 @@ def organizations_for_creator(*, user) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=_org_staff_ids(user))
 
 
-def community_scopes(slug: str) -> list[str]:
+def community_scopes(slug: str, *, setup_only: bool = False) -> list[str]:
     """The generation scope of the community at ``slug`` (none when there is no such
-    community): what a cached page of it is built from. See ``cocreate.generations``."""
+    community): what a cached page of it is built from — anything in it, or with
+    ``setup_only`` its setup without its contributions' activity. See ``cocreate.generations``.
+    """
     from cocreate import generations
 
+    scope = generations.community_setup if setup_only else generations.community
     ids = list(Community.objects.filter(slug=slug).values_list("pk", flat=True)[:1])
-    return [generations.community(pk) for pk in ids]
+    return [scope(pk) for pk in ids]

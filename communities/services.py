@@ -46,7 +46,7 @@ def _adjust_member_count(community: Community, was_active: bool, is_active: bool
     if delta:
         Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + delta)
         community.refresh_from_db(fields=["member_count"])
-        generations.bump(generations.directory(), generations.community(community.pk))
+        generations.bump(generations.directory(), *generations.community_wide(community.pk))
 
 
 def _set_membership(

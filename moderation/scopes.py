@@ -9,13 +9,13 @@ from .models import Appeal, Flag, ModerationAction
 
 def _flag(sender, instance: Flag, **kwargs) -> None:
     generations.bump(
-        generations.community(instance.community_id), generations.user(instance.reporter_id)
+        *generations.community_wide(instance.community_id), generations.user(instance.reporter_id)
     )
 
 
 def _action(sender, instance: ModerationAction, **kwargs) -> None:
     generations.bump(
-        generations.community(instance.community_id),
+        *generations.community_wide(instance.community_id),
         *(generations.user(uid) for uid in (instance.actor_id, instance.subject_id) if uid),
     )
 
@@ -27,7 +27,7 @@ def _appeal(sender, instance: Appeal, **kwargs) -> None:
         .first()
     )
     generations.bump(
-        *([generations.community(community_id)] if community_id is not None else []),
+        *(generations.community_wide(community_id) if community_id is not None else ()),
         generations.user(instance.appellant_id),
     )
 

@@ -114,7 +114,7 @@ def _settle_flags(*, lookup: dict, outcome: str, action: ModerationAction) -> No
         status=outcome, resolved_at=timezone.now()
     )
     generations.bump(
-        generations.community(action.community_id),
+        *generations.community_wide(action.community_id),
         *(generations.user(f.reporter_id) for f in flags),
     )
     event_record(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocreate import pagecache
+from cocreate import generations, pagecache
 from cocreate.errors import Conflict, RateLimited, ValidationError
 from communities.selectors import community_scopes
 
@@ -190,13 +190,17 @@ def _get(request, slug, pk):
 @login_required
 @require_GET
 def contribution(request, slug, pk):
-    # Served from the page cache while nothing in the community and nothing of the viewer's
-    # (support, follow, memberships, bell) changed; the thread's pages are part of the URL.
+    # Served from the page cache while nothing of this contribution, of the community's setup
+    # (people, roles, challenges, moderation) and of the viewer's (support, follow, bell)
+    # changed; activity on other contributions leaves it cached. Thread pages are in the URL.
     def build():
         community, item = _get(request, slug, pk)
         return _contribution_page(request, community, item)
 
-    return pagecache.page(request, scopes=lambda: community_scopes(slug), build=build)
+    def scopes() -> list[str]:
+        return [*community_scopes(slug, setup_only=True), generations.contribution(pk)]
+
+    return pagecache.page(request, scopes=scopes, build=build)
 
 
 # --- The author's actions -----------------------------------------------------------------------

@@ -36,7 +36,10 @@ def reader(community):
 
 
 def _page(client, user, idea) -> str:
-    client.force_login(user)
+    # Sign in only to switch people: signing in saves last_login, which would make every
+    # page of theirs a miss and hide a missing bump.
+    if client.session.get("_auth_user_id") != str(user.pk):
+        client.force_login(user)
     response = client.get(reverse("knowledge:contribution", args=["trail-bike-lab", idea.pk]))
     assert response.status_code == 200
     return response.content.decode()
@@ -114,3 +117,40 @@ def test_edit_shows_on_next_request(client, idea, member, reader):
         tags=idea.tags,
     )
     assert "Wax the whole chain" in _page(client, reader, idea)
+
+
+def test_activity_elsewhere_leaves_a_contribution_page_cached(
+    client, idea, community, member, reader, toolkit
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = make_contribution(
+        author=member, community=community, toolkit=toolkit, title="Oil the hubs"
+    )
+    _warm(client, idea, reader)
+    services.support_add(user=member, contribution=other)
+    services.comment_create(author=member, body="Hubs too.", contribution=other)
+    with CaptureQueriesContext(connection) as queries:
+        html = _page(client, reader, idea)
+    assert "Wax the chain" in html
+    assert not any("knowledge_" in q["sql"] for q in queries.captured_queries), [
+        q["sql"][:120] for q in queries.captured_queries
+    ]
+    # The feed, which shows every contribution, is rebuilt.
+    feed = client.get(reverse("knowledge:feed", args=["trail-bike-lab"])).content.decode()
+    assert "Oil the hubs" in feed
+
+
+def test_a_role_change_reaches_every_contribution_page(client, idea, reader, manager):
+    from communities import services as community_services
+    from communities.models import Membership
+
+    _warm(client, idea, reader)
+    moderate = reverse("moderation:contribution", args=["trail-bike-lab", idea.pk])
+    assert moderate not in _page(client, reader, idea)
+    membership = Membership.objects.get(user=reader, community=idea.community)
+    community_services.membership_change_role(
+        actor=manager, membership=membership, role=Membership.Role.MANAGER
+    )
+    assert moderate in _page(client, reader, idea)
