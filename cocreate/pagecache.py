@@ -126,7 +126,7 @@ def page(
     the request (``render``) so the CSRF token comes from the context processor this module
     steers to a placeholder."""
     if not may_cache(request):
-        return build()
+        return fill_csrf(request, build())
 
     def render() -> tuple[Any, bool]:
         request.cocreate_csrf_placeholder = True
@@ -162,6 +162,17 @@ def page(
     return HttpResponse(
         body.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
     )
+
+
+def fill_csrf(request, response):
+    """Put this viewer's CSRF token where cached fragments left the placeholder — unless the
+    response is being built to be cached (then ``page`` fills it in on every response)."""
+    if getattr(request, "cocreate_csrf_placeholder", False) or response.streaming:
+        return response
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in response.content:
+        response.content = response.content.replace(placeholder, get_token(request).encode())
+    return response
 
 
 def csrf_placeholder(request) -> dict:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cocreate import generations, pagecache
 from cocreate.errors import Conflict, RateLimited, ValidationError
 from communities.selectors import community_scopes
+from communities.views_fragments import Fragments
 
 from .. import selectors, services
 from ..forms import (
@@ -174,9 +175,72 @@ def _contribution_page(request, community, contribution, *, status_form=None, co
                 ],
             }
         )
+    context["thread_items"] = _thread_items(thread.comments, context, user)
+    template = "knowledge/contribution.html"
     if request.htmx and request.GET.get("cursor"):
-        return render(request, "knowledge/_comment_page.html", context, status=status)
-    return render(request, "knowledge/contribution.html", context, status=status)
+        template = "knowledge/_comment_page.html"
+    return pagecache.fill_csrf(request, render(request, template, context, status=status))
+
+
+# A comment in a thread (with its first replies and reply form) is a cached fragment keyed by
+# everything it shows: most of a long page's time went into rendering the same comments again.
+THREAD_ITEM = ("knowledge/_thread_item.html", "knowledge/_comment.html", "knowledge/_time.html")
+
+
+def _comment_parts(c, user) -> tuple:
+    """Every value of one comment the thread shows to ``user``."""
+    return (
+        c.pk,
+        c.removed,
+        c.show_moderation,
+        c.moderation_state,
+        c.moderation_reason,
+        c.is_official,
+        c.is_helpful,
+        c.author.public_name if c.author is not None else None,
+        c.author_id == user.pk,
+        c.created_at,
+        c.edited_at,
+        c.body_html,
+    )
+
+
+def _thread_items(comments, context: dict, user) -> list:
+    viewer = {
+        key: context[key]
+        for key in ("community", "is_locked", "can_staff", "can_mark_helpful", "can_contribute")
+    }
+    viewer["comment_action"] = context["comment_action"]
+    flags = (
+        viewer["community"].slug,
+        viewer["is_locked"],
+        viewer["can_staff"],
+        viewer["can_mark_helpful"],
+        viewer["can_contribute"],
+        viewer["comment_action"],
+        user.is_authenticated,
+    )
+    fragments = Fragments()
+    items = fragments.add_many(
+        THREAD_ITEM,
+        comments,
+        parts=lambda top: (
+            flags,
+            top.reply_count,
+            _comment_parts(top, user),
+            tuple(_comment_parts(r, user) for r in top.shown_replies),
+        ),
+        # Rendered without the request: the viewer's values above, and a CSRF placeholder
+        # that fill_csrf (or the page cache) replaces with each viewer's own token.
+        context=lambda top: {
+            **viewer,
+            "top": top,
+            "user": user,
+            "csrf_token": pagecache.CSRF_PLACEHOLDER,
+        },
+    )
+    fragments.resolve()
+    return items
 
 
 def _get(request, slug, pk):

@@ -154,3 +154,42 @@ def test_a_role_change_reaches_every_contribution_page(client, idea, reader, man
         actor=manager, membership=membership, role=Membership.Role.MANAGER
     )
     assert moderate in _page(client, reader, idea)
+
+
+def test_cached_comments_keep_each_viewers_own_controls_and_token(client, idea, member, reader):
+    from cocreate import pagecache
+
+    comment = services.comment_create(author=reader, body="Dry lube works.", contribution=idea)
+    edit = reverse("knowledge:comment_edit", args=["trail-bike-lab", comment.pk])
+    helpful = reverse("knowledge:comment_helpful", args=["trail-bike-lab", comment.pk])
+    mine = _page(client, reader, idea)  # the reader's own comment: they may edit it
+    theirs = _page(client, member, idea)  # the idea's author: may mark it helpful
+    assert edit in mine and helpful not in mine
+    assert edit not in theirs and helpful in theirs
+    for html in (mine, theirs):
+        assert pagecache.CSRF_PLACEHOLDER not in html
+    # The token in the cached comment's form works for its viewer.
+    token = theirs.split(f'action="{helpful}"')[1].split('name="csrfmiddlewaretoken" value="')[1]
+    token = token.split('"')[0]
+    strict = type(client)(enforce_csrf_checks=True)
+    strict.force_login(member)
+    strict.cookies = client.cookies
+    response = strict.post(helpful, {"csrfmiddlewaretoken": token, "on": "1"})
+    assert response.status_code in (200, 302)
+    comment.refresh_from_db()
+    assert comment.is_helpful
+
+
+def test_more_comments_partial_carries_a_real_token(client, idea, member, reader):
+    from cocreate import pagecache
+
+    for n in range(25):
+        services.comment_create(author=reader, body=f"Note {n}", contribution=idea)
+    html = _page(client, member, idea)
+    cursor = html.split("cursor=")[1].split("#")[0].split('"')[0]
+    url = reverse("knowledge:contribution", args=["trail-bike-lab", idea.pk])
+    response = client.get(f"{url}?cursor={cursor}", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Note" in body and 'name="csrfmiddlewaretoken"' in body
+    assert pagecache.CSRF_PLACEHOLDER not in body
