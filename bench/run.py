@@ -323,8 +323,8 @@ def main() -> None:
             f"community home measured on /c/{slug}/, the largest public community "
             f"({values.get('BENCH_COMMUNITY_MEMBERS', '?')} members)"
         )
-        # The same pages again with a query parameter no request had before: the page cache
-        # never answers, so these show what building each page costs (after any change).
+        # The same pages again with a made-up query parameter (a fresh value each request): the
+        # page cache never stores those, so these show what building each page costs.
         misses = [
             (f"{name}_miss", path, headers)
             for name, path, headers in targets

@@ -105,9 +105,13 @@ def _lookup(key: str, scopes: list[str] | None) -> tuple[Any, dict[str, str] | N
     return found.get(key), tokens if len(tokens) == len(token_keys) else None
 
 
-def may_cache(request) -> bool:
-    """A GET (or HEAD) of a whole page that no one-time message waits for."""
+def may_cache(request, known: Iterable[str] | None = None) -> bool:
+    """A GET (or HEAD) of a whole page that no one-time message waits for, whose query string
+    holds only parameters the page knows (``known``): made-up parameters would otherwise make
+    endless copies of the same page."""
     if request.method not in ("GET", "HEAD") or getattr(request, "htmx", False):
+        return False
+    if known is not None and not set(request.GET).issubset(known):
         return False
     if "messages" in request.COOKIES:
         return False
@@ -120,12 +124,14 @@ def page(
     *,
     scopes: Iterable[str] | Callable[[], Iterable[str]],
     build: Callable[[], HttpResponse],
+    known: Iterable[str] = (),
 ):
     """``build()``'s response, or the copy cached for this viewer and URL while its scopes
     (see ``cached``; the viewer's own is added) are unchanged. ``build`` must render through
     the request (``render``) so the CSRF token comes from the context processor this module
-    steers to a placeholder."""
-    if not may_cache(request):
+    steers to a placeholder. ``known`` names the query parameters the page reads besides
+    ``cursor``; a request with any other is built but not cached."""
+    if not may_cache(request, {*known, "cursor"}):
         return fill_csrf(request, build())
 
     def render() -> tuple[Any, bool]:

@@ -59,7 +59,10 @@ def _denied(request, community, message: str, status: int = 403):
 def directory(request):
     # Served from the page cache while no community, firm or (for a member) membership changed.
     return pagecache.page(
-        request, scopes=[generations.directory()], build=lambda: _directory(request)
+        request,
+        scopes=[generations.directory()],
+        build=lambda: _directory(request),
+        known=DirectoryFilterForm.base_fields,
     )
 
 

@@ -236,3 +236,16 @@ def test_directory_follows_a_new_community_for_anonymous_and_members(
     assert "Rain Garden" in _get(client, DIRECTORY)
     client.logout()
     assert "Rain Garden" in _get(client, DIRECTORY)
+
+
+def test_made_up_parameters_are_built_but_never_cached(client, member, idea):
+    client.force_login(member)
+    _get(client, FEED + "?tag=chains")
+    with CaptureQueriesContext(connection) as known:
+        _get(client, FEED + "?tag=chains")
+    assert "knowledge_contribution" not in _tables(known.captured_queries)
+    _get(client, FEED + "?utm_source=mail")
+    with CaptureQueriesContext(connection) as unknown:
+        html = _get(client, FEED + "?utm_source=mail")
+    assert "knowledge_contribution" in _tables(unknown.captured_queries)
+    assert "Wax the chain" in html and pagecache.CSRF_PLACEHOLDER not in html

@@ -22,7 +22,10 @@ def feed(request, slug):
     # Served from the page cache while nothing in the community and nothing of the viewer's
     # (memberships, drafts, bell) changed.
     return pagecache.page(
-        request, scopes=lambda: community_scopes(slug), build=lambda: _feed(request, slug)
+        request,
+        scopes=lambda: community_scopes(slug),
+        build=lambda: _feed(request, slug),
+        known=FeedFilterForm.base_fields,
     )
 
 
