@@ -1,5 +1,5 @@
 """Django's Redis cache backend, keeping one redis client per connection pool; and ``count``,
-an atomic window counter in one round trip.
+an atomic window counter in one command.
 
 Django's ``RedisCacheClient`` builds a new ``redis.Redis`` for every cache call, and building
 one fills a table of about a thousand response callbacks: measured here, that was half of a
@@ -7,6 +7,8 @@ cached API response's time (1.2 ms of 2.6 ms, six calls a request). The client h
 of its own but that table and the pool, so one per pool serves every call (Django already
 gives each thread its own cache object).
 """
+
+from functools import cached_property
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -25,19 +27,32 @@ class _ReusingClient(RedisCacheClient):
         return client
 
 
+_COUNT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
 
     def count(self, key: str, timeout: int, *, version=None) -> int:
-        """Add one to the counter at ``key`` (created at 0 with ``timeout``); the new value.
-        One round trip: SET NX EX and INCR pipelined in a MULTI."""
+        """Add one to the counter at ``key`` (created with ``timeout``); the new value. One
+        command: a server-side script increments and, for a new counter, sets its expiry,
+        atomically (no counter is ever left without one)."""
         key = self.make_and_validate_key(key, version=version)
-        pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
-        pipe.set(key, 0, ex=timeout, nx=True)
-        pipe.incr(key)
-        return int(pipe.execute()[1])
+        client = self._cache.get_client(key, write=True)
+        script = self._count_scripts.get(id(client))
+        if script is None:
+            script = self._count_scripts[id(client)] = client.register_script(_COUNT)
+        return int(script(keys=[key], args=[timeout]))
+
+    @cached_property
+    def _count_scripts(self) -> dict:
+        return {}
 
 
 def count(cache, key: str, timeout: int) -> int:

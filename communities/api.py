@@ -287,6 +287,10 @@ class InvitationAcceptSerializer(serializers.Serializer):
 # --- Pagination -------------------------------------------------------------------------------
 
 
+# The query parameters the API directory reads (others are built but never cached).
+DIRECTORY_PARAMS = frozenset({*DirectoryFilterSerializer._declared_fields, "cursor"})
+
+
 class DirectoryCursorPagination(CreatedCursorPagination):
     """Cursor pagination in the directory order the client chose (name, popular or new)."""
 
@@ -358,8 +362,7 @@ class CommunityListView(ApiView):
 
         # The page's data is cached per caller and URL while no community, firm or membership
         # of theirs changed (see cocreate.pagecache); links in it carry the scheme and host.
-        known = {*DirectoryFilterSerializer().fields, "cursor"}
-        if not set(request.query_params).issubset(known):
+        if not set(request.query_params).issubset(DIRECTORY_PARAMS):
             return Response(build()[0])  # made-up parameters: built, never cached
         key = pagecache.key_for(request, "api", request.scheme, request.get_host())
         scopes = [generations.directory(), generations.user(request.user.pk)]
