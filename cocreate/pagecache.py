@@ -14,7 +14,6 @@ partials, anything but a 200 and any non-GET request are never cached. Values li
 not hours: that bounds "x minutes ago" texts and a bump lost to a cache outage.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -22,8 +21,6 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.urls import get_script_prefix
-from django.utils import timezone, translation
 
 from . import generations
 
@@ -35,29 +32,14 @@ CSRF_PLACEHOLDER = "__cocreate-csrf-token-placeholder__"
 _NO_STORE = object()
 
 
-def _deploy_digest() -> str:
-    # The templates and catalogues deployed: a new release never serves the old markup.
-    from communities.views_fragments import template_digest
-
-    return template_digest()
-
-
 def key_for(request, *parts: Any) -> str:
-    """The cache key of what ``request``'s viewer gets at this URL (plus ``parts``)."""
+    """The cache key of what ``request``'s viewer gets at this URL (plus ``parts``): built
+    like a fragment's key, so language, time zone, URL prefix and deployed templates count."""
+    from communities.views_fragments import fragment_key
+
     user = getattr(request, "user", None)
     viewer = user.pk if user is not None and user.is_authenticated else 0
-    raw = repr(
-        (
-            viewer,
-            request.get_full_path(),
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-            get_script_prefix(),
-            parts,
-        )
-    )
-    digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
-    return f"{_PREFIX}{_deploy_digest()}:{digest}"
+    return fragment_key((), ("page", viewer, request.get_full_path(), parts))
 
 
 def cached(
