@@ -4,14 +4,15 @@ A busy page is read far more often than what it shows changes. Each cached respo
 the generation tokens (see ``cocreate.generations``) of the scopes it was built from — the
 community, the viewer, the directory — and is served only while every one of them is still
 current; any committed change to that data replaces the token, so the very next request builds
-the page afresh. A hit costs two cache round trips and no database query.
+the page afresh. A hit costs one or two cache round trips and no database query.
 
 The key holds everything else a page depends on: the viewer (user id, or anonymous), the full
 URL, language, time zone, URL prefix and the deployed templates. The CSRF token is a
 placeholder in the cached copy and each response gets its viewer's own (which also sets the
 CSRF cookie, as rendering the token does). Responses carrying a one-time message, htmx
-partials, anything but a 200 and any non-GET request are never cached. Values live minutes,
-not hours: that bounds "x minutes ago" texts and a bump lost to a cache outage.
+partials, anything but a 200, any non-GET request and URLs with query parameters the page does
+not read are never cached. Values live minutes, not hours: that bounds "x minutes ago" texts
+and a bump lost to a cache outage.
 """
 
 import logging
@@ -27,9 +28,7 @@ from . import generations
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 120
-_PREFIX = "page:v1:"
 CSRF_PLACEHOLDER = "__cocreate-csrf-token-placeholder__"
-_NO_STORE = object()
 
 
 def key_for(request, *parts: Any) -> str:
@@ -140,12 +139,8 @@ def page(
         result = cached(key_for(request), lambda: [*scopes(), *viewer], render)
     else:
         result = cached(key_for(request), [*scopes, *viewer], render)
-    if isinstance(result, HttpResponse):
-        if not result.streaming and CSRF_PLACEHOLDER.encode() in result.content:
-            result.content = result.content.replace(
-                CSRF_PLACEHOLDER.encode(), get_token(request).encode()
-            )
-        return result
+    if isinstance(result, HttpResponse):  # built, not stored: its placeholders filled here
+        return fill_csrf(request, result)
     body, content_type = result
     return HttpResponse(
         body.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
