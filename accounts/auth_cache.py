@@ -13,10 +13,10 @@ session). Backends with their own ``get_user`` are asked directly, uncached.
 
 Only the row's column values are cached, never a model instance with whatever a request attached
 to it (permission caches, related objects); ``Model.from_db`` rebuilds a fresh instance from them.
-If the cache cannot be reached, the row comes from the database as before and nothing is stored.
+If the cache cannot be reached, the row comes from the database as before and nothing is stored
+(``generations.cached``).
 """
 
-import logging
 from functools import partial
 
 from asgiref.sync import sync_to_async
@@ -29,18 +29,15 @@ from django.contrib.auth import (
     load_backend,
 )
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 from django.db import models
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
 from cocreate import generations
 
-logger = logging.getLogger(__name__)
-
 # Minutes, not hours: covers a bump lost while the cache was briefly unreachable.
 ROW_TIMEOUT = 5 * 60
-_USER_KEY = "auth:user:v1:{}"
+_USER_KEY = "auth:user:v2:{}"
 
 
 # --- rows as plain values ---------------------------------------------------------------
@@ -69,21 +66,6 @@ def restore(model: type[models.Model], data: dict) -> models.Model | None:
     return model.from_db(data["db"], list(names), list(data["values"]))
 
 
-def cache_get(key: str):
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("auth cache read failed", exc_info=True)
-        return None
-
-
-def cache_set(key: str, value, timeout: int = ROW_TIMEOUT) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except Exception:
-        logger.warning("auth cache write failed", exc_info=True)
-
-
 # --- the user row -----------------------------------------------------------------------
 
 
@@ -99,32 +81,21 @@ def _fetch_user(user_id):
 def load_user(user_id):
     """The user row with primary key ``user_id`` (active or not), or None if there is none.
 
-    Served from the cache only when stored under the user's current generation token; the token
-    is read before the database, so a row read while the user changed is never served later.
+    Served from the cache only while the user's generation token is the one it was stored under
+    (``generations.cached``: token and row in one round trip; the token is read before the
+    database, so a row read while the user changed is never served later).
     """
-    scope = generations.user(user_id)
-    key = _USER_KEY.format(user_id)
-    token_key = generations.token_key(scope)
-    try:
-        # The token and the row in one round trip (the usual case: both there).
-        found = cache.get_many([token_key, key])
-    except Exception:
-        logger.warning("auth cache read failed", exc_info=True)
-        return _fetch_user(user_id)
-    token = found.get(token_key)
-    entry = found.get(key)
-    if token is None:
-        current = generations.tokens([scope])
-        if current is None:
-            return _fetch_user(user_id)
-        token, entry = current[scope], None
-    if isinstance(entry, dict) and entry.get("token") == token:
-        user = restore(get_user_model(), entry)
-        if user is not None and user.pk == user_id:
-            return user
-    user = _fetch_user(user_id)
-    if user is not None:
-        cache_set(key, {"token": token, **snapshot(user)})
+
+    def build():
+        user = _fetch_user(user_id)
+        return (snapshot(user) if user is not None else None), user is not None
+
+    data = generations.cached(
+        _USER_KEY.format(user_id), [generations.user(user_id)], build, timeout=ROW_TIMEOUT
+    )
+    user = restore(get_user_model(), data) if data is not None else None
+    if data is not None and (user is None or user.pk != user_id):
+        return _fetch_user(user_id)  # columns changed since it was stored (a deploy)
     return user
 
 

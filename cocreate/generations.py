@@ -1,4 +1,5 @@
 """Generation tokens: when a cached value may still be served, without guessing at staleness.
+``cached`` is the one read-through-cache built on them (pages, users, API tokens).
 
 A *scope* names a set of data ("directory", "community:12", "user:7"). Its token is a random
 string in the shared cache; every change to the data replaces it (``bump``). A cached value
@@ -18,7 +19,8 @@ the cached values survive. Values are therefore cached for minutes, not hours (s
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -111,6 +113,51 @@ def bump(*scopes: str) -> None:
     _replace(scopes)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _replace(scopes))
+
+
+def cached(
+    key: str,
+    scopes: Iterable[str] | Callable[[], Iterable[str]],
+    build: Callable[[], tuple[Any, bool]],
+    *,
+    timeout: int,
+) -> Any:
+    """The value at ``key`` if the tokens it was built under are all current, else
+    ``build()`` — which answers ``(value, storable)`` — stored under the tokens of the scopes,
+    taken before building so a change made meanwhile makes the copy stale.
+
+    ``scopes`` is a list when known without asking the database (then the value and the
+    tokens come in one round trip), or a function called only when building."""
+    known = None if callable(scopes) else list(scopes)
+    entry, current = _lookup(key, known)
+    if entry is not None:
+        held, value = entry
+        if current is None or set(current) != set(held):
+            current = tokens(held)
+        if current == held:
+            return value
+    current = tokens(known if known is not None else scopes())
+    value, storable = build()
+    if storable and current is not None:
+        try:
+            cache.set(key, (current, value), timeout)
+        except Exception:
+            logger.warning("cache unavailable", exc_info=True)
+    return value
+
+
+def _lookup(key: str, scopes: list[str] | None) -> tuple[Any, dict[str, str] | None]:
+    """The cached entry at ``key`` and, for known scopes, their current tokens (one trip)."""
+    try:
+        if scopes is None:
+            return cache.get(key), None
+        token_keys = {token_key(scope): scope for scope in scopes}
+        found = cache.get_many([key, *token_keys])
+    except Exception:
+        logger.warning("cache unavailable", exc_info=True)
+        return None, None
+    tokens = {scope: found[k] for k, scope in token_keys.items() if k in found}
+    return found.get(key), tokens if len(tokens) == len(token_keys) else None
 
 
 def on_change(pairs) -> None:

@@ -15,17 +15,13 @@ not read are never cached. Values live minutes, not hours: that bounds "x minute
 and a bump lost to a cache outage.
 """
 
-import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 from . import generations
-
-logger = logging.getLogger(__name__)
 
 TIMEOUT = 120
 CSRF_PLACEHOLDER = "__cocreate-csrf-token-placeholder__"
@@ -41,49 +37,9 @@ def key_for(request, *parts: Any) -> str:
     return fragment_key((), ("page", viewer, request.get_full_path(), parts))
 
 
-def cached(
-    key: str,
-    scopes: Iterable[str] | Callable[[], Iterable[str]],
-    build: Callable[[], tuple[Any, bool]],
-    *,
-    timeout: int = TIMEOUT,
-) -> Any:
-    """The value at ``key`` if the tokens it was built under are all current, else
-    ``build()`` — which answers ``(value, storable)`` — stored under the tokens of the scopes,
-    taken before building so a change made meanwhile makes the copy stale.
-
-    ``scopes`` is a list when known without asking the database (then the value and the
-    tokens come in one round trip), or a function called only when building."""
-    known = None if callable(scopes) else list(scopes)
-    entry, current = _lookup(key, known)
-    if entry is not None:
-        held, value = entry
-        if current is None or set(current) != set(held):
-            current = generations.tokens(held)
-        if current == held:
-            return value
-    current = generations.tokens(known if known is not None else scopes())
-    value, storable = build()
-    if storable and current is not None:
-        try:
-            cache.set(key, (current, value), timeout)
-        except Exception:
-            logger.warning("page cache unavailable", exc_info=True)
-    return value
-
-
-def _lookup(key: str, scopes: list[str] | None) -> tuple[Any, dict[str, str] | None]:
-    """The cached entry at ``key`` and, for known scopes, their current tokens (one trip)."""
-    try:
-        if scopes is None:
-            return cache.get(key), None
-        token_keys = {generations.token_key(scope): scope for scope in scopes}
-        found = cache.get_many([key, *token_keys])
-    except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
-        return None, None
-    tokens = {scope: found[k] for k, scope in token_keys.items() if k in found}
-    return found.get(key), tokens if len(tokens) == len(token_keys) else None
+def cached(key: str, scopes, build: Callable[[], tuple[Any, bool]]) -> Any:
+    """``generations.cached`` with the page cache's lifetime (see there)."""
+    return generations.cached(key, scopes, build, timeout=TIMEOUT)
 
 
 def may_cache(request, known: Iterable[str] | None = None) -> bool:

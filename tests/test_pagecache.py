@@ -124,8 +124,7 @@ def test_cache_outage_costs_speed_not_the_page(client, member, idea, monkeypatch
 
             return fail
 
-    monkeypatch.setattr(pagecache, "cache", Down())
-    monkeypatch.setattr(generations, "cache", Down())
+    monkeypatch.setattr(generations, "cache", Down())  # where the page cache reads and writes
     assert "Wax the chain" in _get(client)
     generations.bump(generations.community(idea.community_id))
     knowledge_services.support_add(user=member, contribution=idea)

@@ -14,14 +14,13 @@ class keeps drf-spectacular's ``tokenAuth`` security scheme (its extension match
 
 import hashlib
 
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from accounts import auth_cache
 from cocreate import generations
 
-_TOKEN_KEY = "auth:token:v1:{}"
+_TOKEN_KEY = "auth:token:v2:{}"
 
 
 class CachedTokenAuthentication(authentication.TokenAuthentication):
@@ -29,44 +28,36 @@ class CachedTokenAuthentication(authentication.TokenAuthentication):
         model = self.get_model()
         user_model = model._meta.get_field("user").related_model
         digest = hashlib.sha256(key.encode()).hexdigest()
-        entry_key = _TOKEN_KEY.format(digest)
-        scope = generations.api_token(digest)
-        scope_key = generations.token_key(scope)
-        try:
-            # The cached pair and the generation token guarding it, in one round trip.
-            found = cache.get_many([entry_key, scope_key])
-        except Exception:
-            found = None
-        user = token = None
-        if found is not None:
-            entry, current = found.get(entry_key), found.get(scope_key)
-            if isinstance(entry, dict) and current is not None and entry.get("token") == current:
-                user = auth_cache.restore(user_model, entry.get("user", {}))
-                token = auth_cache.restore(model, entry.get("auth", {}))
-        if user is not None and token is not None:
-            token.pk = key  # not stored in the cache
-            token.user = user
-        else:
-            # Tokens before the database: a change landing meanwhile makes this copy stale.
-            current = generations.tokens([scope]) if found is not None else None
+
+        def fetch():
             try:
-                token = model.objects.select_related("user").get(key=key)
+                return model.objects.select_related("user").get(key=key)
             except model.DoesNotExist:
                 raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-            if current is not None:
-                auth = auth_cache.snapshot(token)
-                auth["values"] = tuple(
-                    None if name == model._meta.pk.attname else value
-                    for name, value in zip(auth["names"], auth["values"], strict=True)
-                )
-                auth_cache.cache_set(
-                    entry_key,
-                    {
-                        "token": current[scope],
-                        "user": auth_cache.snapshot(token.user),
-                        "auth": auth,
-                    },
-                )
+
+        def build():
+            token = fetch()
+            auth = auth_cache.snapshot(token)
+            auth["values"] = tuple(  # the key itself is not stored
+                None if name == model._meta.pk.attname else value
+                for name, value in zip(auth["names"], auth["values"], strict=True)
+            )
+            return {"user": auth_cache.snapshot(token.user), "auth": auth}, True
+
+        # The pair and the generation token guarding it, in one round trip.
+        entry = generations.cached(
+            _TOKEN_KEY.format(digest),
+            [generations.api_token(digest)],
+            build,
+            timeout=auth_cache.ROW_TIMEOUT,
+        )
+        user = auth_cache.restore(user_model, entry["user"])
+        token = auth_cache.restore(model, entry["auth"])
+        if user is None or token is None:  # columns changed since it was stored (a deploy)
+            token = fetch()
+        else:
+            token.pk = key
+            token.user = user
 
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
