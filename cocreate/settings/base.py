@@ -260,7 +260,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MembershipStatusEnum": "communities.models.Membership.Status",
         "ContributionStatusEnum": "knowledge.models.Contribution.Status",
-        "PublishedStatusEnum": "knowledge.api.PUBLISHED_STATUSES",
+        "PublishedStatusEnum": "knowledge.api.fields.PUBLISHED_STATUSES",
     },
 }
 

@@ -1,0 +1,380 @@
+"""Dialogue API: the discussions of contributions and challenges, comments by id, follows
+and locking a discussion."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cocreate.api.pagination import OldestFirstCursorPagination
+from cocreate.api.schema import RETRY_AFTER_HEADER, SLUG_PARAM, error_responses, id_param
+from cocreate.api.views import ApiView, check_id
+from cocreate.errors import ValidationError
+from communities.api import PersonSerializer
+from communities.models import Community
+
+from .. import selectors, services
+from ..limits import check_post_rate
+from ..models import Challenge, Comment, Contribution, ModerationState
+from .access import KnowledgeView, require, require_participation
+from .fields import CHALLENGE_ID, CONTRIBUTION_ID, id_field
+
+COMMENT_ID = id_param("comment_id", "Id of the comment.")
+
+
+class FollowStateSerializer(serializers.Serializer):
+    following = serializers.BooleanField(read_only=True)
+
+
+class LockSerializer(serializers.Serializer):
+    locked = serializers.BooleanField()
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    """A comment as the caller may see it. A comment a moderator hid keeps its place in the
+    thread; to anyone but its author and moderators it is ``removed`` with no author and no
+    body. Its author and moderators also see ``moderation_state`` and ``moderation_reason``."""
+
+    author = PersonSerializer(read_only=True, allow_null=True, help_text=_("Null when removed."))
+    body = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("Markdown, as written; null when removed.")
+    )
+    body_html = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The comment as sanitized HTML; null when removed."),
+    )
+    removed = serializers.SerializerMethodField(
+        help_text=_("Removed by a moderator: the caller sees neither its author nor its text.")
+    )
+    moderation_state = serializers.ChoiceField(
+        choices=ModerationState.choices,
+        read_only=True,
+        help_text=_("visible, pending (waiting for review: author and moderators only) or hidden."),
+    )
+    moderation_reason = serializers.SerializerMethodField(
+        help_text=_("Why it is hidden or held: for its author and moderators only, else null.")
+    )
+
+    class Meta:
+        model = Comment
+        fields = (
+            "id",
+            "author",
+            "parent",
+            "body",
+            "body_html",
+            "is_official",
+            "is_helpful",
+            "reply_count",
+            "created_at",
+            "edited_at",
+            "removed",
+            "moderation_state",
+            "moderation_reason",
+        )
+        read_only_fields = fields
+
+    def get_removed(self, comment: Comment) -> bool:
+        return bool(getattr(comment, "removed", False))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_moderation_reason(self, comment: Comment) -> str | None:
+        # Set by selectors.present_comments: only the author and moderators see why.
+        return comment.moderation_reason if getattr(comment, "show_moderation", False) else None
+
+    def to_representation(self, comment: Comment) -> dict:
+        data = super().to_representation(comment)
+        if getattr(comment, "removed", False):
+            data.update(author=None, body=None, body_html=None)
+        return data
+
+
+class ThreadCommentSerializer(CommentSerializer):
+    """A top-level comment with its first replies (``reply_count`` says how many there are)."""
+
+    replies = CommentSerializer(source="shown_replies", many=True, read_only=True)
+
+    class Meta(CommentSerializer.Meta):
+        fields = (*CommentSerializer.Meta.fields, "replies")
+        read_only_fields = fields
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10000, help_text=_("Markdown; @handle mentions."))
+    parent = id_field(
+        required=False, allow_null=True, default=None, help_text=_("Reply to this comment.")
+    )
+    official = serializers.BooleanField(
+        default=False, help_text=_("Staff only: the firm's official response.")
+    )
+
+
+class CommentEditSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10000)
+
+
+class HelpfulSerializer(serializers.Serializer):
+    helpful = serializers.BooleanField()
+
+
+def _thread_page(view: ApiView, queryset: QuerySet[Comment], community: Community) -> Response:
+    page = view.paginate_queryset(queryset)
+    selectors.with_first_replies(page, user=view.request.user, community=community)
+    return view.get_paginated_response(ThreadCommentSerializer(page, many=True).data)
+
+
+def _comment_create(
+    view: KnowledgeView,
+    request: Request,
+    *,
+    contribution: Contribution | None = None,
+    challenge: Challenge | None = None,
+) -> Response:
+    community = view.get_community()
+    require_participation(request.user, community)
+    serializer = CommentCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    parent = None
+    if data["parent"] is not None:
+        target = {"contribution": contribution} if contribution else {"challenge": challenge}
+        parent = Comment.objects.filter(pk=data["parent"], **target).first()
+        if parent is None or not selectors.comment_is_listed(
+            parent, user=request.user, community=community
+        ):
+            raise ValidationError({"parent": _("Reply to a comment in this discussion.")})
+    check_post_rate(request, community, body=data["body"], is_reply=parent is not None)
+    comment = services.comment_create(
+        author=request.user,
+        body=data["body"],
+        contribution=contribution,
+        challenge=challenge,
+        parent=parent,
+        official=data["official"],
+    )
+    comment.author = request.user
+    selectors.present_comments([comment], user=request.user, community=community)
+    return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[SLUG_PARAM, CHALLENGE_ID])
+class ChallengeCommentsView(KnowledgeView):
+    """The discussion of a challenge."""
+
+    serializer_class = ThreadCommentSerializer
+    pagination_class = OldestFirstCursorPagination
+
+    @extend_schema(
+        operation_id="knowledge_challenges_comments_list",
+        responses={200: ThreadCommentSerializer(many=True), **error_responses(404)},
+    )
+    def get(self, request: Request, slug: str, challenge_id: int) -> Response:
+        """List top-level comments, oldest first, each with its first replies."""
+        challenge = self.get_challenge()
+        return _thread_page(
+            self,
+            selectors.top_level_comments(user=request.user, challenge=challenge),
+            self.get_community(),
+        )
+
+    @extend_schema(
+        operation_id="knowledge_challenges_comments_create",
+        request=CommentCreateSerializer,
+        parameters=[RETRY_AFTER_HEADER],
+        responses={
+            201: CommentSerializer,
+            **error_responses(400, 403, 404, 409, rate_limited=True),
+        },
+    )
+    def post(self, request: Request, slug: str, challenge_id: int) -> Response:
+        """Comment on the challenge or reply to a comment (active members). 409 when the
+        discussion is locked or the challenge is closed; 403 (with the reason) for suspended
+        members; 429 with ``Retry-After`` when posting too often. A new member's comment may
+        start ``pending`` (waiting for a moderator) and is then seen only by them."""
+        return _comment_create(self, request, challenge=self.get_challenge())
+
+
+@extend_schema(parameters=[SLUG_PARAM, CONTRIBUTION_ID])
+class FollowView(KnowledgeView):
+    """Whether the caller follows a contribution (and hears of its replies and status)."""
+
+    serializer_class = FollowStateSerializer
+
+    @extend_schema(
+        operation_id="knowledge_contributions_follow",
+        request=None,
+        responses={200: FollowStateSerializer, **error_responses(403, 404)},
+    )
+    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+        """Follow the contribution."""
+        contribution = self.get_contribution()
+        following = services.follow_set(
+            user=request.user, following=True, contribution=contribution
+        )
+        return Response({"following": following})
+
+    @extend_schema(
+        operation_id="knowledge_contributions_unfollow",
+        request=None,
+        responses={200: FollowStateSerializer, **error_responses(403, 404)},
+    )
+    def delete(self, request: Request, slug: str, contribution_id: int) -> Response:
+        """Stop following the contribution."""
+        contribution = self.get_contribution()
+        following = services.follow_set(
+            user=request.user, following=False, contribution=contribution
+        )
+        return Response({"following": following})
+
+
+@extend_schema(parameters=[SLUG_PARAM, CONTRIBUTION_ID])
+class LockView(KnowledgeView):
+    """Lock or unlock a contribution's discussion (staff)."""
+
+    serializer_class = LockSerializer
+
+    @extend_schema(
+        operation_id="knowledge_contributions_lock",
+        request=LockSerializer,
+        responses={200: LockSerializer, **error_responses(400, 403, 404)},
+    )
+    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+        """Lock (``locked`` true) or reopen the discussion. New comments on a locked
+        discussion answer 409."""
+        contribution = self.get_contribution()
+        require(
+            request.user,
+            "knowledge.staff",
+            self.get_community(),
+            _("Only staff can lock discussions."),
+        )
+        serializer = LockSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        locked = serializer.validated_data["locked"]
+        services.discussion_set_locked(actor=request.user, locked=locked, contribution=contribution)
+        return Response({"locked": locked})
+
+
+@extend_schema(parameters=[SLUG_PARAM, CONTRIBUTION_ID])
+class ContributionCommentsView(KnowledgeView):
+    """The discussion of a contribution."""
+
+    serializer_class = ThreadCommentSerializer
+    pagination_class = OldestFirstCursorPagination
+
+    @extend_schema(
+        operation_id="knowledge_contributions_comments_list",
+        responses={200: ThreadCommentSerializer(many=True), **error_responses(404)},
+    )
+    def get(self, request: Request, slug: str, contribution_id: int) -> Response:
+        """List top-level comments, oldest first, each with its first three replies (the rest
+        from /comments/{id}/replies/)."""
+        contribution = self.get_contribution()
+        return _thread_page(
+            self,
+            selectors.top_level_comments(user=request.user, contribution=contribution),
+            self.get_community(),
+        )
+
+    @extend_schema(
+        operation_id="knowledge_contributions_comments_create",
+        request=CommentCreateSerializer,
+        parameters=[RETRY_AFTER_HEADER],
+        responses={
+            201: CommentSerializer,
+            **error_responses(400, 403, 404, 409, rate_limited=True),
+        },
+    )
+    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+        """Comment or reply (active members); ``official`` marks a staff reply as the firm's
+        official response (403 for others). 409 on drafts, locked discussions and hidden or
+        held posts; 403 (with the reason) for suspended members; 429 with ``Retry-After`` when
+        posting too often. A new member's comment may start ``pending`` (waiting for a
+        moderator) and is then seen only by them and the moderators."""
+        return _comment_create(self, request, contribution=self.get_contribution())
+
+
+@extend_schema(parameters=[COMMENT_ID])
+class CommentView(ApiView):
+    """A comment anywhere the caller may read; its author edits it."""
+
+    serializer_class = CommentSerializer
+
+    def get_comment(self) -> Comment:
+        return selectors.comment_get(
+            user=self.request.user, comment_id=check_id(self.kwargs["comment_id"])
+        )
+
+    @extend_schema(
+        operation_id="knowledge_comments_retrieve",
+        responses={200: CommentSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, comment_id: int) -> Response:
+        """Return one comment (404 unless the caller may read its discussion)."""
+        return Response(CommentSerializer(self.get_comment()).data)
+
+    @extend_schema(
+        operation_id="knowledge_comments_update",
+        request=CommentEditSerializer,
+        responses={200: CommentSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def patch(self, request: Request, comment_id: int) -> Response:
+        """Edit the caller's own comment; the previous text is kept. 409 when the discussion
+        is locked."""
+        comment = self.get_comment()
+        if comment.author_id != request.user.pk:
+            raise PermissionDenied(_("Only the author can edit a comment."))
+        serializer = CommentEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.comment_edit(
+            editor=request.user, comment=comment, body=serializer.validated_data["body"]
+        )
+        return Response(CommentSerializer(self.get_comment()).data)
+
+
+@extend_schema(parameters=[COMMENT_ID])
+class CommentRepliesView(ApiView):
+    """All replies to a top-level comment."""
+
+    serializer_class = CommentSerializer
+    pagination_class = OldestFirstCursorPagination
+
+    @extend_schema(
+        operation_id="knowledge_comments_replies_list",
+        responses={200: CommentSerializer(many=True), **error_responses(404)},
+    )
+    def get(self, request: Request, comment_id: int) -> Response:
+        """List the replies, oldest first."""
+        parent = selectors.comment_get(user=request.user, comment_id=check_id(comment_id))
+        page = self.paginate_queryset(selectors.comment_replies(user=request.user, parent=parent))
+        selectors.present_comments(
+            page, user=request.user, community=(parent.contribution or parent.challenge).community
+        )
+        return self.get_paginated_response(CommentSerializer(page, many=True).data)
+
+
+@extend_schema(parameters=[COMMENT_ID])
+class CommentHelpfulView(ApiView):
+    """Mark a comment helpful (the contribution's author, or staff)."""
+
+    serializer_class = HelpfulSerializer
+
+    @extend_schema(
+        operation_id="knowledge_comments_helpful",
+        request=HelpfulSerializer,
+        responses={200: CommentSerializer, **error_responses(400, 403, 404)},
+    )
+    def post(self, request: Request, comment_id: int) -> Response:
+        """Mark (``helpful`` true) or unmark the comment as helpful."""
+        comment = selectors.comment_get(user=request.user, comment_id=check_id(comment_id))
+        serializer = HelpfulSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.comment_mark_helpful(
+            actor=request.user, comment=comment, helpful=serializer.validated_data["helpful"]
+        )
+        comment = selectors.comment_get(user=request.user, comment_id=comment.pk)
+        return Response(CommentSerializer(comment).data)
