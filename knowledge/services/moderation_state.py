@@ -1,0 +1,51 @@
+"""Moderation hooks on knowledge, called by moderation.services, which checks permission and
+logs."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cocreate.errors import ValidationError
+
+from .. import scopes
+from ..models import Comment, Contribution, ModerationState
+from .publishing import announce_comment, announce_contribution
+
+
+@transaction.atomic
+def content_set_moderation_state(
+    *,
+    state: str,
+    reason: str,
+    contribution: Contribution | None = None,
+    comment: Comment | None = None,
+) -> None:
+    """Set a contribution's or comment's moderation state (visible / pending / hidden) with the
+    reason its author sees. Expects the caller to have checked the moderator's permission.
+
+    The first time a post held for review becomes visible, what publishing it would have done
+    happens now (counters, notifications); a post that is only ever hidden is never announced.
+    """
+    if state not in ModerationState.values:
+        raise ValidationError({"state": _("Unknown moderation state.")})
+    target = contribution if contribution is not None else comment
+    if target is None:
+        raise ValidationError(_("Moderate one contribution or one comment."))
+    model = type(target)
+    locked = model.objects.select_for_update(of=("self",)).get(pk=target.pk)
+    # A held post that becomes visible for the first time is published now: counted, and its
+    # deferred events (new contribution, reply, mention, ...) recorded. Hidden posts never are.
+    announce = state == ModerationState.VISIBLE and locked.first_approval_pending
+    changes = {"moderation_state": state, "moderation_reason": reason}
+    if announce:
+        changes["first_approval_pending"] = False
+    model.objects.filter(pk=target.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(target, name, value)
+    scopes.changed(target)
+    if not announce:
+        return
+    if isinstance(locked, Contribution):
+        announce_contribution(locked)
+    else:
+        parent = locked.contribution if locked.contribution_id else locked.challenge
+        announce_comment(locked, community=parent.community, target=parent)
