@@ -12,8 +12,9 @@ from cocreate.errors import ValidationError
 from .. import selectors, services
 from ..forms import ChallengeForm, CommentForm, PhaseForm, wanted_state
 from ..models import Challenge
-from .common import knowledge_community, nav, page, require
+from .access import knowledge_community, require
 from .dialogue import post_comment
+from .responses import nav, page
 
 NEWEST_FIRST = ("-created_at", "-id")
 Phase = Challenge.Phase

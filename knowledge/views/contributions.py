@@ -23,15 +23,8 @@ from ..forms import (
     wanted_state,
 )
 from ..limits import check_post_rate
-from .common import (
-    allowed,
-    back,
-    error_messages,
-    knowledge_community,
-    nav,
-    require,
-    require_participation,
-)
+from .access import allowed, knowledge_community, require, require_participation
+from .responses import back, error_messages, nav
 
 
 def published_message(item) -> str:

@@ -13,8 +13,9 @@ from cocreate.errors import Conflict, PermissionDenied, RateLimited, ValidationE
 from .. import selectors, services
 from ..forms import CommentEditForm, CommentForm, wanted_state
 from ..limits import check_post_rate
-from .common import error_messages, knowledge_community, nav, page, require_participation
+from .access import knowledge_community, require_participation
 from .contributions import _contribution_page, _get, too_many
+from .responses import error_messages, nav, page
 
 REPLIES_PAGE = 50
 

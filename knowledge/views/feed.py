@@ -11,7 +11,8 @@ from communities.views_fragments import Fragments, form_state
 from .. import selectors
 from ..feed_cache import FEED_FILTERS, FEED_ITEM, card_item, feed_rows, item_parts
 from ..forms import FeedFilterForm, SearchForm
-from .common import knowledge_community, nav, page
+from .access import knowledge_community
+from .responses import nav, page
 
 DRAFTS_SHOWN = 10
 

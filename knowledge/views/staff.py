@@ -18,7 +18,8 @@ from ..forms import (
     field_rows_initial,
     wanted_state,
 )
-from .common import knowledge_community, nav, require
+from .access import knowledge_community, require
+from .responses import nav
 
 
 def _definitions(formset) -> list[dict]:
