@@ -1,39 +1,17 @@
 """Every knowledge API list costs the same number of queries for 5 items as for 50 (no N+1)."""
 
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from knowledge import selectors, services
 
 from ..api.helpers import token_client
 from ..factories import MembershipFactory, UserFactory
+from ..querycount import same_api_list_at_5_and_50
 from .factories import make_contribution, make_toolkit
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-def _count(client, path: str, key: str = "results") -> int:
-    # The signed-in user is cached (accounts.auth_cache): count the list, not the first
-    # request's user lookup.
-    client.get("/api/v1/me/")
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, response.content
-    assert response.json()[key], "the list under test must not be empty"
-    return len(ctx.captured_queries)
-
-
-def _same_at_5_and_50(make: Callable[[int], None], client, path: str, key: str = "results"):
-    make(5)
-    at_5 = _count(client, path, key)
-    make(45)
-    at_50 = _count(client, path, key)
-    assert at_5 == at_50, f"{path}: {at_5} queries at 5 items, {at_50} at 50"
 
 
 @pytest.fixture
@@ -60,7 +38,7 @@ def test_toolkits(base, community, manager, member):
         for _ in range(n):
             make_toolkit(actor=manager, community=community)
 
-    _same_at_5_and_50(make, token_client(member), _page_of_100(f"{base}/toolkits/"))
+    same_api_list_at_5_and_50(make, token_client(member), _page_of_100(f"{base}/toolkits/"))
 
 
 def test_challenges(base, community, manager, toolkit):
@@ -75,7 +53,7 @@ def test_challenges(base, community, manager, toolkit):
                 phase="open",
             )
 
-    _same_at_5_and_50(make, token_client(manager), _page_of_100(f"{base}/challenges/"))
+    same_api_list_at_5_and_50(make, token_client(manager), _page_of_100(f"{base}/challenges/"))
 
 
 @pytest.mark.parametrize("sort", list(selectors.FEED_SORTS))
@@ -99,7 +77,7 @@ def test_feed_for_each_sort(base, community, member, manager, toolkit, sort):
                 services.support_add(user=supporter, contribution=c)
 
     path = _page_of_100(f"{base}/contributions/?sort={sort}&tag=noise")
-    _same_at_5_and_50(make, token_client(supporter), path)
+    same_api_list_at_5_and_50(make, token_client(supporter), path)
 
 
 def test_contribution_comments_with_replies(base, contribution, member, moderator):
@@ -109,7 +87,7 @@ def test_contribution_comments_with_replies(base, contribution, member, moderato
             services.comment_create(author=moderator, parent=top, body="Reply")
 
     path = _page_of_100(f"{base}/contributions/{contribution.pk}/comments/")
-    _same_at_5_and_50(make, token_client(member), path)
+    same_api_list_at_5_and_50(make, token_client(member), path)
 
 
 def test_challenge_comments(base, community, manager, member):
@@ -123,7 +101,7 @@ def test_challenge_comments(base, community, manager, member):
             services.comment_create(author=manager, parent=top, body="Reply")
 
     path = _page_of_100(f"{base}/challenges/{challenge.pk}/comments/")
-    _same_at_5_and_50(make, token_client(member), path)
+    same_api_list_at_5_and_50(make, token_client(member), path)
 
 
 def test_replies(contribution, member, moderator):
@@ -134,7 +112,7 @@ def test_replies(contribution, member, moderator):
             services.comment_create(author=moderator, parent=top, body="Reply")
 
     path = _page_of_100(f"{API}/comments/{top.pk}/replies/")
-    _same_at_5_and_50(make, token_client(member), path)
+    same_api_list_at_5_and_50(make, token_client(member), path)
 
 
 def test_triage(base, community, member, manager, moderator, toolkit):
@@ -152,7 +130,7 @@ def test_triage(base, community, member, manager, moderator, toolkit):
                 evaluator=moderator, contribution=c, scorecard=scorecard, scores={"impact": 3}
             )
 
-    _same_at_5_and_50(make, token_client(moderator), f"{base}/triage/", key="columns")
+    same_api_list_at_5_and_50(make, token_client(moderator), f"{base}/triage/", key="columns")
 
 
 def test_scorecards(base, community, manager, moderator):
@@ -165,7 +143,7 @@ def test_scorecards(base, community, manager, moderator):
                 criteria=[{"label": "Impact", "weight": 1}],
             )
 
-    _same_at_5_and_50(make, token_client(moderator), _page_of_100(f"{base}/scorecards/"))
+    same_api_list_at_5_and_50(make, token_client(moderator), _page_of_100(f"{base}/scorecards/"))
 
 
 def test_evaluations(base, community, manager, moderator, contribution):
@@ -185,7 +163,7 @@ def test_evaluations(base, community, manager, moderator, contribution):
             )
 
     path = _page_of_100(f"{base}/contributions/{contribution.pk}/evaluations/")
-    _same_at_5_and_50(make, token_client(moderator), path)
+    same_api_list_at_5_and_50(make, token_client(moderator), path)
 
 
 def test_search(base, community, member, toolkit):
@@ -196,7 +174,7 @@ def test_search(base, community, member, toolkit):
             )
 
     # Search returns at most 20 hits; the count must not grow with them either.
-    _same_at_5_and_50(make, token_client(member), f"{base}/search/?q=chain")
+    same_api_list_at_5_and_50(make, token_client(member), f"{base}/search/?q=chain")
 
 
 def _moderate(moderator, i: int, **target) -> None:
@@ -225,7 +203,7 @@ def test_comments_with_hidden_and_held_ones(request, base, contribution, member,
 
     client = token_client(request.getfixturevalue(viewer))
     path = _page_of_100(f"{base}/contributions/{contribution.pk}/comments/")
-    _same_at_5_and_50(make, client, path)
+    same_api_list_at_5_and_50(make, client, path)
 
 
 def test_replies_with_hidden_and_held_ones(contribution, member, moderator):
@@ -240,7 +218,7 @@ def test_replies_with_hidden_and_held_ones(contribution, member, moderator):
             _moderate(moderator, next(counter), comment=reply)
 
     path = _page_of_100(f"{API}/comments/{top.pk}/replies/")
-    _same_at_5_and_50(make, token_client(member), path)
+    same_api_list_at_5_and_50(make, token_client(member), path)
 
 
 def test_feed_with_hidden_and_held_contributions(base, community, member, moderator, toolkit):
@@ -253,4 +231,4 @@ def test_feed_with_hidden_and_held_contributions(base, community, member, modera
             c = make_contribution(author=writer, community=community, toolkit=toolkit)
             _moderate(moderator, next(counter), contribution=c)
 
-    _same_at_5_and_50(make, token_client(member), _page_of_100(f"{base}/contributions/"))
+    same_api_list_at_5_and_50(make, token_client(member), _page_of_100(f"{base}/contributions/"))

@@ -4,8 +4,6 @@ costs a fixed, small number of queries."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from knowledge import services
 from knowledge.models import Comment
 
 from ..factories import MembershipFactory, UserFactory
+from ..querycount import get_queries, same_get_at_5_and_50
 from .factories import make_contribution, make_toolkit
 
 pytestmark = pytest.mark.django_db
@@ -22,25 +21,6 @@ pytestmark = pytest.mark.django_db
 # own follow, timeline, a page of top-level comments, their first replies (one windowed query),
 # scorecards and evaluations. Measured at 12 on SQLite and PostgreSQL.
 CONTRIBUTION_PAGE_MAX_QUERIES = 12
-
-
-def _count(client, url: str) -> int:
-    # The signed-in user is cached (accounts.auth_cache): count the list, not the first
-    # request's user lookup.
-    client.get("/api/v1/me/")
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
-def _same_at_5_and_50(client, url: str, add_items) -> int:
-    add_items(5)
-    at_5 = _count(client, url)
-    add_items(45)
-    at_50 = _count(client, url)
-    assert at_5 == at_50, f"{url}: {at_5} queries at 5 items, {at_50} at 50"
-    return at_50
 
 
 @pytest.fixture
@@ -67,7 +47,7 @@ def test_feed(client, community, member, toolkit, authors):
             if i % 2:
                 services.support_add(user=member, contribution=item)
 
-    _same_at_5_and_50(client, reverse("knowledge:feed", args=[community.slug]), add)
+    same_get_at_5_and_50(add, client, reverse("knowledge:feed", args=[community.slug]))
 
 
 def test_feed_filtered_and_sorted(client, community, member, toolkit, authors):
@@ -79,7 +59,7 @@ def test_feed_filtered_and_sorted(client, community, member, toolkit, authors):
             make_contribution(author=authors[i % 3], community=community, toolkit=toolkit,
                               tags="noise")  # fmt: skip
 
-    _same_at_5_and_50(client, url, add)
+    same_get_at_5_and_50(add, client, url)
 
 
 def test_challenge_list(client, community, manager, member):
@@ -96,7 +76,7 @@ def test_challenge_list(client, community, manager, member):
                 phase="open",
             )
 
-    _same_at_5_and_50(client, reverse("knowledge:challenges", args=[community.slug]), add)
+    same_get_at_5_and_50(add, client, reverse("knowledge:challenges", args=[community.slug]))
 
 
 def test_challenge_page(client, community, manager, member, toolkit, authors):
@@ -118,8 +98,8 @@ def test_challenge_page(client, community, manager, member, toolkit, authors):
             services.comment_create(author=authors[(i + 1) % 3], challenge=challenge, body="Q?")
             del item
 
-    _same_at_5_and_50(client, reverse("knowledge:challenge", args=[community.slug, challenge.pk]),
-                      add)  # fmt: skip
+    url = reverse("knowledge:challenge", args=[community.slug, challenge.pk])
+    same_get_at_5_and_50(add, client, url)
 
 
 def test_triage_board(client, community, manager, toolkit, authors):
@@ -140,7 +120,7 @@ def test_triage_board(client, community, manager, toolkit, authors):
                 evaluator=manager, contribution=item, scorecard=scorecard, scores={"impact": 4}
             )
 
-    _same_at_5_and_50(client, reverse("knowledge:triage", args=[community.slug]), add)
+    same_get_at_5_and_50(add, client, reverse("knowledge:triage", args=[community.slug]))
 
 
 def _discuss(contribution, people, top_level: int, replies_each: int) -> None:
@@ -165,7 +145,7 @@ def test_contribution_page_5_vs_50_comments(client, request, community, toolkit,
         # n comments: a fifth top-level, the rest replies (four per thread).
         _discuss(item, authors, top_level=n // 5, replies_each=4)
 
-    _same_at_5_and_50(client, url, add)
+    same_get_at_5_and_50(add, client, url)
 
 
 def test_contribution_page_with_500_comments(client, community, manager, toolkit, authors):
@@ -201,7 +181,7 @@ def test_contribution_page_with_500_comments(client, community, manager, toolkit
     assert Comment.objects.filter(contribution=item).count() == 500
     client.force_login(manager)
     url = reverse("knowledge:contribution", args=[community.slug, item.pk])
-    queries = _count(client, url)
+    queries = get_queries(client, url)
     assert queries <= CONTRIBUTION_PAGE_MAX_QUERIES, queries
     response = client.get(url)
     assert response.content.count(b'<article id="comment-') == 20 + 20 * 3
@@ -231,7 +211,7 @@ def test_feed_with_hidden_and_held_items(client, request, community, moderator, 
             item = make_contribution(author=authors[i % 3], community=community, toolkit=toolkit)
             _moderate(moderator, i, contribution=item)
 
-    _same_at_5_and_50(client, reverse("knowledge:feed", args=[community.slug]), add)
+    same_get_at_5_and_50(add, client, reverse("knowledge:feed", args=[community.slug]))
 
 
 @pytest.mark.parametrize("viewer", ["member", "moderator"])
@@ -253,6 +233,6 @@ def test_contribution_page_with_hidden_and_held_comments(
                 _moderate(moderator, next(counter), comment=reply)
             _moderate(moderator, next(counter), comment=top)
 
-    _same_at_5_and_50(client, url, add)
+    same_get_at_5_and_50(add, client, url)
     if viewer == "member":
         assert b"Removed by a moderator." in client.get(url).content

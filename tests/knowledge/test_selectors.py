@@ -12,6 +12,7 @@ from knowledge.models import Contribution, Support
 
 from ..conftest import require_or_skip, uses_postgres
 from ..factories import MembershipFactory, UserFactory
+from ..querycount import queries_run_by, same_at_5_and_50
 from .factories import make_contribution, make_toolkit
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +24,14 @@ def toolkit(community, manager):
 
 
 def _feed_queries(user, community, sort="new") -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    def read_feed():
         qs = selectors.contribution_feed(user=user, community=community)
         page = keyset_paginate(qs, ordering=selectors.FEED_SORTS[sort], cursor=None, page_size=50)
         selectors.supported_ids(user=user, contributions=page.items)
         for c in page.items:
             str(c.author.public_name)
-    return len(ctx.captured_queries)
+
+    return queries_run_by(read_feed)
 
 
 def test_outsider_sees_no_knowledge(community, outsider, member, toolkit):
@@ -65,13 +67,11 @@ def test_feed_filters_by_tag_kind_status(community, member, manager, toolkit):
 
 @pytest.mark.parametrize("sort", list(selectors.FEED_SORTS))
 def test_feed_query_count_is_flat(community, member, toolkit, sort):
-    for _ in range(5):
-        make_contribution(author=member, community=community, toolkit=toolkit)
-    at_5 = _feed_queries(member, community, sort)
-    for _ in range(45):
-        make_contribution(author=member, community=community, toolkit=toolkit)
-    at_50 = _feed_queries(member, community, sort)
-    assert at_5 == at_50
+    def add(n):
+        for _ in range(n):
+            make_contribution(author=member, community=community, toolkit=toolkit)
+
+    same_at_5_and_50(add, lambda: _feed_queries(member, community, sort), f"feed by {sort}")
 
 
 def test_thread_of_500_comments_stays_within_fixed_queries(community, member, moderator, toolkit):

@@ -1,12 +1,9 @@
 """The queue, the log and the appeals list cost the same number of queries for 5 items as for
 50, as pages and through the API."""
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communities.models import Membership
@@ -16,33 +13,12 @@ from moderation import services
 from ..api.helpers import token_client
 from ..factories import MembershipFactory, UserFactory
 from ..knowledge.factories import make_contribution, make_toolkit
+from ..querycount import same_api_list_at_5_and_50, same_get_at_5_and_50
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/communities/trail-bike-lab/moderation"
 PAGES = "/c/trail-bike-lab/moderation"
-
-
-def _count(client, path: str, expect_text: str | None = None) -> int:
-    # The signed-in user is cached (accounts.auth_cache): count the list, not the first
-    # request's user lookup.
-    client.get("/api/v1/me/")
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    if expect_text is not None:
-        assert expect_text in response.content.decode()
-    else:
-        assert response.json()["results"], "the list under test must not be empty"
-    return len(ctx.captured_queries)
-
-
-def _same_at_5_and_50(add: Callable[[int], None], client, path: str, text: str | None = None):
-    add(5)
-    at_5 = _count(client, path, text)
-    add(45)
-    at_50 = _count(client, path, text)
-    assert at_5 == at_50, f"{path}: {at_5} queries at 5 items, {at_50} at 50"
 
 
 @pytest.fixture
@@ -106,41 +82,38 @@ def _appeals(post, authors, moderator):
 
 def test_queue_page(client, moderator, post, authors, reporter):
     client.force_login(moderator)
-    _same_at_5_and_50(_flagged_comments(post, authors, reporter), client, f"{PAGES}/", "open flag")
+    add = _flagged_comments(post, authors, reporter)
+    same_get_at_5_and_50(add, client, f"{PAGES}/", contains="open flag")
 
 
 def test_queue_api(moderator, post, authors, reporter):
-    _same_at_5_and_50(
-        _flagged_comments(post, authors, reporter),
-        token_client(moderator),
-        f"{API}/queue/?page_size=100",
-    )
+    add = _flagged_comments(post, authors, reporter)
+    path = f"{API}/queue/?page_size=100"
+    same_api_list_at_5_and_50(add, token_client(moderator), path)
 
 
 def test_log_page(client, manager, moderator, post, authors):
     client.force_login(manager)
-    _same_at_5_and_50(_hidden_comments(post, authors, moderator), client, f"{PAGES}/log/", "Rude")
+    add = _hidden_comments(post, authors, moderator)
+    same_get_at_5_and_50(add, client, f"{PAGES}/log/", contains="Rude")
 
 
 def test_log_api(manager, moderator, post, authors):
-    _same_at_5_and_50(
-        _hidden_comments(post, authors, moderator),
-        token_client(manager),
-        f"{API}/actions/?page_size=100",
-    )
+    add = _hidden_comments(post, authors, moderator)
+    path = f"{API}/actions/?page_size=100"
+    same_api_list_at_5_and_50(add, token_client(manager), path)
 
 
 def test_appeals_page(client, manager, moderator, post, authors):
     client.force_login(manager)
-    _same_at_5_and_50(
-        _appeals(post, authors, moderator), client, f"{PAGES}/appeals/", "Please reconsider"
-    )
+    add = _appeals(post, authors, moderator)
+    same_get_at_5_and_50(add, client, f"{PAGES}/appeals/", contains="Please reconsider")
 
 
 def test_appeals_api(manager, moderator, post, authors):
-    _same_at_5_and_50(
-        _appeals(post, authors, moderator), token_client(manager), f"{API}/appeals/?page_size=100"
-    )
+    add = _appeals(post, authors, moderator)
+    path = f"{API}/appeals/?page_size=100"
+    same_api_list_at_5_and_50(add, token_client(manager), path)
 
 
 def test_my_moderation_page(client, moderator, post, authors):
@@ -152,4 +125,4 @@ def test_my_moderation_page(client, moderator, post, authors):
             comment = knowledge.comment_create(author=author, contribution=post, body=f"c {i}")
             services.moderation_act(actor=moderator, kind="hide", reason="Rude", comment=comment)
 
-    _same_at_5_and_50(add, client, f"{PAGES}/mine/", "Rude")
+    same_get_at_5_and_50(add, client, f"{PAGES}/mine/", contains="Rude")
