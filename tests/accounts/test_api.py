@@ -4,7 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from rest_framework.authtoken.models import Token
 
-from ..api.helpers import session_client, token_client
+from ..clients import session_client, token_client
 from ..factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from accounts.middleware import CachedAuthenticationMiddleware
 from cocreate import generations
 from cocreate.api.authentication import CachedTokenAuthentication
 
-from ..api.helpers import session_client, token_client
+from ..clients import session_client, token_client
 from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 from communities import services
 from communities.models import Community, Invitation, Membership, MembershipChange
 
-from ..api.helpers import session_client, token_client
+from ..clients import session_client, token_client
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from communities import services
 from communities.models import Community, Membership
 
-from ..api.helpers import token_client
+from ..clients import token_client
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
 from ..querycount import same_api_list_at_5_and_50
 

@@ -20,7 +20,7 @@ from knowledge.models import (
     Toolkit,
 )
 
-from ..api.helpers import session_client, token_client
+from ..clients import session_client, token_client
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
 from .factories import make_contribution, make_toolkit
 

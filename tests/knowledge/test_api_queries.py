@@ -4,7 +4,7 @@ import pytest
 
 from knowledge import selectors, services
 
-from ..api.helpers import token_client
+from ..clients import token_client
 from ..factories import MembershipFactory, UserFactory
 from ..querycount import same_api_list_at_5_and_50
 from .factories import make_contribution, make_toolkit

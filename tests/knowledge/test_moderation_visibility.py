@@ -18,7 +18,7 @@ from moderation import services as moderation
 from moderation.models import ModerationSettings
 from notifications.models import OutboxEvent
 
-from ..api.helpers import token_client
+from ..clients import token_client
 from ..factories import MembershipFactory, UserFactory
 from .factories import make_contribution, make_toolkit
 

@@ -11,7 +11,7 @@ from knowledge.models import Comment, ModerationState
 from moderation import services
 from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 
-from ..api.helpers import session_client, token_client
+from ..clients import session_client, token_client
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
 from ..knowledge.factories import make_contribution, make_toolkit
 from .helpers import established

@@ -14,7 +14,7 @@ from knowledge.models import Comment, Contribution, Support
 from moderation import services
 from moderation.models import Flag
 
-from ..api.helpers import token_client
+from ..clients import token_client
 from ..factories import MembershipFactory, UserFactory
 from ..knowledge.factories import make_contribution, make_toolkit
 

@@ -10,7 +10,7 @@ from communities.models import Membership
 from knowledge import services as knowledge
 from moderation import services
 
-from ..api.helpers import token_client
+from ..clients import token_client
 from ..factories import MembershipFactory, UserFactory
 from ..knowledge.factories import make_contribution, make_toolkit
 from ..querycount import same_api_list_at_5_and_50, same_get_at_5_and_50

@@ -121,7 +121,7 @@ def test_page_contribution_over_the_limit_is_429_with_the_form_kept(
 def test_api_over_the_limit_is_429_with_retry_after(community, member, toolkit, post):
     from knowledge.models import Comment, Contribution
 
-    from ..api.helpers import token_client
+    from ..clients import token_client
 
     _limit(community, posts_per_minute=1)
     api = token_client(member)
@@ -195,7 +195,7 @@ def test_eight_concurrent_api_clients_posting_as_one_member(community, member, p
 
     from knowledge.models import Comment
 
-    from ..api.helpers import token_client
+    from ..clients import token_client
     from ..conftest import uses_postgres
 
     require_or_skip(bool(settings.REDIS_URL), "needs the shared Redis cache")
@@ -239,7 +239,7 @@ def test_submitting_drafts_over_the_limit_is_429_on_page_and_api(
 ):
     from django.urls import reverse
 
-    from ..api.helpers import token_client
+    from ..clients import token_client
     from ..knowledge.factories import make_contribution
 
     _limit(community, posts_per_minute=1)

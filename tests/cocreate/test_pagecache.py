@@ -14,8 +14,8 @@ from knowledge import services as knowledge_services
 from knowledge.models import Contribution
 from notifications.models import Notification
 
-from .factories import MembershipFactory, UserFactory
-from .knowledge.factories import make_contribution, make_toolkit
+from ..factories import MembershipFactory, UserFactory
+from ..knowledge.factories import make_contribution, make_toolkit
 
 pytestmark = pytest.mark.django_db
 

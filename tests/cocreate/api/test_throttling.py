@@ -11,7 +11,7 @@ from rest_framework.throttling import AnonRateThrottle as DrfAnonRateThrottle
 from cocreate.api import throttling
 from cocreate.api.views import ApiView
 
-from .helpers import session_client, token_client
+from ...clients import session_client, token_client
 
 pytestmark = pytest.mark.django_db
 

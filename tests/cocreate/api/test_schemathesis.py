@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from ..authz.world import World, build_world
+from ...authz.world import World, build_world
 from .test_schema import EXPECTED_OPERATIONS
 
 MAX_EXAMPLES = 12
