@@ -21,10 +21,13 @@ $(VENV)/.dev-installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.lock
 	touch $(VENV)/.base-installed $@
 
-run: $(VENV)/.base-installed
-	$(BIN)/python manage.py migrate --noinput
+run: $(VENV)/.base-installed migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Apply migrations to the database DATABASE_URL names (the embedded SQLite one by default).
+migrate: $(VENV)/.base-installed
+	$(BIN)/python manage.py migrate --noinput
 
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
