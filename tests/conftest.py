@@ -16,6 +16,7 @@ from .factories import (
     OrganizationStaffFactory,
     UserFactory,
 )
+from .knowledge.factories import make_contribution, make_toolkit
 
 REQUIRE_SERVICES = os.environ.get("COCREATE_REQUIRE_SERVICES") == "1"
 
@@ -128,4 +129,26 @@ def pending_applicant(community):
         status=Membership.Status.PENDING,
         application_answer="A gravel bike.",
     )
+    return user
+
+
+# --- Knowledge shared by the knowledge, moderation and caching tests ----------------------------
+
+
+@pytest.fixture
+def toolkit(community, manager):
+    return make_toolkit(actor=manager, community=community)
+
+
+@pytest.fixture
+def idea(community, member, toolkit):
+    return make_contribution(
+        author=member, community=community, toolkit=toolkit, title="Wax the chain", tags="chains"
+    )
+
+
+@pytest.fixture
+def other_member(community):
+    user = UserFactory(display_name="Otto Other")
+    MembershipFactory(community=community, user=user)
     return user

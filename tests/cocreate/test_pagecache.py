@@ -15,24 +15,11 @@ from knowledge.models import Contribution
 from notifications.models import Notification
 
 from ..factories import MembershipFactory, UserFactory
-from ..knowledge.factories import make_contribution, make_toolkit
 
 pytestmark = pytest.mark.django_db
 
 FEED = reverse("knowledge:feed", args=["trail-bike-lab"])
 DIRECTORY = reverse("communities:directory")
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
-def idea(community, member, toolkit):
-    return make_contribution(
-        author=member, community=community, toolkit=toolkit, title="Wax the chain", tags="chains"
-    )
 
 
 def _get(client, url=FEED) -> str:

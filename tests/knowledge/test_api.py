@@ -30,11 +30,6 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
 def base(community) -> str:
     return f"{API}/communities/{community.slug}"
 
@@ -44,13 +39,6 @@ def contribution(community, member, toolkit):
     return make_contribution(
         author=member, community=community, toolkit=toolkit, title="Wax the chain", tags="chains"
     )
-
-
-@pytest.fixture
-def other_member(community):
-    user = UserFactory(display_name="Otto Other")
-    MembershipFactory(community=community, user=user)
-    return user
 
 
 def ids(response) -> list[int]:

@@ -15,11 +15,6 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
 def base(community) -> str:
     return f"{API}/communities/{community.slug}"
 

@@ -9,31 +9,11 @@ from django.urls import reverse
 from knowledge import services
 from knowledge.models import Contribution
 
-from ..factories import MembershipFactory, UserFactory
-from .factories import make_contribution, make_toolkit
+from .factories import make_contribution
 
 pytestmark = pytest.mark.django_db
 
 FEED = reverse("knowledge:feed", args=["trail-bike-lab"])
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
-def other_member(community):
-    user = UserFactory(display_name="Otto Other")
-    MembershipFactory(community=community, user=user)
-    return user
-
-
-@pytest.fixture
-def idea(community, member, toolkit):
-    return make_contribution(
-        author=member, community=community, toolkit=toolkit, title="Wax the chain", tags="chains"
-    )
 
 
 def _feed(client, **params) -> str:

@@ -20,24 +20,12 @@ from notifications.models import OutboxEvent
 
 from ..clients import token_client
 from ..factories import MembershipFactory, UserFactory
-from .factories import make_contribution, make_toolkit
+from .factories import make_contribution
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 REMOVED = "Removed by a moderator."
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
-def other(community):
-    user = UserFactory(display_name="Otto Other")
-    MembershipFactory(community=community, user=user)
-    return user
 
 
 @pytest.fixture
@@ -77,13 +65,13 @@ def _page(client, user, community, item):
 
 
 def test_hidden_contribution_is_404_for_others_and_shown_with_reason_to_author_and_moderator(
-    client, community, member, moderator, other, post
+    client, community, member, moderator, other_member, post
 ):
     _hide(moderator, contribution=post)
-    assert _page(client, other, community, post).status_code == 404
+    assert _page(client, other_member, community, post).status_code == 404
     api = f"{API}/communities/{community.slug}/contributions/{post.pk}/"
-    assert token_client(other).get(api).status_code == 404
-    assert token_client(other).get(f"{api}comments/").status_code == 404
+    assert token_client(other_member).get(api).status_code == 404
+    assert token_client(other_member).get(f"{api}comments/").status_code == 404
 
     for viewer in (member, moderator):
         page = _page(client, viewer, community, post)
@@ -99,7 +87,7 @@ def test_hidden_contribution_is_404_for_others_and_shown_with_reason_to_author_a
 
 
 def test_hidden_contribution_leaves_feed_search_triage_and_challenge(
-    client, community, member, manager, moderator, other, toolkit
+    client, community, member, manager, moderator, other_member, toolkit
 ):
     challenge = services.challenge_create(
         actor=manager, community=community, title="Bearings", brief="Help", phase="open"
@@ -114,7 +102,7 @@ def test_hidden_contribution_leaves_feed_search_triage_and_challenge(
     )  # fmt: skip
     _hide(moderator, contribution=gone)
 
-    feed = list(selectors.contribution_feed(user=other, community=community))
+    feed = list(selectors.contribution_feed(user=other_member, community=community))
     assert [c.pk for c in feed] == [kept.pk]
     assert [c.pk for c in selectors.contribution_feed(user=member, community=community)] == [
         kept.pk
@@ -125,7 +113,7 @@ def test_hidden_contribution_leaves_feed_search_triage_and_challenge(
     assert [c.pk for c in board["submitted"]] == [kept.pk]
     assert list(selectors.my_moderated(user=member, community=community)) == [gone]
 
-    client.force_login(other)
+    client.force_login(other_member)
     for url in (
         reverse("knowledge:feed", args=[community.slug]),
         reverse("knowledge:search", args=[community.slug]) + "?q=bearing",
@@ -134,7 +122,7 @@ def test_hidden_contribution_leaves_feed_search_triage_and_challenge(
         html = client.get(url).content.decode()
         assert "Kept bearing idea" in html, url
         assert "Gone bearing idea" not in html, url
-    api = token_client(other)
+    api = token_client(other_member)
     base = f"{API}/communities/{community.slug}"
     assert [c["id"] for c in api.get(f"{base}/contributions/").json()["results"]] == [kept.pk]
     assert [r["id"] for r in api.get(f"{base}/search/?q=bearing").json()["results"]] == [kept.pk]
@@ -144,7 +132,7 @@ def test_hidden_contribution_leaves_feed_search_triage_and_challenge(
 
 
 def test_moderated_contribution_takes_no_support_comment_or_status(
-    community, member, manager, moderator, other, post
+    community, member, manager, moderator, other_member, post
 ):
     _hide(moderator, contribution=post)
     with pytest.raises(Conflict):
@@ -163,9 +151,9 @@ def test_moderated_contribution_takes_no_support_comment_or_status(
 
 
 def test_hidden_comment_keeps_its_place_and_replies_for_others(
-    client, community, member, moderator, other, post
+    client, community, member, moderator, other_member, post
 ):
-    top = services.comment_create(author=other, contribution=post, body="Buy cheap pills")
+    top = services.comment_create(author=other_member, contribution=post, body="Buy cheap pills")
     reply = services.comment_create(author=member, parent=top, body="Please don't.")
     _hide(moderator, reason="Spam link", comment=top)
 
@@ -190,7 +178,7 @@ def test_hidden_comment_keeps_its_place_and_replies_for_others(
     assert single["removed"] is True and single["body"] is None
 
     # The author and moderators see the text, the notice and the reason.
-    for viewer in (other, moderator):
+    for viewer in (other_member, moderator):
         html = _page(client, viewer, community, post).content.decode()
         assert "Buy cheap pills" in html
         assert "Hidden by a moderator" in html
@@ -206,10 +194,11 @@ def test_hidden_comment_keeps_its_place_and_replies_for_others(
         services.comment_create(author=member, parent=top, body="More")
 
 
-def test_hidden_reply_in_replies_window(client, community, member, moderator, other, post):
+def test_hidden_reply_in_replies_window(client, community, member, moderator, other_member, post):
     top = services.comment_create(author=member, contribution=post, body="Top")
     replies = [
-        services.comment_create(author=other, parent=top, body=f"Reply {i}") for i in range(5)
+        services.comment_create(author=other_member, parent=top, body=f"Reply {i}")
+        for i in range(5)
     ]
     _hide(moderator, reason="Rude", comment=replies[4])
     client.force_login(member)
@@ -223,7 +212,7 @@ def test_hidden_reply_in_replies_window(client, community, member, moderator, ot
 
 
 def test_premoderated_comment_is_seen_by_author_and_moderators_only(
-    client, community, member, moderator, other, newcomer, post
+    client, community, member, moderator, other_member, newcomer, post
 ):
     held = services.comment_create(author=newcomer, contribution=post, body="First post @person0")
     assert held.moderation_state == ModerationState.PENDING
@@ -232,7 +221,7 @@ def test_premoderated_comment_is_seen_by_author_and_moderators_only(
     assert not _announced(payload__comment_id=held.pk).exists()
 
     api_path = f"{API}/communities/{community.slug}/contributions/{post.pk}/comments/"
-    for viewer in (member, other):
+    for viewer in (member, other_member):
         assert "First post" not in _page(client, viewer, community, post).content.decode()
         assert token_client(viewer).get(api_path).json()["results"] == []
         assert token_client(viewer).get(f"{API}/comments/{held.pk}/").status_code == 404
@@ -249,7 +238,7 @@ def test_premoderated_comment_is_seen_by_author_and_moderators_only(
     events = _announced(payload__comment_id=held.pk)
     assert {e.kind for e in events} == {"contribution.commented"}
     assert events.get().payload["recipient_id"] == member.pk
-    assert "First post" in _page(client, other, community, post).content.decode()
+    assert "First post" in _page(client, other_member, community, post).content.decode()
     # Approving again is refused and records nothing twice.
     with pytest.raises(Conflict):
         moderation.moderation_act(actor=moderator, kind="approve", reason="Again", comment=held)
@@ -257,11 +246,11 @@ def test_premoderated_comment_is_seen_by_author_and_moderators_only(
 
 
 def test_held_reply_and_mention_are_announced_on_approval_only(
-    community, member, moderator, other, newcomer, post
+    community, member, moderator, other_member, newcomer, post
 ):
     top = services.comment_create(author=member, contribution=post, body="Thoughts?")
     reply = services.comment_create(
-        author=newcomer, parent=top, body=f"Yes @{other.handle}, see above"
+        author=newcomer, parent=top, body=f"Yes @{other_member.handle}, see above"
     )
     top.refresh_from_db()
     assert top.reply_count == 0
@@ -273,19 +262,19 @@ def test_held_reply_and_mention_are_announced_on_approval_only(
     assert kinds == {
         "comment.reply": member.pk,
         "contribution.commented": member.pk,
-        "comment.mention": other.pk,
+        "comment.mention": other_member.pk,
     }
     top.refresh_from_db()
     assert top.reply_count == 1
 
 
 def test_held_then_hidden_post_is_never_announced_nor_shown(
-    client, community, member, moderator, other, newcomer, post
+    client, community, member, moderator, other_member, newcomer, post
 ):
     held = services.comment_create(author=newcomer, contribution=post, body="Spam spam")
     _hide(moderator, reason="Spam", comment=held)
     assert not _announced(payload__comment_id=held.pk).exists()
-    html = _page(client, other, community, post).content.decode()
+    html = _page(client, other_member, community, post).content.decode()
     assert REMOVED not in html  # never published: no placeholder either
     post.refresh_from_db()
     assert post.comment_count == 0
@@ -295,7 +284,7 @@ def test_held_then_hidden_post_is_never_announced_nor_shown(
 
 
 def test_new_members_submission_waits_and_is_announced_on_approval(
-    client, community, manager, moderator, other, newcomer, toolkit
+    client, community, manager, moderator, other_member, newcomer, toolkit
 ):
     challenge = services.challenge_create(
         actor=manager, community=community, title="Quiet", brief="B", phase="open"
@@ -310,7 +299,7 @@ def test_new_members_submission_waits_and_is_announced_on_approval(
     ).exists()
     challenge.refresh_from_db()
     assert challenge.contribution_count == 0
-    assert _page(client, other, community, item).status_code == 404
+    assert _page(client, other_member, community, item).status_code == 404
     html = _page(client, newcomer, community, item).content.decode()
     assert "Waiting for a moderator" in html
 
@@ -323,7 +312,7 @@ def test_new_members_submission_waits_and_is_announced_on_approval(
     )
     challenge.refresh_from_db()
     assert challenge.contribution_count == 1
-    assert _page(client, other, community, item).status_code == 200
+    assert _page(client, other_member, community, item).status_code == 200
     # Hiding and restoring later announces nothing again.
     _hide(moderator, contribution=item)
     moderation.moderation_act(actor=moderator, kind="restore", reason="OK", contribution=item)
@@ -371,21 +360,23 @@ def test_api_submission_by_new_member_reports_pending(community, newcomer, toolk
     assert response.json()["moderation_reason"]
 
 
-def test_comment_counts_keep_hidden_comments(community, member, moderator, other, post):
+def test_comment_counts_keep_hidden_comments(community, member, moderator, other_member, post):
     """Documented choice: counts are of published comments; hiding one keeps its place (and
     its count), a held one counts from its approval."""
-    top = services.comment_create(author=other, contribution=post, body="x")
+    top = services.comment_create(author=other_member, contribution=post, body="x")
     _hide(moderator, comment=top)
     post.refresh_from_db()
     assert post.comment_count == 1
     assert Comment.objects.get(pk=top.pk).moderation_state == "hidden"
 
 
-def test_challenge_thread_hides_for_others(client, community, manager, member, moderator, other):
+def test_challenge_thread_hides_for_others(
+    client, community, manager, member, moderator, other_member
+):
     challenge = services.challenge_create(
         actor=manager, community=community, title="Quiet", brief="B", phase="open"
     )
-    top = services.comment_create(author=other, challenge=challenge, body="Nasty words")
+    top = services.comment_create(author=other_member, challenge=challenge, body="Nasty words")
     _hide(moderator, comment=top)
     client.force_login(member)
     html = client.get(

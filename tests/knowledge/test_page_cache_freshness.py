@@ -11,21 +11,9 @@ from moderation import services as moderation_services
 from moderation.models import ModerationAction
 
 from ..factories import MembershipFactory, UserFactory
-from .factories import make_contribution, make_toolkit
+from .factories import make_contribution
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
-def idea(community, member, toolkit):
-    return make_contribution(
-        author=member, community=community, toolkit=toolkit, title="Wax the chain"
-    )
 
 
 @pytest.fixture

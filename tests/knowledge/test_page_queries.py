@@ -12,7 +12,7 @@ from knowledge.models import Comment
 
 from ..factories import MembershipFactory, UserFactory
 from ..querycount import get_queries, same_get_at_5_and_50
-from .factories import make_contribution, make_toolkit
+from .factories import make_contribution
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 # own follow, timeline, a page of top-level comments, their first replies (one windowed query),
 # scorecards and evaluations. Measured at 12 on SQLite and PostgreSQL.
 CONTRIBUTION_PAGE_MAX_QUERIES = 12
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
 
 
 @pytest.fixture

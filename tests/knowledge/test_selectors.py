@@ -18,11 +18,6 @@ from .factories import make_contribution, make_toolkit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
 def _feed_queries(user, community, sort="new") -> int:
     def read_feed():
         qs = selectors.contribution_feed(user=user, community=community)

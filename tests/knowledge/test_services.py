@@ -14,11 +14,6 @@ from .factories import make_contribution, make_toolkit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
 def test_toolkit_versions_keep_old_contributions(community, manager, member, toolkit):
     first = make_contribution(author=member, community=community, toolkit=toolkit)
     services.toolkit_revise(

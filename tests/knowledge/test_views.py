@@ -18,7 +18,6 @@ from knowledge.models import (
     Toolkit,
 )
 
-from ..factories import MembershipFactory, UserFactory
 from .factories import make_contribution, make_toolkit
 
 pytestmark = pytest.mark.django_db
@@ -28,18 +27,6 @@ SLUG = "trail-bike-lab"
 
 def url(name, *args, query=""):
     return reverse(f"knowledge:{name}", args=[SLUG, *args]) + query
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
-def other_member(community):
-    user = UserFactory(display_name="Otto Other")
-    MembershipFactory(community=community, user=user)
-    return user
 
 
 @pytest.fixture

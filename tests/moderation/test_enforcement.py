@@ -16,16 +16,11 @@ from moderation.models import Flag
 
 from ..clients import token_client
 from ..factories import MembershipFactory, UserFactory
-from ..knowledge.factories import make_contribution, make_toolkit
+from ..knowledge.factories import make_contribution
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
 
 
 @pytest.fixture

@@ -55,13 +55,6 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def toolkit(community, manager):
-    from ..knowledge.factories import make_toolkit
-
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
 def post(community, manager, toolkit):
     from ..knowledge.factories import make_contribution
 

@@ -14,14 +14,9 @@ from notifications.models import OutboxEvent
 
 from ..conftest import require_or_skip, uses_postgres
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
-from ..knowledge.factories import make_contribution, make_toolkit
+from ..knowledge.factories import make_contribution
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
 
 
 @pytest.fixture

@@ -15,15 +15,10 @@ from moderation import export, selectors, services
 from moderation.models import Appeal, Flag, ModerationAction
 
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
-from ..knowledge.factories import make_contribution, make_toolkit
+from ..knowledge.factories import make_contribution
 from .helpers import established
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
 
 
 @pytest.fixture
