@@ -9,6 +9,8 @@ from django.core.cache import cache
 
 from communities.models import Community, Membership
 
+from .apifuzz import connection_kept_open
+from .authz.world import World, build_world
 from .factories import (
     CommunityFactory,
     MembershipFactory,
@@ -152,3 +154,11 @@ def other_member(community):
     user = UserFactory(display_name="Otto Other")
     MembershipFactory(community=community, user=user)
     return user
+
+
+@pytest.fixture
+def fuzz_world(db) -> World:
+    """The authorization matrix's world, for requests sent through the real WSGI handler
+    (property-based API tests, tests/apifuzz.py)."""
+    with connection_kept_open():
+        yield build_world()

@@ -1,66 +1,24 @@
-"""Property-based tests of the knowledge API: schemathesis generates requests from our own
-OpenAPI schema and sends them in-process (WSGI), anonymously and as signed-in people.
-
-Checks on every response: no server error (5xx), and the body matches the documented schema for
-its status code. Bounded (a few examples per operation); raise ``MAX_EXAMPLES`` locally to dig
-deeper. Same pattern as ``test_schemathesis.py`` (accounts and communities).
+"""Property-based tests of the knowledge API (set-up in tests/apifuzz.py), anonymously and as
+signed-in people. Bounded (a few examples per operation); raise ``MAX_EXAMPLES`` locally to dig
+deeper.
 """
 
-import pytest
-import schemathesis
-from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
-
-from ..authz.world import World, build_world
+from ..apifuzz import call, fuzz, operations
+from ..authz.world import World
 
 MAX_EXAMPLES = 10
-CHECKS = [not_a_server_error, response_schema_conformance]
 KNOWLEDGE_PATHS = (
     r"^/api/v1/(communities/\{slug\}/(toolkits|challenges|contributions|search|triage|scorecards)"
     r"|comments)/"
 )
 
-application = WSGIHandler()
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(
-    path_regex=KNOWLEDGE_PATHS
-)
-
-hypothesis_settings = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+schema = operations(path_regex=KNOWLEDGE_PATHS)
+fuzzed = fuzz(schema, MAX_EXAMPLES)
 
 
 def test_the_knowledge_operations_are_fuzzed():
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 30
-
-
-@pytest.fixture
-def world(db) -> World:
-    # The WSGI handler closes "old" connections around each request; inside the test
-    # transaction that would drop the connection (and the data).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield build_world()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-def _token(user) -> dict[str, str]:
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    found = [result.ok() for result in schema.get_all_operations()]
+    assert len(found) >= 30
 
 
 def _use_real_objects(case, world: World) -> None:
@@ -81,35 +39,25 @@ def _use_real_objects(case, world: World) -> None:
         params["comment_id"] = world.comment.pk
 
 
-def _call(case, headers: dict[str, str] | None = None) -> None:
-    # Each request starts with empty rate-limit counters: a 429 would hide everything else.
-    cache.clear()
-    case.call_and_validate(headers=headers, checks=CHECKS)
+@fuzzed
+def test_anonymous(case, fuzz_world):
+    call(case)
 
 
-@schema.parametrize()
-@hypothesis_settings
-def test_anonymous(case, world):
-    _call(case)
+@fuzzed
+def test_member_with_generated_parameters(case, fuzz_world):
+    call(case, fuzz_world.users["member"])
 
 
-@schema.parametrize()
-@hypothesis_settings
-def test_member_with_generated_parameters(case, world):
-    _call(case, _token(world.users["member"]))
-
-
-@schema.parametrize()
-@hypothesis_settings
-def test_member_on_real_objects(case, world):
-    _use_real_objects(case, world)
-    _call(case, _token(world.users["member"]))
+@fuzzed
+def test_member_on_real_objects(case, fuzz_world):
+    _use_real_objects(case, fuzz_world)
+    call(case, fuzz_world.users["member"])
 
 
 # Managers are staff too: this covers the staff-only operations (status, lock, evaluations,
 # triage, scorecards) as well as the managers' ones.
-@schema.parametrize()
-@hypothesis_settings
-def test_manager_on_real_objects(case, world):
-    _use_real_objects(case, world)
-    _call(case, _token(world.users["manager"]))
+@fuzzed
+def test_manager_on_real_objects(case, fuzz_world):
+    _use_real_objects(case, fuzz_world)
+    call(case, fuzz_world.users["manager"])

@@ -1,58 +1,17 @@
-"""Property-based API tests: schemathesis generates requests from our own OpenAPI schema and
-sends them in-process (WSGI) to the Django app, anonymously and as signed-in people.
-
-Checks on every response: no server error (5xx), and the body matches the documented schema for
-its status code. Bounded (a few examples per operation) so the whole module runs in about a
-minute; raise ``MAX_EXAMPLES`` locally to dig deeper.
+"""Property-based tests of the accounts and communities API (set-up in tests/apifuzz.py),
+anonymously and as signed-in people. Bounded (a few examples per operation) so the whole module
+runs in about a minute; raise ``MAX_EXAMPLES`` locally to dig deeper.
 """
 
-import pytest
-import schemathesis
-from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
-
-from ...authz.world import World, build_world
+from ...apifuzz import call, fuzz, operations
+from ...authz.world import World
 from .test_schema import EXPECTED_OPERATIONS
 
 MAX_EXAMPLES = 12
-CHECKS = [not_a_server_error, response_schema_conformance]
 
-application = WSGIHandler()
 # The accounts and communities operations (other apps fuzz their own).
 OUR_PATHS = sorted({path for path, _method in EXPECTED_OPERATIONS})
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(path=OUR_PATHS)
-
-hypothesis_settings = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
-
-
-@pytest.fixture
-def world(db) -> World:
-    # Requests go through the real WSGI handler, which closes "old" connections around each
-    # request; inside the test transaction that would drop the connection (and the data).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield build_world()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-def _token(user) -> dict[str, str]:
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+fuzzed = fuzz(operations(path=OUR_PATHS), MAX_EXAMPLES)
 
 
 def _use_real_objects(case, world: World) -> None:
@@ -69,45 +28,29 @@ def _use_real_objects(case, world: World) -> None:
         params["invitation_id"] = world.invitation.pk
 
 
-def _call(case, headers: dict[str, str] | None = None) -> None:
-    # Each request starts with empty rate-limit counters: a 429 would hide everything else.
-    cache.clear()
-    case.call_and_validate(headers=headers, checks=CHECKS)
+@fuzzed
+def test_anonymous(case, fuzz_world):
+    call(case)
 
 
-@schema.parametrize()
-@hypothesis_settings
-def test_anonymous(case, world):
-    _call(case)
+@fuzzed
+def test_member_with_generated_parameters(case, fuzz_world):
+    call(case, fuzz_world.users["member"])
 
 
-@schema.parametrize()
-@hypothesis_settings
-def test_member_with_generated_parameters(case, world):
-    _call(case, _token(world.users["member"]))
+@fuzzed
+def test_member_on_real_objects(case, fuzz_world):
+    _use_real_objects(case, fuzz_world)
+    call(case, fuzz_world.users["member"])
 
 
-@schema.parametrize()
-@hypothesis_settings
-def test_member_on_real_objects(case, world):
-    _use_real_objects(case, world)
-    _call(case, _token(world.users["member"]))
-
-
-@schema.parametrize()
-@hypothesis_settings
-def test_manager_on_real_objects(case, world):
-    _use_real_objects(case, world)
-    _call(case, _token(world.users["manager"]))
+@fuzzed
+def test_manager_on_real_objects(case, fuzz_world):
+    _use_real_objects(case, fuzz_world)
+    call(case, fuzz_world.users["manager"])
 
 
 # Only organisation staff can create communities; fuzz creation as them.
-create_schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(
-    method="POST", path="/api/v1/communities/"
-)
-
-
-@create_schema.parametrize()
-@hypothesis_settings
-def test_org_staff_creates_communities(case, world):
-    _call(case, _token(world.users["org_staff"]))
+@fuzz(operations(method="POST", path="/api/v1/communities/"), MAX_EXAMPLES)
+def test_org_staff_creates_communities(case, fuzz_world):
+    call(case, fuzz_world.users["org_staff"])
