@@ -2,6 +2,7 @@ import factory
 
 from knowledge import services
 from knowledge.models import Kind
+from moderation import services as moderation
 
 IDEA_FIELDS = [
     {"label": "Problem", "type": "long_text", "required": True},
@@ -33,3 +34,12 @@ def make_contribution(*, author, community, toolkit, title=None, submit=True, **
         submit=submit,
         **kwargs,
     )
+
+
+def moderate_every_third(moderator, i: int, **target) -> None:
+    """The i-th item of a list: every third hidden, every third held for review (set the way
+    moderation does), the rest left published. ``target`` is ``contribution=`` or ``comment=``."""
+    if i % 3 == 1:
+        moderation.moderation_act(actor=moderator, kind="hide", reason="Off-topic", **target)
+    elif i % 3 == 2:
+        services.content_set_moderation_state(state="pending", reason="Reported", **target)

@@ -30,11 +30,6 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def base(community) -> str:
-    return f"{API}/communities/{community.slug}"
-
-
-@pytest.fixture
 def contribution(community, member, toolkit):
     return make_contribution(
         author=member, community=community, toolkit=toolkit, title="Wax the chain", tags="chains"

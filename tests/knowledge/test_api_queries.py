@@ -7,16 +7,11 @@ from knowledge import selectors, services
 from ..clients import token_client
 from ..factories import MembershipFactory, UserFactory
 from ..querycount import same_api_list_at_5_and_50
-from .factories import make_contribution, make_toolkit
+from .factories import make_contribution, make_toolkit, moderate_every_third
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def base(community) -> str:
-    return f"{API}/communities/{community.slug}"
 
 
 @pytest.fixture
@@ -172,16 +167,6 @@ def test_search(base, community, member, toolkit):
     same_api_list_at_5_and_50(make, token_client(member), f"{base}/search/?q=chain")
 
 
-def _moderate(moderator, i: int, **target) -> None:
-    """Every third item hidden, every third held for review."""
-    from moderation import services as moderation
-
-    if i % 3 == 1:
-        moderation.moderation_act(actor=moderator, kind="hide", reason="Off-topic", **target)
-    elif i % 3 == 2:
-        services.content_set_moderation_state(state="pending", reason="Reported", **target)
-
-
 @pytest.mark.parametrize("viewer", ["member", "moderator"])
 def test_comments_with_hidden_and_held_ones(request, base, contribution, member, moderator,
                                             viewer):  # fmt: skip
@@ -193,8 +178,8 @@ def test_comments_with_hidden_and_held_ones(request, base, contribution, member,
         for _ in range(n):
             top = services.comment_create(author=writer, contribution=contribution, body="Top")
             reply = services.comment_create(author=member, parent=top, body="Reply")
-            _moderate(moderator, next(counter), comment=reply)
-            _moderate(moderator, next(counter), comment=top)
+            moderate_every_third(moderator, next(counter), comment=reply)
+            moderate_every_third(moderator, next(counter), comment=top)
 
     client = token_client(request.getfixturevalue(viewer))
     path = _page_of_100(f"{base}/contributions/{contribution.pk}/comments/")
@@ -210,7 +195,7 @@ def test_replies_with_hidden_and_held_ones(contribution, member, moderator):
     def make(n: int) -> None:
         for _ in range(n):
             reply = services.comment_create(author=writer, parent=top, body="Reply")
-            _moderate(moderator, next(counter), comment=reply)
+            moderate_every_third(moderator, next(counter), comment=reply)
 
     path = _page_of_100(f"{API}/comments/{top.pk}/replies/")
     same_api_list_at_5_and_50(make, token_client(member), path)
@@ -224,6 +209,6 @@ def test_feed_with_hidden_and_held_contributions(base, community, member, modera
     def make(n: int) -> None:
         for _ in range(n):
             c = make_contribution(author=writer, community=community, toolkit=toolkit)
-            _moderate(moderator, next(counter), contribution=c)
+            moderate_every_third(moderator, next(counter), contribution=c)
 
     same_api_list_at_5_and_50(make, token_client(member), _page_of_100(f"{base}/contributions/"))

@@ -12,7 +12,7 @@ from knowledge.models import Comment
 
 from ..factories import MembershipFactory, UserFactory
 from ..querycount import get_queries, same_get_at_5_and_50
-from .factories import make_contribution
+from .factories import make_contribution, moderate_every_third
 
 pytestmark = pytest.mark.django_db
 
@@ -186,16 +186,6 @@ def test_contribution_page_with_500_comments(client, community, manager, toolkit
 # --- With moderated items: the filters are in the queries, so the counts stay flat --------------
 
 
-def _moderate(moderator, i: int, **target) -> None:
-    """Every third item hidden, every third held for review (set the way moderation does)."""
-    from moderation import services as moderation
-
-    if i % 3 == 1:
-        moderation.moderation_act(actor=moderator, kind="hide", reason="Off-topic", **target)
-    elif i % 3 == 2:
-        services.content_set_moderation_state(state="pending", reason="Reported", **target)
-
-
 @pytest.mark.parametrize("viewer", ["member", "moderator"])
 def test_feed_with_hidden_and_held_items(client, request, community, moderator, toolkit, authors,
                                          viewer):  # fmt: skip
@@ -204,7 +194,7 @@ def test_feed_with_hidden_and_held_items(client, request, community, moderator, 
     def add(n):
         for i in range(n):
             item = make_contribution(author=authors[i % 3], community=community, toolkit=toolkit)
-            _moderate(moderator, i, contribution=item)
+            moderate_every_third(moderator, i, contribution=item)
 
     same_get_at_5_and_50(add, client, reverse("knowledge:feed", args=[community.slug]))
 
@@ -225,8 +215,8 @@ def test_contribution_page_with_hidden_and_held_comments(
             )
             for j in range(4):
                 reply = services.comment_create(author=authors[(j + 1) % 3], parent=top, body="R")
-                _moderate(moderator, next(counter), comment=reply)
-            _moderate(moderator, next(counter), comment=top)
+                moderate_every_third(moderator, next(counter), comment=reply)
+            moderate_every_third(moderator, next(counter), comment=top)
 
     same_get_at_5_and_50(add, client, url)
     if viewer == "member":

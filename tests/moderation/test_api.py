@@ -13,29 +13,12 @@ from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 
 from ..clients import session_client, token_client
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
-from ..knowledge.factories import make_contribution, make_toolkit
 from .helpers import established
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 M = f"{API}/communities/trail-bike-lab/moderation"
-
-
-@pytest.fixture
-def author(community):
-    return established(community, "Alex Author")
-
-
-@pytest.fixture
-def post(community, manager, author):
-    toolkit = make_toolkit(actor=manager, community=community)
-    return make_contribution(author=author, community=community, toolkit=toolkit)
-
-
-@pytest.fixture
-def comment(post, author):
-    return knowledge.comment_create(author=author, contribution=post, body="Buy my chains")
 
 
 # --- Flags ----------------------------------------------------------------------------------------

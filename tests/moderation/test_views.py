@@ -14,29 +14,12 @@ from knowledge.models import Comment, Contribution, ModerationState
 from moderation import services
 from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 
-from ..knowledge.factories import make_contribution, make_toolkit
 from .helpers import established
 
 pytestmark = pytest.mark.django_db
 
 C = "/c/trail-bike-lab"
 M = f"{C}/moderation"
-
-
-@pytest.fixture
-def author(community):
-    return established(community, "Alex Author")
-
-
-@pytest.fixture
-def post(community, manager, author):
-    toolkit = make_toolkit(actor=manager, community=community)
-    return make_contribution(author=author, community=community, toolkit=toolkit)
-
-
-@pytest.fixture
-def comment(post, author):
-    return knowledge.comment_create(author=author, contribution=post, body="Buy my chains")
 
 
 def texts(response) -> str:
