@@ -3,8 +3,9 @@ OpenAPI schema and sends them in-process (WSGI) to the Django app.
 
 Checks on every response: no server error (5xx), and the body matches the documented schema for
 its status code. Each module picks its operations (``operations``), bounds the examples per
-operation (``fuzz``) and points path parameters at real objects of the ``fuzz_world`` fixture
-(tests/conftest.py) so that bodies reach the services.
+operation (``fuzz``) and gets the same four tests (``role_tests``), with path parameters pointed
+at real objects of the ``fuzz_world`` fixture (tests/conftest.py) so that bodies reach the
+services.
 """
 
 from collections.abc import Callable, Iterator
@@ -69,3 +70,34 @@ def call(case, user=None) -> None:
     # Each request starts with empty rate-limit counters: a 429 would hide everything else.
     cache.clear()
     case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+def role_tests(fuzzed: Callable, use_real_objects: Callable) -> tuple[Callable, ...]:
+    """The tests every fuzzed API area runs, for a module to bind to its own names: anonymous,
+    a member with generated path parameters, then a member and a manager (staff: the staff-only
+    operations) on real objects, ``use_real_objects(case, world)`` pointing the parameters."""
+
+    @fuzzed
+    def anonymous(case, fuzz_world):
+        call(case)
+
+    @fuzzed
+    def member_with_generated_parameters(case, fuzz_world):
+        call(case, fuzz_world.users["member"])
+
+    @fuzzed
+    def member_on_real_objects(case, fuzz_world):
+        use_real_objects(case, fuzz_world)
+        call(case, fuzz_world.users["member"])
+
+    @fuzzed
+    def manager_on_real_objects(case, fuzz_world):
+        use_real_objects(case, fuzz_world)
+        call(case, fuzz_world.users["manager"])
+
+    return (
+        anonymous,
+        member_with_generated_parameters,
+        member_on_real_objects,
+        manager_on_real_objects,
+    )

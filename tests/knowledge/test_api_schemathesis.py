@@ -3,7 +3,7 @@ signed-in people. Bounded (a few examples per operation); raise ``MAX_EXAMPLES``
 deeper.
 """
 
-from ..apifuzz import call, fuzz, operations
+from ..apifuzz import fuzz, operations, role_tests
 from ..authz.world import World
 
 MAX_EXAMPLES = 10
@@ -39,25 +39,9 @@ def _use_real_objects(case, world: World) -> None:
         params["comment_id"] = world.comment.pk
 
 
-@fuzzed
-def test_anonymous(case, fuzz_world):
-    call(case)
-
-
-@fuzzed
-def test_member_with_generated_parameters(case, fuzz_world):
-    call(case, fuzz_world.users["member"])
-
-
-@fuzzed
-def test_member_on_real_objects(case, fuzz_world):
-    _use_real_objects(case, fuzz_world)
-    call(case, fuzz_world.users["member"])
-
-
-# Managers are staff too: this covers the staff-only operations (status, lock, evaluations,
-# triage, scorecards) as well as the managers' ones.
-@fuzzed
-def test_manager_on_real_objects(case, fuzz_world):
-    _use_real_objects(case, fuzz_world)
-    call(case, fuzz_world.users["manager"])
+(
+    test_anonymous,
+    test_member_with_generated_parameters,
+    test_member_on_real_objects,
+    test_manager_on_real_objects,
+) = role_tests(fuzzed, _use_real_objects)

@@ -3,7 +3,7 @@ anonymously and as signed-in people. Bounded (a few examples per operation) so t
 runs in about a minute; raise ``MAX_EXAMPLES`` locally to dig deeper.
 """
 
-from ...apifuzz import call, fuzz, operations
+from ...apifuzz import call, fuzz, operations, role_tests
 from ...authz.world import World
 from .test_schema import EXPECTED_OPERATIONS
 
@@ -28,26 +28,12 @@ def _use_real_objects(case, world: World) -> None:
         params["invitation_id"] = world.invitation.pk
 
 
-@fuzzed
-def test_anonymous(case, fuzz_world):
-    call(case)
-
-
-@fuzzed
-def test_member_with_generated_parameters(case, fuzz_world):
-    call(case, fuzz_world.users["member"])
-
-
-@fuzzed
-def test_member_on_real_objects(case, fuzz_world):
-    _use_real_objects(case, fuzz_world)
-    call(case, fuzz_world.users["member"])
-
-
-@fuzzed
-def test_manager_on_real_objects(case, fuzz_world):
-    _use_real_objects(case, fuzz_world)
-    call(case, fuzz_world.users["manager"])
+(
+    test_anonymous,
+    test_member_with_generated_parameters,
+    test_member_on_real_objects,
+    test_manager_on_real_objects,
+) = role_tests(fuzzed, _use_real_objects)
 
 
 # Only organisation staff can create communities; fuzz creation as them.
