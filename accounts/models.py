@@ -69,4 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def public_name(self) -> str:
         """The name other members see; never the email address."""
-        return self.display_name or _("Member #%(id)s") % {"id": self.pk}
+        return public_name(self.pk, self.display_name)
+
+
+def public_name(pk: int | None, display_name: str) -> str:
+    """``User.public_name`` from the two values it reads (for lists read as plain rows)."""
+    return display_name or _("Member #%(id)s") % {"id": pk}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -153,6 +153,37 @@ def contribution_feed(
             )
         )
     return qs
+
+
+SUMMARY_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "status",
+    "author_id",
+    "author__display_name",
+    "challenge_id",
+    "challenge__title",
+    "tags",
+    "support_count",
+    "comment_count",
+    "is_locked",
+    "created_at",
+    "submitted_at",
+    "last_activity_at",
+    "viewer_supports",
+)
+
+
+def contribution_summary_rows(queryset: QuerySet[Contribution], *, user) -> QuerySet:
+    """``contribution_feed`` as dict rows of ``SUMMARY_FIELDS``: what a summary shows (every
+    feed sort key among them), the viewer's own support included as one EXISTS per row on the
+    unique (contribution, user) index. One query for a page, no model instances."""
+    if user.is_authenticated:
+        supports = Exists(Support.objects.filter(contribution=OuterRef("pk"), user=user))
+    else:
+        supports = Value(False)
+    return queryset.annotate(viewer_supports=supports).values(*SUMMARY_FIELDS)
 
 
 def my_drafts(*, user, community: Community) -> QuerySet[Contribution]:

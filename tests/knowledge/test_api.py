@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from knowledge import services
+from knowledge.api.contributions import ContributionSummarySerializer
 from knowledge.models import (
     Challenge,
     Comment,
@@ -491,6 +492,38 @@ def test_feed_items_say_what_the_viewer_supports(base, member, other_member, con
     assert (item["supported"], item["support_count"]) == (True, 1)
     item = token_client(member).get(f"{base}/contributions/").json()["results"][0]
     assert item["supported"] is False
+
+
+@pytest.mark.parametrize("sort", ["new", "top", "discussed", "trending"])
+def test_feed_items_equal_the_serializer(base, community, member, manager, toolkit, sort):
+    """The list is written from plain rows; each item is what ContributionSummarySerializer
+    writes for the same contribution (a nameless author, a challenge, tags, a lock, the
+    caller's support, a status change)."""
+    nameless = UserFactory(display_name="")
+    MembershipFactory(community=community, user=nameless)
+    challenge = services.challenge_create(
+        actor=manager, community=community, title="Quiet chains", brief="B", phase="open"
+    )
+    plain = make_contribution(author=member, community=community, toolkit=toolkit)
+    rich = make_contribution(
+        author=nameless, community=community, toolkit=toolkit, challenge=challenge, tags="a, b"
+    )
+    services.support_add(user=member, contribution=rich)
+    services.contribution_set_status(
+        actor=manager, contribution=plain, status="accepted", reason="Good"
+    )
+    Contribution.objects.filter(pk=plain.pk).update(is_locked=True)
+    make_contribution(author=member, community=community, toolkit=toolkit, submit=False)
+    items = token_client(member).get(f"{base}/contributions/?sort={sort}").json()["results"]
+    assert sorted(item["id"] for item in items) == sorted([plain.pk, rich.pk])
+    for item in items:
+        obj = Contribution.objects.select_related("author", "challenge").get(pk=item["id"])
+        supported = {rich.pk}
+        assert item == ContributionSummarySerializer(obj, context={"supported_ids": supported}).data
+    by_id = {item["id"]: item for item in items}
+    assert by_id[rich.pk]["author"]["public_name"] == f"Member #{nameless.pk}"
+    assert by_id[rich.pk]["challenge"] == {"id": challenge.pk, "title": "Quiet chains"}
+    assert (by_id[rich.pk]["supported"], by_id[plain.pk]["is_locked"]) == (True, True)
 
 
 # --- Supports and follows ---------------------------------------------------------------------
