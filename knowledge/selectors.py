@@ -218,10 +218,10 @@ def supported_ids(*, user, contributions: list[Contribution]) -> set[int]:
 def contribution_get(*, user, community: Community, contribution_id: int) -> Contribution:
     """One contribution if the user may see it (drafts: author and staff; hidden or held ones:
     author and moderators); Http404 otherwise, the same as for a missing id."""
+    # No join to the community (the caller holds it) nor to ``related_to`` (pages and the API
+    # only read its id): each join cost more planning and compiling than its row was worth.
     contribution = (
-        Contribution.objects.select_related(
-            "author", "challenge", "toolkit_version", "related_to", "community"
-        )
+        Contribution.objects.select_related("author", "challenge", "toolkit_version")
         .filter(community=community, pk=contribution_id)
         .first()
     )
@@ -244,8 +244,15 @@ def contribution_state(*, user, contribution: Contribution) -> ContributionState
     """The viewer's support and follow, and the status timeline (with reasons)."""
     supported = following = False
     if user.is_authenticated:
-        supported = Support.objects.filter(contribution=contribution, user=user).exists()
-        following = Follow.objects.filter(contribution=contribution, user=user).exists()
+        # Both in one round trip: two EXISTS on the unique (contribution, user) indexes.
+        supported, following = (
+            Contribution.objects.filter(pk=contribution.pk)
+            .values_list(
+                Exists(Support.objects.filter(contribution=OuterRef("pk"), user=user)),
+                Exists(Follow.objects.filter(contribution=OuterRef("pk"), user=user)),
+            )
+            .get()
+        )
     timeline = list(
         StatusChange.objects.filter(contribution=contribution).select_related("actor", "related_to")
     )
