@@ -20,7 +20,12 @@ on ``view_community``.
 """
 
 import rules
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rules.predicates import is_authenticated
+
+from cocreate.permissions import rule
 
 from .models import Community, Membership
 
@@ -153,18 +158,101 @@ can_manage_community = is_manager | is_org_staff | is_platform_admin
 can_moderate_community = is_moderator | can_manage_community
 can_view_members = is_member | can_moderate_community
 
-rules.add_perm("communities.view_community", can_view_community)
-rules.add_perm(
+
+def standing_refusal(user, community: Community) -> str:
+    """Why the person may not take part in the community (post, comment, support, flag) right
+    now, in words they can act on: suspended until when, banned, or not a member."""
+    membership = membership_for(user, community)
+    status = membership.effective_status if membership is not None else None
+    if status == Membership.Status.SUSPENDED:
+        if membership.suspended_until is not None:
+            return _(
+                "Your membership is suspended until %(until)s: you can read, but not post, "
+                "comment, support or flag."
+            ) % {
+                "until": formats.date_format(
+                    timezone.localtime(membership.suspended_until), "DATETIME_FORMAT"
+                )
+            }
+        return _("Your membership is suspended: you can read, but not post, comment or support.")
+    if status == Membership.Status.BANNED:
+        return _("You are banned from this community.")
+    return _("Only active members of this community can take part.")
+
+
+@rules.predicate
+def is_known_to_community(user, community: Community) -> bool:
+    """Public, or the person has a membership row (e.g. left, declined): a private community is
+    joined only by invitation, since it is invisible to anyone else."""
+    return is_public.test(user, community) or membership_for(user, community) is not None
+
+
+def _join_refusal(user, community: Community) -> str:
+    if not user.is_authenticated:
+        return _("Sign in to join a community.")
+    if is_banned.test(user, community):
+        return _("You have been banned from this community.")
+    return _("This community is open by invitation only.")
+
+
+rule(
+    "communities.view_community",
+    can_view_community,
+    _lazy("This community is private."),
+)
+rule(
     "communities.join_community",
     is_authenticated
-    & can_view_community
     & accepts_join_or_request
+    & is_known_to_community
     & ~has_open_or_pending_membership
     & ~is_banned,
+    _join_refusal,
 )
-rules.add_perm("communities.leave_community", is_member_in_good_or_suspended_standing)
-rules.add_perm("communities.view_members", can_view_members)
-rules.add_perm("communities.moderate_community", can_moderate_community)
-rules.add_perm("communities.manage_community", can_manage_community)
-rules.add_perm("communities.create_community", is_staff_of_organization | is_platform_admin)
-rules.add_perm("communities.create_any_community", is_any_org_staff | is_platform_admin)
+rule(
+    "communities.leave_community",
+    is_member_in_good_or_suspended_standing,
+    _lazy("You are not a member of this community."),
+)
+rule(
+    "communities.view_members",
+    can_view_members,
+    _lazy("Only members can see who else is a member."),
+)
+rule(
+    "communities.moderate_community",
+    can_moderate_community,
+    _lazy("Only this community's moderators can do this."),
+)
+rule(
+    "communities.manage_community",
+    can_manage_community,
+    _lazy("Only managers can change community settings."),
+)
+rule(
+    "communities.decide_join_request",
+    can_manage_community,
+    _lazy("Only managers can decide on join requests."),
+)
+rule("communities.change_role", can_manage_community, _lazy("Only managers can change roles."))
+rule("communities.invite", can_manage_community, _lazy("Only managers can send invitations."))
+rule(
+    "communities.revoke_invitation",
+    can_manage_community,
+    _lazy("Only managers can revoke invitations."),
+)
+rule(
+    "communities.create_community",
+    is_staff_of_organization | is_platform_admin,
+    _lazy("Only the organisation's staff can create communities."),
+)
+rule(
+    "communities.create_any_community",
+    is_any_org_staff | is_platform_admin,
+    _lazy("Only an organisation's staff can create communities."),
+)
+rule(
+    "communities.add_member",
+    is_staff_of_organization | is_platform_admin,
+    _lazy("Only the organisation's staff can add people directly."),
+)

@@ -17,10 +17,16 @@
 (3) a contribution or comment a moderator hid, or one waiting for review (pre-moderation or
     reports): its author and the community's moderators open it, with the reason; to anyone
     else a contribution answers 404 and a hidden comment reads "Removed by a moderator.".
+
+Each permission is declared with the words a refused person reads (``cocreate.permissions``);
+several name one predicate under different actions so that each refusal says what was refused.
 """
 
 import rules
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from cocreate.permissions import rule
 from communities.rules import (
     can_manage_community,
     can_moderate_community,
@@ -28,9 +34,10 @@ from communities.rules import (
     is_member_in_good_or_suspended_standing,
     is_org_staff,
     is_platform_admin,
+    standing_refusal,
 )
 
-from .models import Contribution, ModerationState
+from .models import Comment, Contribution, ModerationState
 
 can_view_knowledge = is_member_in_good_or_suspended_standing | is_org_staff | is_platform_admin
 can_participate = is_member
@@ -76,12 +83,93 @@ def is_editable_status(user, contribution: Contribution) -> bool:
     return contribution.status in EDITABLE_STATUSES
 
 
-rules.add_perm("knowledge.view_knowledge", can_view_knowledge)
-rules.add_perm("knowledge.contribute", can_participate)
-rules.add_perm("knowledge.staff", is_knowledge_staff)
-rules.add_perm("knowledge.manage", can_manage_community)
-rules.add_perm("knowledge.view_contribution", can_view_contribution)
-rules.add_perm(
+def _comment_target(comment: Comment):
+    return comment.contribution or comment.challenge
+
+
+@rules.predicate
+def is_comment_author(user, comment: Comment) -> bool:
+    return comment is not None and user.is_authenticated and comment.author_id == user.pk
+
+
+@rules.predicate
+def is_author_of_commented_contribution(user, comment: Comment) -> bool:
+    return (
+        comment is not None
+        and comment.contribution is not None
+        and user.is_authenticated
+        and comment.contribution.author_id == user.pk
+    )
+
+
+def _on_comment_community(predicate):
+    @rules.predicate(name=f"comment_community_of_{predicate.name}")
+    def check(user, comment) -> bool:
+        return predicate.test(user, _comment_target(comment).community)
+
+    return check
+
+
+def _participation_refusal(user, community) -> str:
+    return standing_refusal(user, community)
+
+
+def _comment_edit_refusal(user, comment) -> str:
+    if not is_comment_author.test(user, comment):
+        return _("Only the author can edit a comment.")
+    return standing_refusal(user, _comment_target(comment).community)
+
+
+rule(
+    "knowledge.view_knowledge",
+    can_view_knowledge,
+    _lazy("Only members can see this community's knowledge."),
+)
+rule("knowledge.follow", can_view_knowledge, _lazy("Only members can follow."))
+# Posting, commenting, supporting: the refusal says why (suspended until when, banned, ...).
+rule("knowledge.contribute", can_participate, _participation_refusal)
+rule("knowledge.staff", is_knowledge_staff, _lazy("Only staff can do this."))
+rule(
+    "knowledge.respond_officially",
+    is_knowledge_staff,
+    _lazy("Only staff can give an official response."),
+)
+rule("knowledge.move_status", is_knowledge_staff, _lazy("Only staff can change the status."))
+rule("knowledge.lock_discussion", is_knowledge_staff, _lazy("Only staff can lock discussions."))
+rule("knowledge.evaluate", is_knowledge_staff, _lazy("Only staff can evaluate."))
+rule("knowledge.triage", is_knowledge_staff, _lazy("Only staff can triage."))
+rule("knowledge.view_scorecards", is_knowledge_staff, _lazy("Only staff see scorecards."))
+rule("knowledge.manage", can_manage_community, _lazy("Only managers can do this."))
+rule("knowledge.design_toolkit", can_manage_community, _lazy("Only managers can design toolkits."))
+rule("knowledge.edit_toolkit", can_manage_community, _lazy("Only managers can edit toolkits."))
+rule("knowledge.pose_challenge", can_manage_community, _lazy("Only managers can pose challenges."))
+rule(
+    "knowledge.define_scorecard",
+    can_manage_community,
+    _lazy("Only managers can define scorecards."),
+)
+rule(
+    "knowledge.view_contribution",
+    can_view_contribution,
+    _lazy("You cannot see this contribution."),
+)
+rule(
     "knowledge.edit_contribution",
     is_author & _on_community(can_participate) & is_editable_status,
+    _lazy("Only the author can edit this contribution, and only before it is decided."),
+)
+rule(
+    "knowledge.submit_contribution",
+    is_author & _on_community(can_participate) & is_editable_status,
+    _lazy("You cannot submit this."),
+)
+rule(
+    "knowledge.edit_comment",
+    is_comment_author & _on_comment_community(can_participate),
+    _comment_edit_refusal,
+)
+rule(
+    "knowledge.mark_helpful",
+    is_author_of_commented_contribution | _on_comment_community(is_knowledge_staff),
+    _lazy("Only the author of the contribution or staff can do this."),
 )
