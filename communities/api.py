@@ -5,7 +5,6 @@ answers 404 to anyone who may not see it); every state change is an explicit vie
 service in ``communities.services``. Lists are cursor-paginated.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -18,8 +17,10 @@ from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPa
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import ApiView, check_id
 from cocreate.errors import ValidationError
+from cocreate.permissions import require
 
 from . import selectors, services
+from .api_base import CommunityEndpoint
 from .models import Community, Invitation, Membership, Organization
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -306,23 +307,6 @@ MEMBERSHIP_ID = id_param("membership_id", "Id of the membership.")
 INVITATION_ID = id_param("invitation_id", "Id of the invitation.")
 
 
-def _require(user, perm: str, community: Community, message: str) -> None:
-    """Refuse with 403 before looking at the body, so a forbidden request never reads as 400."""
-    if not user.has_perm(perm, community):
-        raise PermissionDenied(message)
-
-
-class CommunityScopedView(ApiView):
-    """A view under /communities/{slug}/: the community is fetched once, authorized (404)."""
-
-    def get_community(self) -> Community:
-        if not hasattr(self, "_community"):
-            self._community = selectors.community_get(
-                user=self.request.user, slug=self.kwargs["slug"]
-            )
-        return self._community
-
-
 class CommunityListView(ApiView):
     """The community directory, and creating a community."""
 
@@ -378,8 +362,7 @@ class CommunityListView(ApiView):
 
         The creator becomes the community's first manager.
         """
-        if not request.user.has_perm("communities.create_any_community"):
-            raise PermissionDenied(_("Only an organisation's staff can create communities."))
+        require(request.user, "communities.create_any_community")
         serializer = CommunityCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         community = services.community_create(actor=request.user, **serializer.validated_data)
@@ -389,8 +372,10 @@ class CommunityListView(ApiView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class CommunityDetailView(CommunityScopedView):
+class CommunityDetailView(CommunityEndpoint):
     """One community; its managers change its settings."""
+
+    permissions = {"PATCH": "communities.manage_community"}
 
     serializer_class = CommunitySerializer
 
@@ -410,12 +395,6 @@ class CommunityDetailView(CommunityScopedView):
     def patch(self, request: Request, slug: str) -> Response:
         """Change some of a community's settings (managers, its firm's staff, admins)."""
         community = self.get_community()
-        _require(
-            request.user,
-            "communities.manage_community",
-            community,
-            _("Only managers can change community settings."),
-        )
         serializer = CommunityUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         updated = services.community_update(
@@ -426,7 +405,7 @@ class CommunityDetailView(CommunityScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class CommunityJoinView(CommunityScopedView):
+class CommunityJoinView(CommunityEndpoint):
     """Join a community, or ask to join one whose managers approve requests."""
 
     serializer_class = JoinBodySerializer
@@ -454,7 +433,7 @@ class CommunityJoinView(CommunityScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class CommunityLeaveView(CommunityScopedView):
+class CommunityLeaveView(CommunityEndpoint):
     """Leave a community or withdraw a pending request."""
 
     serializer_class = OwnMembershipSerializer
@@ -472,7 +451,7 @@ class CommunityLeaveView(CommunityScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class MemberListView(CommunityScopedView):
+class MemberListView(CommunityEndpoint):
     """The active and suspended members of a community."""
 
     serializer_class = MemberSerializer
@@ -502,8 +481,10 @@ class MemberListView(CommunityScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM, MEMBERSHIP_ID])
-class MemberDetailView(CommunityScopedView):
+class MemberDetailView(CommunityEndpoint):
     """One member of a community; managers change their role."""
+
+    permissions = {"PATCH": "communities.change_role"}
 
     serializer_class = MemberSerializer
 
@@ -533,12 +514,6 @@ class MemberDetailView(CommunityScopedView):
         409 if the member is not active or it would leave the community without a manager.
         """
         membership = self.get_member()
-        _require(
-            request.user,
-            "communities.manage_community",
-            self.get_community(),
-            _("Only managers can change roles."),
-        )
         serializer = RoleChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_change_role(
@@ -551,7 +526,7 @@ class MemberDetailView(CommunityScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class JoinRequestListView(CommunityScopedView):
+class JoinRequestListView(CommunityEndpoint):
     """Pending requests to join a community, oldest first (managers)."""
 
     serializer_class = JoinRequestSerializer
@@ -573,20 +548,16 @@ class JoinRequestListView(CommunityScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM, MEMBERSHIP_ID])
-class JoinRequestDecideView(CommunityScopedView):
+class JoinRequestDecideView(CommunityEndpoint):
     """Approve or decline one pending join request (managers)."""
+
+    permissions = {"POST": "communities.decide_join_request"}
 
     serializer_class = DecisionSerializer
     approve = True
 
     def post(self, request: Request, slug: str, membership_id: int) -> Response:
         community = self.get_community()
-        _require(
-            request.user,
-            "communities.manage_community",
-            community,
-            _("Only managers can decide on join requests."),
-        )
         pending = selectors.join_request_get(
             user=request.user, community=community, membership_id=check_id(membership_id)
         )
@@ -632,8 +603,10 @@ class JoinRequestDeclineView(JoinRequestDecideView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class InvitationListView(CommunityScopedView):
+class InvitationListView(CommunityEndpoint):
     """A community's invitations (managers), and sending a new one."""
+
+    permissions = {"POST": "communities.invite"}
 
     serializer_class = InvitationSerializer
     pagination_class = CreatedCursorPagination
@@ -664,12 +637,6 @@ class InvitationListView(CommunityScopedView):
         already a member.
         """
         community = self.get_community()
-        _require(
-            request.user,
-            "communities.manage_community",
-            community,
-            _("Only managers can send invitations."),
-        )
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(
@@ -679,7 +646,7 @@ class InvitationListView(CommunityScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM, INVITATION_ID])
-class InvitationRevokeView(CommunityScopedView):
+class InvitationRevokeView(CommunityEndpoint):
     """Withdraw an open invitation (managers)."""
 
     serializer_class = InvitationSerializer

@@ -4,6 +4,8 @@ only ever holds what the actor may see, and a private community answers 404 to o
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 
+from cocreate.permissions import require
+
 from .models import Community, Invitation, Membership, Organization, OrganizationStaff
 from .rules import remember_membership
 
@@ -130,41 +132,6 @@ def membership_map(*, user, communities: list[Community]) -> dict[int, Membershi
     return found
 
 
-def community_get(*, user, slug: str) -> Community:
-    """The community at ``slug`` if the user may see it; else Http404, as for a missing one.
-
-    One query: the viewer's own membership comes with the community (a filtered outer join on
-    the unique (community, user) pair)."""
-    qs = Community.objects.select_related("organization").filter(slug=slug)
-    if user.is_authenticated:
-        qs = qs.annotate(
-            viewer_membership_row=FilteredRelation(
-                "memberships", condition=Q(memberships__user=user)
-            )
-        ).select_related("viewer_membership_row")
-    community = next(iter(qs.order_by()[:1]), None)  # the slug is unique
-    if community is None:
-        raise Http404
-    membership = None
-    if user.is_authenticated:
-        membership = getattr(community, "viewer_membership_row", None)
-        remember_membership(community, user, membership)
-    if not user.has_perm("communities.view_community", community):
-        raise Http404
-    community.viewer_membership = membership
-    return community
-
-
-def community_get_for_manager(*, user, slug: str) -> Community:
-    """For staff pages: 404 if invisible, PermissionDenied if visible but not managed."""
-    from django.core.exceptions import PermissionDenied
-
-    community = community_get(user=user, slug=slug)
-    if not user.has_perm("communities.manage_community", community):
-        raise PermissionDenied
-    return community
-
-
 def my_memberships(*, user) -> QuerySet[Membership]:
     """The user's communities and requests, newest first, with their community loaded."""
     return Membership.objects.filter(
@@ -182,10 +149,7 @@ def community_members(
     *, user, community: Community, role: str = "", query: str = ""
 ) -> QuerySet[Membership]:
     """Active and suspended members, for those allowed to see the member list."""
-    from django.core.exceptions import PermissionDenied
-
-    if not user.has_perm("communities.view_members", community):
-        raise PermissionDenied
+    require(user, "communities.view_members", community)
     qs = Membership.objects.filter(community=community, status__in=VISIBLE_STATUSES).select_related(
         "user"
     )
@@ -206,10 +170,7 @@ def member_get(*, user, community: Community, membership_id: int) -> Membership:
 
 def join_requests(*, user, community: Community) -> QuerySet[Membership]:
     """Pending join requests, oldest first, for the community's managers."""
-    from django.core.exceptions import PermissionDenied
-
-    if not user.has_perm("communities.manage_community", community):
-        raise PermissionDenied
+    require(user, "communities.decide_join_request", community)
     return Membership.objects.filter(
         community=community, status=Membership.Status.PENDING
     ).select_related("user")
@@ -225,11 +186,9 @@ def join_request_get(*, user, community: Community, membership_id: int) -> Membe
 def invitations(*, user, community: Community, state: str = "") -> QuerySet[Invitation]:
     """The community's invitations for its managers; ``state`` filters open/accepted/revoked/
     expired (the same rules as ``Invitation.state``)."""
-    from django.core.exceptions import PermissionDenied
     from django.utils import timezone
 
-    if not user.has_perm("communities.manage_community", community):
-        raise PermissionDenied
+    require(user, "communities.invite", community)
     qs = Invitation.objects.filter(community=community).select_related("invited_by")
     now = timezone.now()
     if state == "accepted":
@@ -279,3 +238,11 @@ def community_scopes(slug: str, *, setup_only: bool = False) -> list[str]:
     scope = generations.community_setup if setup_only else generations.community
     ids = list(Community.objects.filter(slug=slug).values_list("pk", flat=True)[:1])
     return [scope(pk) for pk in ids]
+
+
+def community_get(*, user, slug: str) -> Community:
+    """Transitional: ``communities.access.access_community`` (until knowledge's API is
+    converted, after its split into a package)."""
+    from .access import access_community
+
+    return access_community(user, slug).community

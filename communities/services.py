@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from cocreate import generations
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
+from cocreate.permissions import require
 from notifications.services import event_record
 
 from .models import Community, Invitation, Membership, MembershipChange, Organization
-from .rules import forget_membership
+from .rules import forget_membership, remember_membership
 
 ACTIVE = Membership.Status.ACTIVE
 
@@ -118,8 +119,7 @@ def community_create(
 
     Only staff of that organisation (or a platform admin) may.
     """
-    if not actor.has_perm("communities.create_community", organization):
-        raise PermissionDenied(_("Only the organisation's staff can create communities."))
+    require(actor, "communities.create_community", organization)
     slug = (slug or slugify(name))[:60]
     community = Community(
         organization=organization,
@@ -169,8 +169,7 @@ COMMUNITY_EDITABLE_FIELDS = (
 @transaction.atomic
 def community_update(*, actor, community: Community, **changes) -> Community:
     """Change a community's settings. Managers, organisation staff and admins only."""
-    if not actor.has_perm("communities.manage_community", community):
-        raise PermissionDenied(_("Only managers can change community settings."))
+    require(actor, "communities.manage_community", community)
     unknown = set(changes) - set(COMMUNITY_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({field: _("This field cannot be changed.") for field in unknown})
@@ -194,21 +193,18 @@ def membership_join(*, user, community: Community, answer: str = "") -> Membersh
     invitation-only communities and banned people, ``ValidationError`` for a missing answer.
     """
     if not user.is_authenticated:
-        raise PermissionDenied(_("Sign in to join a community."))
+        require(user, "communities.join_community", community)  # "sign in to join"
     community = Community.objects.select_for_update().get(pk=community.pk)
     existing = Membership.objects.select_for_update().filter(community=community, user=user).first()
-    if existing is not None:
-        if existing.status == Membership.Status.BANNED:
-            raise PermissionDenied(_("You have been banned from this community."))
+    remember_membership(community, user, existing)  # the rule reads the locked row
+    if existing is not None and existing.status != Membership.Status.BANNED:
         if existing.status == Membership.Status.PENDING:
             raise Conflict(_("Your request to join is already waiting for a manager."), "pending")
         if existing.status in (ACTIVE, Membership.Status.SUSPENDED):
             raise Conflict(_("You are already a member of this community."), "already_member")
-    if community.join_policy == Community.JoinPolicy.INVITATION:
-        raise PermissionDenied(_("This community is open by invitation only."))
-    if community.is_private and existing is None:
-        # Private communities can be joined only by invitation (they are invisible otherwise).
-        raise PermissionDenied(_("This community is open by invitation only."))
+    # The rule (communities/rules.py) says who may join: anyone signed in, the firm's staff and
+    # platform admins included, of an open or by-request community they know; never when banned.
+    require(user, "communities.join_community", community)
     answer = answer.strip()
     if community.join_policy == Community.JoinPolicy.REQUEST:
         if community.application_question and not answer:
@@ -297,8 +293,7 @@ def join_request_decide(
         Membership.objects.select_for_update().select_related("community").get(pk=membership.pk)
     )
     community = membership.community
-    if not actor.has_perm("communities.manage_community", community):
-        raise PermissionDenied(_("Only managers can decide on join requests."))
+    require(actor, "communities.decide_join_request", community)
     if membership.status != Membership.Status.PENDING:
         raise Conflict(_("This request has already been decided."), "already_decided")
     membership.decision_message = message.strip()
@@ -334,8 +329,7 @@ def membership_change_role(
         Membership.objects.select_for_update().select_related("community").get(pk=membership.pk)
     )
     community = membership.community
-    if not actor.has_perm("communities.manage_community", community):
-        raise PermissionDenied(_("Only managers can change roles."))
+    require(actor, "communities.change_role", community)
     if membership.status != ACTIVE:
         raise Conflict(_("Only active members can be given a role."), "not_active")
     if membership.role == role:
@@ -367,8 +361,7 @@ def invitation_create(
     Managers may invite members and moderators; inviting a manager needs a manager too.
     An open invitation for the same address is replaced (revoked) by the new one.
     """
-    if not actor.has_perm("communities.manage_community", community):
-        raise PermissionDenied(_("Only managers can send invitations."))
+    require(actor, "communities.invite", community)
     email = (email or "").strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose member, moderator or manager.")})
@@ -421,8 +414,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not actor.has_perm("communities.manage_community", invitation.community):
-        raise PermissionDenied(_("Only managers can revoke invitations."))
+    require(actor, "communities.revoke_invitation", invitation.community)
     if invitation.state != "open":
         raise Conflict(_("This invitation can no longer be revoked."), "not_open")
     invitation.revoked_at = timezone.now()
@@ -521,8 +513,7 @@ def membership_grant(
 
     For staffing a new community and for seeds; members are otherwise invited or approved.
     """
-    if not (actor.has_perm("communities.create_community", community.organization)):
-        raise PermissionDenied(_("Only the organisation's staff can add people directly."))
+    require(actor, "communities.add_member", community.organization)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose member, moderator or manager.")})
     membership = (

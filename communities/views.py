@@ -12,8 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cocreate import generations, pagecache
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.pagination import keyset_paginate
+from cocreate.permissions import allowed, require
 
 from . import selectors, services, views_fragments
+from .access import access_community
 from .forms import (
     CommunityCreateForm,
     CommunitySettingsForm,
@@ -100,7 +102,7 @@ def _directory(request):
             "cards": cards,
             "filters_html": filters_html,
             "filtered": filtered,
-            "can_create": request.user.has_perm("communities.create_any_community"),
+            "can_create": allowed(request.user, "communities.create_any_community"),
         }
 
     return render(request, "communities/directory.html", context())
@@ -152,8 +154,7 @@ def _card_community(row) -> Community:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
-    if not request.user.has_perm("communities.create_any_community"):
-        raise PermissionDenied
+    require(request.user, "communities.create_any_community")
     organizations = selectors.organizations_for_creator(user=request.user)
     form = CommunityCreateForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
@@ -188,16 +189,16 @@ def home(request, slug):
 
 
 def _home(request, slug):
-    community = selectors.community_get(user=request.user, slug=slug)
+    community = access_community(request.user, slug).community
     user = request.user
-    can_manage = user.has_perm("communities.manage_community", community)
+    can_manage = allowed(user, "communities.manage_community", community)
     context = {
         "community": community,
         "membership": community.viewer_membership,
-        "can_join": user.has_perm("communities.join_community", community),
-        "can_view_members": user.has_perm("communities.view_members", community),
+        "can_join": allowed(user, "communities.join_community", community),
+        "can_view_members": allowed(user, "communities.view_members", community),
         "can_manage": can_manage,
-        "can_moderate": user.has_perm("moderation.moderate", community),
+        "can_moderate": allowed(user, "communities.moderate_community", community),
         "pending_count": (
             selectors.join_requests(user=user, community=community).count() if can_manage else None
         ),
@@ -209,10 +210,10 @@ def _home(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request, slug):
-    community = selectors.community_get(user=request.user, slug=slug)
+    community = access_community(request.user, slug).community
     is_request = community.join_policy == Community.JoinPolicy.REQUEST
     if request.method == "GET":
-        if not is_request or not request.user.has_perm("communities.join_community", community):
+        if not is_request or not allowed(request.user, "communities.join_community", community):
             return redirect(community)
         form = JoinForm(question=community.application_question)
         return render(request, "communities/join.html", {"community": community, "form": form})
@@ -243,7 +244,7 @@ def join(request, slug):
 @login_required
 @require_POST
 def leave(request, slug):
-    community = selectors.community_get(user=request.user, slug=slug)
+    community = access_community(request.user, slug).community
     try:
         membership = services.membership_leave(user=request.user, community=community)
     except Conflict as exc:
@@ -259,11 +260,11 @@ def leave(request, slug):
 @login_required
 @require_GET
 def members(request, slug):
-    community = selectors.community_get(user=request.user, slug=slug)
+    community = access_community(request.user, slug).community
     form = MemberFilterForm(request.GET)
     queryset = selectors.community_members(user=request.user, community=community, **form.filters())
     page = _page(request, queryset, MEMBER_ORDER)
-    can_manage = request.user.has_perm("communities.manage_community", community)
+    can_manage = allowed(request.user, "communities.manage_community", community)
     return render(
         request,
         "communities/members.html",
@@ -272,7 +273,7 @@ def members(request, slug):
             "form": form,
             "page": page,
             "can_manage": can_manage,
-            "can_moderate": request.user.has_perm("moderation.moderate", community),
+            "can_moderate": allowed(request.user, "communities.moderate_community", community),
             "roles": Membership.Role.choices,
         },
     )
@@ -284,7 +285,7 @@ def members(request, slug):
 @login_required
 @require_GET
 def requests(request, slug):
-    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    community = access_community(request.user, slug, need="communities.manage_community").community
     page = _page(
         request, selectors.join_requests(user=request.user, community=community), REQUEST_ORDER
     )
@@ -298,7 +299,7 @@ def requests(request, slug):
 @login_required
 @require_POST
 def request_decide(request, slug, pk):
-    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    community = access_community(request.user, slug, need="communities.manage_community").community
     membership = selectors.join_request_get(
         user=request.user, community=community, membership_id=pk
     )
@@ -349,7 +350,7 @@ def request_decide(request, slug, pk):
 @login_required
 @require_POST
 def member_role(request, slug, pk):
-    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    community = access_community(request.user, slug, need="communities.manage_community").community
     membership = selectors.member_get(user=request.user, community=community, membership_id=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -373,7 +374,7 @@ def member_role(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitations(request, slug):
-    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    community = access_community(request.user, slug, need="communities.manage_community").community
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -405,7 +406,7 @@ def invitations(request, slug):
 @login_required
 @require_POST
 def invitation_revoke(request, slug, pk):
-    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    community = access_community(request.user, slug, need="communities.manage_community").community
     invitation = selectors.invitation_get(user=request.user, community=community, invitation_id=pk)
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
@@ -421,7 +422,7 @@ def invitation_revoke(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def community_settings(request, slug):
-    community = selectors.community_get_for_manager(user=request.user, slug=slug)
+    community = access_community(request.user, slug, need="communities.manage_community").community
     if request.method == "POST":
         form = CommunitySettingsForm(request.POST)
         if form.is_valid():

@@ -16,8 +16,11 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Query
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
+from cocreate.permissions import allowed, refusal, require
 from communities.models import Community
 
+# knowledge.access resolves single objects with this module's querysets (and imports it lazily).
+from .access import access_challenge, access_comment, access_contribution, require_knowledge
 from .models import (
     Challenge,
     Comment,
@@ -46,49 +49,20 @@ COMMENTS_PAGE = 20
 VISIBLE = ModerationState.VISIBLE
 
 
-def _require_view(user, community: Community) -> None:
-    if not user.has_perm("knowledge.view_knowledge", community):
-        raise Http404
-
-
 def moderates(user, community: Community) -> bool:
     """Whether the user sees hidden and held content of the community (its moderators, managers,
     the firm's staff and platform admins). No query once the membership is cached."""
-    return user.is_authenticated and user.has_perm("knowledge.staff", community)
+    return user.is_authenticated and allowed(user, "knowledge.staff", community)
 
 
 def participation_refusal(user, community: Community) -> str | None:
     """Why the user may not post, comment, support or flag in the community right now, in words
     they can act on; None when they may. Standing changes count on the very next request."""
-    import rules
-    from django.utils import formats, timezone
-    from django.utils.translation import gettext as _
-
-    from communities.models import Membership
-    from communities.rules import membership_for
-
-    if rules.has_perm("knowledge.contribute", user, community):
-        return None
-    membership = membership_for(user, community)
-    status = membership.effective_status if membership is not None else None
-    if status == Membership.Status.SUSPENDED:
-        if membership.suspended_until is not None:
-            return _(
-                "Your membership is suspended until %(until)s: you can read, but not post, "
-                "comment, support or flag."
-            ) % {
-                "until": formats.date_format(
-                    timezone.localtime(membership.suspended_until), "DATETIME_FORMAT"
-                )
-            }
-        return _("Your membership is suspended: you can read, but not post, comment or support.")
-    if status == Membership.Status.BANNED:
-        return _("You are banned from this community.")
-    return _("Only active members of this community can take part.")
+    return refusal(user, "knowledge.contribute", community)
 
 
 def toolkits_for(*, user, community: Community, active_only: bool = True) -> QuerySet[Toolkit]:
-    _require_view(user, community)
+    require_knowledge(user, community)
     qs = Toolkit.objects.filter(community=community).select_related("current_version")
     return qs.filter(is_active=True) if active_only else qs
 
@@ -106,19 +80,11 @@ def toolkit_get(*, user, community: Community, toolkit_id: int) -> Toolkit:
 
 def challenges_for(*, user, community: Community) -> QuerySet[Challenge]:
     """Challenges members may see: everything but drafts (staff see drafts too)."""
-    _require_view(user, community)
+    require_knowledge(user, community)
     qs = Challenge.objects.filter(community=community).select_related("community")
-    if not user.has_perm("knowledge.staff", community):
+    if not allowed(user, "knowledge.staff", community):
         qs = qs.exclude(phase=Challenge.Phase.DRAFT)
     return qs
-
-
-def challenge_get(*, user, community: Community, challenge_id: int) -> Challenge:
-    challenge = challenges_for(user=user, community=community).filter(pk=challenge_id).first()
-    if challenge is None:
-        raise Http404
-    challenge.community = community  # keep the rules' membership cache
-    return challenge
 
 
 def contribution_feed(
@@ -132,7 +98,7 @@ def contribution_feed(
 ) -> QuerySet[Contribution]:
     """Published contributions of a community (or one challenge), filtered; unordered (the
     caller paginates by one of FEED_SORTS)."""
-    _require_view(user, community)
+    require_knowledge(user, community)
     qs = (
         Contribution.objects.filter(community=community, moderation_state=VISIBLE)
         .exclude(status=S.DRAFT)
@@ -187,14 +153,14 @@ def contribution_summary_rows(queryset: QuerySet[Contribution], *, user) -> Quer
 
 
 def my_drafts(*, user, community: Community) -> QuerySet[Contribution]:
-    _require_view(user, community)
+    require_knowledge(user, community)
     return Contribution.objects.filter(community=community, author=user, status=S.DRAFT)
 
 
 def my_moderated(*, user, community: Community) -> QuerySet[Contribution]:
     """The user's own submitted contributions that others cannot see: waiting for review or
     hidden by a moderator, newest first (the feed leaves them out)."""
-    _require_view(user, community)
+    require_knowledge(user, community)
     return (
         Contribution.objects.filter(community=community, author=user)
         .exclude(status=S.DRAFT)
@@ -213,24 +179,6 @@ def supported_ids(*, user, contributions: list[Contribution]) -> set[int]:
             user=user, contribution__in=[c.pk for c in contributions]
         ).values_list("contribution_id", flat=True)
     )
-
-
-def contribution_get(*, user, community: Community, contribution_id: int) -> Contribution:
-    """One contribution if the user may see it (drafts: author and staff; hidden or held ones:
-    author and moderators); Http404 otherwise, the same as for a missing id."""
-    # No join to the community (the caller holds it) nor to ``related_to`` (pages and the API
-    # only read its id): each join cost more planning and compiling than its row was worth.
-    contribution = (
-        Contribution.objects.select_related("author", "challenge", "toolkit_version")
-        .filter(community=community, pk=contribution_id)
-        .first()
-    )
-    if contribution is None:
-        raise Http404
-    contribution.community = community  # keep the rules' membership cache
-    if not user.has_perm("knowledge.view_contribution", contribution):
-        raise Http404
-    return contribution
 
 
 @dataclass
@@ -276,7 +224,7 @@ def contribution_revisions(
     """Earlier versions of a contribution, newest first, for its author and staff."""
     if not (
         contribution.author_id == user.pk
-        or user.has_perm("knowledge.staff", contribution.community)
+        or allowed(user, "knowledge.staff", contribution.community)
     ):
         raise PermissionDenied
     return list(contribution.revisions.select_related("editor")[:limit])
@@ -401,26 +349,6 @@ def comment_replies(*, user, parent: Comment) -> QuerySet[Comment]:
     )
 
 
-def comment_get(*, user, comment_id: int) -> Comment:
-    comment = (
-        Comment.objects.select_related("contribution__community", "challenge__community", "author")
-        .filter(pk=comment_id)
-        .first()
-    )
-    if comment is None:
-        raise Http404
-    target = comment.contribution or comment.challenge
-    if comment.contribution is not None:
-        if not user.has_perm("knowledge.view_contribution", comment.contribution):
-            raise Http404
-    elif not user.has_perm("knowledge.view_knowledge", target.community):
-        raise Http404
-    if not comment_is_listed(comment, user=user, community=target.community):
-        raise Http404  # held for review: the same 404 as a missing id
-    present_comments([comment], user=user, community=target.community)
-    return comment
-
-
 def comment_is_listed(comment: Comment, *, user, community: Community) -> bool:
     """The rule of ``_listed_comments`` for one comment already in memory (no query)."""
     if moderates(user, community):
@@ -455,7 +383,7 @@ def search_contributions(
     """
     from django.utils.html import escape
 
-    _require_view(user, community)
+    require_knowledge(user, community)
     query = " ".join((query or "").split())[:200]
     if not query:
         return []
@@ -536,8 +464,7 @@ def triage_board(
 ) -> dict[str, list[Contribution]]:
     """Staff-only: published, visible contributions by status, each with its average weighted
     score and number of evaluations, newest first, capped per column."""
-    if not user.has_perm("knowledge.staff", community):
-        raise PermissionDenied
+    require(user, "knowledge.triage", community)
     # Hidden and held contributions are the moderation queue's business, not the triage's.
     qs = (
         Contribution.objects.filter(community=community, moderation_state=VISIBLE)
@@ -559,8 +486,7 @@ def triage_board(
 
 
 def scorecards_for(*, user, community: Community, challenge: Challenge | None = None):
-    if not user.has_perm("knowledge.staff", community):
-        raise PermissionDenied
+    require(user, "knowledge.view_scorecards", community)
     qs = Scorecard.objects.filter(community=community)
     if challenge is not None:
         qs = qs.filter(Q(challenge=challenge) | Q(challenge__isnull=True))
@@ -569,8 +495,20 @@ def scorecards_for(*, user, community: Community, challenge: Challenge | None = 
 
 def evaluations_for(*, user, contribution: Contribution) -> QuerySet[Evaluation]:
     """Scores and notes are staff-only."""
-    if not user.has_perm("knowledge.staff", contribution.community):
-        raise PermissionDenied
+    require(user, "knowledge.evaluate", contribution.community)
     return Evaluation.objects.filter(contribution=contribution).select_related(
         "evaluator", "scorecard"
     )
+
+
+# Transitional names for knowledge's API (converted to knowledge.access after its split).
+def challenge_get(*, user, community: Community, challenge_id: int) -> Challenge:
+    return access_challenge(user, challenge_id, community=community)
+
+
+def contribution_get(*, user, community: Community, contribution_id: int) -> Contribution:
+    return access_contribution(user, contribution_id, community=community)
+
+
+def comment_get(*, user, comment_id: int) -> Comment:
+    return access_comment(user, comment_id)

@@ -8,7 +8,6 @@ Every state change is an explicit view calling one service in ``moderation.servi
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -22,11 +21,11 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import MAX_ID, ApiView, check_id
-from communities import selectors as community_selectors
 from communities.api import PersonSerializer
+from communities.api_base import CommunityEndpoint
 from communities.models import Community, Membership
-from knowledge import selectors as knowledge_selectors
-from knowledge.models import Contribution, ModerationState
+from knowledge.access import access_comment, access_contribution
+from knowledge.models import ModerationState
 
 from . import selectors, services
 from .models import Appeal, Flag, FlagReason, ModerationAction, ModerationSettings
@@ -392,22 +391,6 @@ def _queue_item(community: Community, entry: QueueItem) -> dict:
     }
 
 
-class ModerationScopedView(ApiView):
-    """A view under /communities/{slug}/moderation/: the community fetched once (404)."""
-
-    perm = "moderation.moderate"
-
-    def community(self, perm: str | None = None) -> Community:
-        if not hasattr(self, "_community"):
-            self._community = community_selectors.community_get(
-                user=self.request.user, slug=self.kwargs["slug"]
-            )
-        wanted = perm or self.perm
-        if wanted and not self.request.user.has_perm(wanted, self._community):
-            raise PermissionDenied(_("Only this community's moderators can do this."))
-        return self._community
-
-
 def _fake(view) -> bool:
     return getattr(view, "swagger_fake_view", False)
 
@@ -451,21 +434,12 @@ class FlagListView(ApiView):
         data = serializer.validated_data
         lookup = {}
         if "contribution" in data:
-            contribution = (
-                Contribution.objects.select_related("community", "author")
-                .filter(pk=data["contribution"])
-                .exclude(status=Contribution.Status.DRAFT)
-                .first()
-            )
-            if contribution is None or not request.user.has_perm(
-                "knowledge.view_contribution", contribution
-            ):
-                raise Http404
+            contribution = access_contribution(request.user, data["contribution"])
+            if contribution.is_draft:
+                raise Http404  # a draft cannot be flagged: as if it were not there
             lookup["contribution"] = contribution
         else:
-            lookup["comment"] = knowledge_selectors.comment_get(
-                user=request.user, comment_id=data["comment"]
-            )
+            lookup["comment"] = access_comment(request.user, data["comment"])
         flag = services.flag_create(
             reporter=request.user, reason=data["reason"], note=data["note"], **lookup
         )
@@ -476,8 +450,10 @@ class FlagListView(ApiView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class QueueView(ModerationScopedView):
+class QueueView(CommunityEndpoint):
     """Items waiting for a moderator."""
+
+    permissions = {"GET": "moderation.view_queue"}
 
     serializer_class = QueueItemSerializer
 
@@ -492,7 +468,7 @@ class QueueView(ModerationScopedView):
 
         Keyset-paginated: follow ``next``; a fixed number of queries per page.
         """
-        community = self.community()
+        community = self.get_community()
         filters = QueueFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
@@ -521,8 +497,10 @@ class QueueView(ModerationScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class ActionListView(ModerationScopedView):
+class ActionListView(CommunityEndpoint):
     """The moderation log (managers); taking an action (moderators)."""
+
+    permissions = {"GET": "moderation.view_log", "POST": "moderation.moderate"}
 
     serializer_class = ActionSerializer
     pagination_class = CreatedCursorPagination
@@ -530,7 +508,7 @@ class ActionListView(ModerationScopedView):
     def get_queryset(self) -> QuerySet[ModerationAction]:
         if _fake(self):
             return ModerationAction.objects.none()
-        community = self.community("moderation.view_log")
+        community = self.get_community()
         filters = LogFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
@@ -564,7 +542,7 @@ class ActionListView(ModerationScopedView):
         dismiss_flags on a contribution or comment; warn, suspend (``duration_hours``),
         unsuspend, ban or unban a member. It takes effect at once and is logged; the member
         concerned is told the reason. 409 when the item's state forbids it."""
-        community = self.community()
+        community = self.get_community()
         serializer = ActionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -592,8 +570,10 @@ class ActionListView(ModerationScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class BulkActionView(ModerationScopedView):
+class BulkActionView(CommunityEndpoint):
     """One action with one reason on several posts."""
+
+    permissions = {"POST": "moderation.moderate"}
 
     serializer_class = BulkCreateSerializer
 
@@ -608,7 +588,7 @@ class BulkActionView(ModerationScopedView):
         Each item gets its own logged action; an item that cannot take it is reported in
         ``results`` with ``ok: false``, a ``detail`` and a ``code``, and is left unchanged.
         """
-        community = self.community()
+        community = self.get_community()
         serializer = BulkCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -638,8 +618,10 @@ class BulkActionView(ModerationScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class MyActionListView(ApiView):
+class MyActionListView(CommunityEndpoint):
     """Actions concerning the caller in a community."""
+
+    own_standing = True
 
     serializer_class = MyActionSerializer
     pagination_class = CreatedCursorPagination
@@ -647,9 +629,7 @@ class MyActionListView(ApiView):
     def get_queryset(self) -> QuerySet[ModerationAction]:
         if _fake(self):
             return ModerationAction.objects.none()
-        community = selectors.community_for_subject(
-            user=self.request.user, slug=self.kwargs["slug"]
-        )
+        community = self.get_community()
         return selectors.my_actions(user=self.request.user, community=community)
 
     @extend_schema(
@@ -664,8 +644,10 @@ class MyActionListView(ApiView):
 
 
 @extend_schema(parameters=[SLUG_PARAM, ACTION_ID])
-class AppealCreateView(ApiView):
+class AppealCreateView(CommunityEndpoint):
     """Appeal an action concerning the caller."""
+
+    own_standing = True
 
     serializer_class = AppealCreateSerializer
 
@@ -677,7 +659,7 @@ class AppealCreateView(ApiView):
     def post(self, request: Request, slug: str, action_id: int) -> Response:
         """Appeal, once, an action (hide, lock, warn, suspend, ban) that concerns the caller;
         a different moderator decides. 404 for actions concerning someone else."""
-        community = selectors.community_for_subject(user=request.user, slug=slug)
+        community = self.get_community()
         action = selectors.my_action_get(
             user=request.user, community=community, action_id=check_id(action_id)
         )
@@ -690,8 +672,10 @@ class AppealCreateView(ApiView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class AppealListView(ModerationScopedView):
+class AppealListView(CommunityEndpoint):
     """Appeals for the community's moderators."""
+
+    permissions = {"GET": "moderation.view_appeals"}
 
     serializer_class = AppealSerializer
     pagination_class = OldestFirstCursorPagination
@@ -703,7 +687,7 @@ class AppealListView(ModerationScopedView):
         filters.is_valid(raise_exception=True)
         return selectors.appeals(
             user=self.request.user,
-            community=self.community(),
+            community=self.get_community(),
             status=filters.validated_data["status"],
         )
 
@@ -719,8 +703,10 @@ class AppealListView(ModerationScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM, APPEAL_ID])
-class AppealDecideView(ModerationScopedView):
+class AppealDecideView(CommunityEndpoint):
     """Decide an appeal."""
+
+    permissions = {"POST": "moderation.decide_appeal"}
 
     serializer_class = AppealDecisionSerializer
 
@@ -733,7 +719,7 @@ class AppealDecideView(ModerationScopedView):
         """Uphold or overturn an appeal with a reason the member reads. Overturning reverses
         the action as a new logged action. 403 for the moderator who took the action; 409 if
         already decided."""
-        community = self.community()
+        community = self.get_community()
         appeal = selectors.appeal_get(
             user=request.user, community=community, appeal_id=check_id(appeal_id)
         )
@@ -754,11 +740,12 @@ class AppealDecideView(ModerationScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class SettingsView(ModerationScopedView):
+class SettingsView(CommunityEndpoint):
     """A community's moderation settings (managers)."""
 
+    permissions = {"GET": "moderation.configure", "PATCH": "moderation.configure"}
+
     serializer_class = SettingsSerializer
-    perm = "moderation.configure"
 
     @extend_schema(
         operation_id="moderation_settings_retrieve",
@@ -767,7 +754,7 @@ class SettingsView(ModerationScopedView):
     def get(self, request: Request, slug: str) -> Response:
         """The flag threshold, when a member counts as established, pre-moderation and the
         rate limits of new and established members."""
-        return Response(SettingsSerializer(settings_for(self.community())).data)
+        return Response(SettingsSerializer(settings_for(self.get_community())).data)
 
     @extend_schema(
         operation_id="moderation_settings_update",
@@ -776,7 +763,7 @@ class SettingsView(ModerationScopedView):
     )
     def patch(self, request: Request, slug: str) -> Response:
         """Change some moderation settings."""
-        community = self.community()
+        community = self.get_community()
         serializer = SettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         conf = services.settings_update(
@@ -786,11 +773,10 @@ class SettingsView(ModerationScopedView):
 
 
 @extend_schema(parameters=[SLUG_PARAM])
-class TransparencyView(ModerationScopedView):
+class TransparencyView(CommunityEndpoint):
     """Moderation in numbers, for anyone who can see the community."""
 
     serializer_class = TransparencySerializer
-    perm = ""
 
     @extend_schema(
         operation_id="moderation_transparency_retrieve",
@@ -804,7 +790,7 @@ class TransparencyView(ModerationScopedView):
         filters.is_valid(raise_exception=True)
         report = selectors.transparency(
             user=request.user,
-            community=self.community(),
+            community=self.get_community(),
             period=filters.validated_data.get("period", "month"),
         )
         return Response(

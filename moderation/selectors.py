@@ -7,17 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 
 from cocreate.pagination import KeysetPage
+from cocreate.permissions import allowed, require
 from communities.models import Community, Membership
-from communities.rules import remember_membership
-from communities.selectors import community_get
 from knowledge.models import Comment, Contribution, ModerationState
 
 from .models import Appeal, Flag, FlagReason, ModerationAction
@@ -32,42 +29,12 @@ _QUEUE_SALT = "moderation.queue"
 # --- Communities ----------------------------------------------------------------------------------
 
 
-def community_for(*, user, slug: str, perm: str) -> Community:
-    """The community at ``slug`` for someone holding ``perm`` on it: 404 if they may not see it,
-    PermissionDenied if they see it but lack the permission."""
-    community = community_get(user=user, slug=slug)
-    if not user.has_perm(perm, community):
-        raise PermissionDenied(_("Only this community's moderators can see this."))
-    return community
-
-
-def community_for_subject(*, user, slug: str) -> Community:
-    """The community for its member's own moderation page. Suspended, banned and departed
-    members still reach it (to read reasons and appeal), even in a private community."""
-    community = Community.objects.select_related("organization").filter(slug=slug).first()
-    if community is None or not user.is_authenticated:
-        raise Http404
-    membership = Membership.objects.filter(community=community, user=user).first()
-    remember_membership(community, user, membership)
-    has_standing = membership is not None and membership.status in (
-        Membership.Status.ACTIVE,
-        Membership.Status.SUSPENDED,
-        Membership.Status.BANNED,
-        Membership.Status.LEFT,
-    )
-    if not (has_standing or user.has_perm("communities.view_community", community)):
-        raise Http404
-    community.viewer_membership = membership
-    return community
-
-
 # --- Content --------------------------------------------------------------------------------------
 
 
 def contribution_for_moderation(*, user, community: Community, contribution_id: int):
     """A published contribution of ``community`` for its moderators (any moderation state)."""
-    if not user.has_perm("moderation.moderate", community):
-        raise PermissionDenied(_("Only this community's moderators can do this."))
+    require(user, "moderation.moderate", community)
     item = (
         Contribution.objects.select_related("author")
         .filter(community=community, pk=contribution_id)
@@ -82,8 +49,7 @@ def contribution_for_moderation(*, user, community: Community, contribution_id: 
 
 def comment_for_moderation(*, user, community: Community, comment_id: int) -> Comment:
     """A comment in ``community`` (on a contribution or a challenge) for its moderators."""
-    if not user.has_perm("moderation.moderate", community):
-        raise PermissionDenied(_("Only this community's moderators can do this."))
+    require(user, "moderation.moderate", community)
     item = (
         Comment.objects.select_related("author", "contribution", "challenge")
         .filter(_comment_in(community), pk=comment_id)
@@ -226,8 +192,7 @@ def moderation_queue(
     open flags (``state`` narrows to pending, flagged or hidden; ``kind`` to contributions or
     comments; ``reason`` to posts flagged for it). Each item carries its open flags and its
     author's standing. A fixed number of queries whatever the page size."""
-    if not user.has_perm("moderation.moderate", community):
-        raise PermissionDenied(_("Only this community's moderators can see the queue."))
+    require(user, "moderation.view_queue", community)
     state = state if state in QUEUE_STATES else ""
     reason = reason if reason in FlagReason.values else ""
     position = _queue_cursor_decode(cursor)
@@ -353,8 +318,7 @@ def author_standings(*, community: Community, user_ids: set[int]) -> dict[int, S
 
 def member_for_moderation(*, user, community: Community, user_id: int) -> Membership:
     """A person's membership in ``community`` (any standing) for its moderators."""
-    if not user.has_perm("moderation.moderate", community):
-        raise PermissionDenied(_("Only this community's moderators can do this."))
+    require(user, "moderation.moderate", community)
     membership = (
         Membership.objects.select_related("user")
         .filter(community=community, user_id=user_id)
@@ -410,8 +374,7 @@ def my_flags(*, user, community: Community | None = None) -> QuerySet[Flag]:
 
 def appeals(*, user, community: Community, status: str = "open") -> QuerySet[Appeal]:
     """Appeals in ``community`` for its moderators (``status`` open, upheld, overturned or all)."""
-    if not user.has_perm("moderation.moderate", community):
-        raise PermissionDenied(_("Only this community's moderators can see appeals."))
+    require(user, "moderation.view_appeals", community)
     qs = Appeal.objects.filter(action__community=community).select_related(
         "appellant",
         "decided_by",
@@ -447,8 +410,7 @@ def moderation_log(
 ) -> QuerySet[ModerationAction]:
     """The community's append-only log, for its managers, filtered; unordered (the caller
     pages newest first)."""
-    if not user.has_perm("moderation.view_log", community):
-        raise PermissionDenied(_("Only this community's managers can read the moderation log."))
+    require(user, "moderation.view_log", community)
     qs = ModerationAction.objects.filter(community=community).select_related("actor", "subject")
     if kind in K.values:
         qs = qs.filter(kind=kind)
@@ -500,7 +462,7 @@ class Transparency:
 def transparency(*, user, community: Community, period: str = "month", limit: int = 24):
     """Counts only, never names: actions by kind and by period (the latest ``limit`` periods),
     appeals by outcome, reports received. Anyone who can see the community may read it."""
-    if not user.has_perm("communities.view_community", community):
+    if not allowed(user, "communities.view_community", community):
         raise Http404
     period = period if period in PERIODS else "month"
     trunc = PERIODS[period]

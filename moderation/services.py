@@ -9,7 +9,6 @@ named to anyone else).
 from dataclasses import dataclass
 from datetime import timedelta
 
-import rules
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cocreate import generations
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
+from cocreate.permissions import require
 from communities import services as community_services
 from communities.models import Community, Membership
 from knowledge import services as knowledge_services
@@ -66,9 +66,7 @@ def flag_create(
     """Flag content once. When established members' open flags reach the community's
     threshold, the content is hidden pending review (state ``pending``)."""
     target, community = _target(contribution, comment)
-    # The rules table itself, without Django's superuser shortcut: flagging is for members.
-    if not rules.has_perm("moderation.flag", reporter, community):
-        raise PermissionDenied(_("Only active members can flag content."))
+    require(reporter, "moderation.flag", community)  # flagging is for members, not admins
     if reason not in FlagReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
     note = (note or "").strip()
@@ -161,8 +159,7 @@ def moderation_act(
             if member is None or community is None:
                 raise ValidationError({"member": _("Choose the member.")})
             subject_id = member.pk
-        if not actor.has_perm("moderation.moderate", community):
-            raise PermissionDenied(_("Only this community's moderators can do this."))
+        require(actor, "moderation.moderate", community)
         if subject_id == actor.pk:
             raise Conflict(_("Moderators cannot act on their own posts or standing."), "self")
         until = None
@@ -301,8 +298,7 @@ def appeal_decide(*, actor, appeal: Appeal, overturn: bool, reason: str) -> Appe
     appeal = Appeal.objects.select_for_update().select_related("action").get(pk=appeal.pk)
     action = appeal.action
     community = action.community
-    if not actor.has_perm("moderation.moderate", community):
-        raise PermissionDenied(_("Only this community's moderators can decide appeals."))
+    require(actor, "moderation.decide_appeal", community)
     if actor.pk == action.actor_id:
         raise PermissionDenied(_("A different moderator must decide this appeal."))
     if appeal.status != Appeal.Status.OPEN:
@@ -354,8 +350,7 @@ SETTINGS_FIELDS = (
 
 @transaction.atomic
 def settings_update(*, actor, community: Community, **changes) -> ModerationSettings:
-    if not actor.has_perm("moderation.configure", community):
-        raise PermissionDenied(_("Only managers can change moderation settings."))
+    require(actor, "moderation.configure", community)
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValidationError({f: _("Unknown setting.") for f in unknown})
@@ -404,8 +399,7 @@ def moderation_bulk_act(
         raise ValidationError({"kind": _("Choose hide, restore or dismiss flags.")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give a reason: the member will see it.")})
-    if not actor.has_perm("moderation.moderate", community):
-        raise PermissionDenied(_("Only this community's moderators can do this."))
+    require(actor, "moderation.moderate", community)
     wanted: list[tuple[str, int]] = []
     for entry in items:
         if entry not in wanted:

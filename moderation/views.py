@@ -3,7 +3,6 @@ the author's own moderation page with appeals, the appeals queue, the log with i
 settings and the public transparency page. Each view parses input with a form and calls one
 service or selector; every form works without JavaScript."""
 
-import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cocreate.errors import Conflict, ValidationError
 from cocreate.pagination import keyset_paginate
-from communities.selectors import community_get
-from knowledge import selectors as knowledge_selectors
+from cocreate.permissions import allowed, refusal
+from communities.access import access_community, access_own_standing
+from knowledge.access import access_comment, access_contribution
 
 from . import export, selectors, services
 from .forms import (
@@ -55,9 +55,9 @@ def _context(request, community, tab: str, **extra) -> dict:
     context = {
         "community": community,
         "tab": tab,
-        "can_moderate": user.has_perm("moderation.moderate", community),
-        "can_view_log": user.has_perm("moderation.view_log", community),
-        "can_configure": user.has_perm("moderation.configure", community),
+        "can_moderate": allowed(user, "moderation.moderate", community),
+        "can_view_log": allowed(user, "moderation.view_log", community),
+        "can_configure": allowed(user, "moderation.configure", community),
     }
     context.update(extra)
     return context
@@ -80,10 +80,7 @@ def _denied(request, community, message: str):
 
 
 def _knowledge_community(request, slug):
-    community = community_get(user=request.user, slug=slug)
-    if not request.user.has_perm("knowledge.view_knowledge", community):
-        raise Http404
-    return community
+    return access_community(request.user, slug, within="knowledge.view_knowledge").community
 
 
 def _comment_url(community, comment) -> str:
@@ -97,8 +94,9 @@ def _comment_url(community, comment) -> str:
 def _flag(request, community, *, target, target_url: str, lookup: dict, excerpt: str):
     user = request.user
     problem = None
-    if not rules.has_perm("moderation.flag", user, community):
-        return _denied(request, community, _("Only active members can flag content."))
+    refused = refusal(user, "moderation.flag", community)
+    if refused:
+        return _denied(request, community, refused)
     if target.author_id == user.pk:
         problem = _("You cannot flag your own post.")
     elif selectors.has_flagged(user=user, **lookup):
@@ -146,9 +144,7 @@ def _flag(request, community, *, target, target_url: str, lookup: dict, excerpt:
 @require_http_methods(["GET", "POST"])
 def flag_contribution(request, slug, pk):
     community = _knowledge_community(request, slug)
-    contribution = knowledge_selectors.contribution_get(
-        user=request.user, community=community, contribution_id=pk
-    )
+    contribution = access_contribution(request.user, pk, community=community)
     if contribution.is_draft:
         raise Http404
     return _flag(
@@ -165,7 +161,7 @@ def flag_contribution(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def flag_comment(request, slug, pk):
     community = _knowledge_community(request, slug)
-    comment = knowledge_selectors.comment_get(user=request.user, comment_id=pk)
+    comment = access_comment(request.user, pk)
     parent = comment.contribution or comment.challenge
     if parent.community_id != community.pk:
         raise Http404
@@ -186,7 +182,7 @@ def flag_comment(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def queue(request, slug):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.moderate")
+    community = access_community(request.user, slug, need="moderation.moderate").community
     if request.method == "POST":
         form = BulkActionForm(request.POST)
         if form.is_valid():
@@ -282,7 +278,7 @@ def _content(request, community, *, target, lookup: dict, target_url: str, is_co
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution(request, slug, pk):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.moderate")
+    community = access_community(request.user, slug, need="moderation.moderate").community
     item = selectors.contribution_for_moderation(
         user=request.user, community=community, contribution_id=pk
     )
@@ -299,7 +295,7 @@ def contribution(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment(request, slug, pk):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.moderate")
+    community = access_community(request.user, slug, need="moderation.moderate").community
     item = selectors.comment_for_moderation(user=request.user, community=community, comment_id=pk)
     return _content(
         request,
@@ -317,7 +313,7 @@ def comment(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member(request, slug, user_id):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.moderate")
+    community = access_community(request.user, slug, need="moderation.moderate").community
     membership = selectors.member_for_moderation(
         user=request.user, community=community, user_id=user_id
     )
@@ -368,7 +364,7 @@ def member(request, slug, user_id):
 @login_required
 @require_GET
 def mine(request, slug):
-    community = selectors.community_for_subject(user=request.user, slug=slug)
+    community = access_own_standing(request.user, slug).community
     actions = selectors.my_actions(user=request.user, community=community)
     flags = list(
         selectors.my_flags(user=request.user, community=community).order_by(*NEWEST_FIRST)[:50]
@@ -386,7 +382,7 @@ def mine(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal(request, slug, pk):
-    community = selectors.community_for_subject(user=request.user, slug=slug)
+    community = access_own_standing(request.user, slug).community
     action = selectors.my_action_get(user=request.user, community=community, action_id=pk)
     form = AppealForm(request.POST or None)
     problem = None
@@ -425,7 +421,7 @@ def appeal(request, slug, pk):
 @login_required
 @require_GET
 def appeals(request, slug):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.moderate")
+    community = access_community(request.user, slug, need="moderation.moderate").community
     status = request.GET.get("status") or Appeal.Status.OPEN
     if status not in (*Appeal.Status.values, "all"):
         status = Appeal.Status.OPEN
@@ -448,7 +444,7 @@ def appeals(request, slug):
 @login_required
 @require_POST
 def appeal_decide(request, slug, pk):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.moderate")
+    community = access_community(request.user, slug, need="moderation.moderate").community
     appeal = selectors.appeal_get(user=request.user, community=community, appeal_id=pk)
     form = AppealDecisionForm(request.POST)
     if not form.is_valid():
@@ -481,7 +477,7 @@ def _log_filters(request, community):
 @login_required
 @require_GET
 def log(request, slug):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.view_log")
+    community = access_community(request.user, slug, need="moderation.view_log").community
     form, filters = _log_filters(request, community)
     queryset = selectors.moderation_log(user=request.user, community=community, **filters)
     return render(
@@ -494,7 +490,7 @@ def log(request, slug):
 @login_required
 @require_GET
 def log_csv(request, slug):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.view_log")
+    community = access_community(request.user, slug, need="moderation.view_log").community
     _form, filters = _log_filters(request, community)
     queryset = selectors.moderation_log(user=request.user, community=community, **filters)
     response = StreamingHttpResponse(
@@ -513,7 +509,7 @@ def log_csv(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def moderation_settings(request, slug):
-    community = selectors.community_for(user=request.user, slug=slug, perm="moderation.configure")
+    community = access_community(request.user, slug, need="moderation.configure").community
     if request.method == "POST":
         form = SettingsForm(request.POST)
         if form.is_valid():
@@ -539,7 +535,7 @@ def moderation_settings(request, slug):
 
 @require_GET
 def transparency(request, slug):
-    community = community_get(user=request.user, slug=slug)
+    community = access_community(request.user, slug).community
     form = PeriodForm(request.GET)
     period = form.cleaned_data.get("period") if form.is_valid() else ""
     report = selectors.transparency(

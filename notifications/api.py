@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from cocreate.api.pagination import CreatedCursorPagination
 from cocreate.api.schema import error_responses
 from cocreate.api.views import ApiView, check_id
+from cocreate.permissions import allowed
 from communities.models import Community
 
 from . import selectors, services
@@ -236,7 +237,7 @@ class PreferencesView(ApiView):
             found = {
                 c.slug: c
                 for c in Community.objects.select_related("organization").filter(slug__in=slugs)
-                if request.user.has_perm("communities.view_community", c)
+                if allowed(request.user, "communities.view_community", c)
             }
             unknown = sorted(slugs - set(found))
             if unknown:

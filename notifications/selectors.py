@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import Http404
 
+from cocreate.permissions import allowed
+
 from .impact import LIST_LIMIT, PERIODS, ImpactReport, forward_statuses, impact_frequency
 from .models import CommunityMute, Notification, Preference
 from .topics import TOPICS
@@ -111,7 +113,7 @@ def announcement_get(*, user, community, announcement_id: int):
     """An announcement of a community the member may see members' things in; else 404."""
     from .models import Announcement
 
-    if not user.has_perm("communities.view_members", community):
+    if not allowed(user, "communities.view_members", community):
         raise Http404
     found = (
         Announcement.objects.select_related("author")

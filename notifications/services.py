@@ -361,13 +361,13 @@ def announcement_create(*, actor, community, title: str, body: str):
     """A manager tells every member something; delivered in batches by the workers."""
     from django.utils.translation import gettext as _
 
-    from cocreate.errors import PermissionDenied, ValidationError
+    from cocreate.errors import ValidationError
+    from cocreate.permissions import require
     from knowledge.rendering import render_markdown
 
     from .models import Announcement
 
-    if not actor.has_perm("communities.manage_community", community):
-        raise PermissionDenied(_("Only managers can send announcements."))
+    require(actor, "notifications.announce", community)
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Give the announcement a title.")

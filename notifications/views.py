@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cocreate.errors import PermissionDenied, ValidationError
 from cocreate.pagination import keyset_paginate
+from cocreate.permissions import allowed
+from communities.access import access_community
 from communities.models import Community
-from communities.selectors import community_get, community_get_for_manager
 
 from . import selectors, services
 from .emails import read_unsubscribe_token
@@ -192,7 +193,7 @@ def mute(request):
     if not form.is_valid():
         raise Http404
     community = Community.objects.filter(pk=form.cleaned_data["community"]).first()
-    if community is None or not request.user.has_perm("communities.view_community", community):
+    if community is None or not allowed(request.user, "communities.view_community", community):
         raise Http404
     muted = services.community_mute_set(
         user=request.user, community_id=community.pk, muted=form.cleaned_data["muted"]
@@ -268,7 +269,7 @@ def impact(request):
 @require_http_methods(["GET", "POST"])
 def announce(request, slug: str):
     """Managers write to every member of the community (delivered in batches by the workers)."""
-    community = community_get_for_manager(user=request.user, slug=slug)
+    community = access_community(request.user, slug, need="notifications.announce").community
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,7 +293,7 @@ def announce(request, slug: str):
 @require_GET
 def announcement(request, slug: str, pk: int):
     """One announcement, for the community's members and staff."""
-    community = community_get(user=request.user, slug=slug)
+    community = access_community(request.user, slug).community
     item = selectors.announcement_get(user=request.user, community=community, announcement_id=pk)
     return render(
         request, "notifications/announcement.html", {"community": community, "announcement": item}

@@ -1,29 +1,26 @@
-"""Who may see and do what on knowledge pages: the community gate, refusals with their reason,
-and the rules table without Django's superuser shortcut."""
+"""Who may see and do what on knowledge pages: the community gate (``knowledge.access``),
+refusals with their reason, and the permission helper (``cocreate.permissions``: the rules
+table with each refusal's words, without Django's superuser shortcut)."""
 
-import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
-from communities.models import Community, Membership
-from communities.rules import membership_for
-from communities.selectors import community_get
+from cocreate import permissions
+from cocreate.permissions import allowed
+from communities.models import Community
 
-from .. import selectors
+from ..access import access_knowledge
+
+__all__ = ["allowed", "knowledge_community", "refuse", "require", "require_participation"]
 
 
 def knowledge_community(request, slug: str) -> Community:
     """The community if the user may see its knowledge: 404 otherwise, as for a missing one
-    (knowledge is members-only even in a public community)."""
-    community = community_get(user=request.user, slug=slug)
-    if not request.user.has_perm("knowledge.view_knowledge", community):
-        membership = membership_for(request.user, community)
-        if membership is not None and membership.status == Membership.Status.BANNED:
-            # They know the community (and their ban): say so rather than "not found".
-            refuse(request, selectors.participation_refusal(request.user, community))
-        raise Http404
-    return community
+    (knowledge is members-only even in a public community); 403 with the reason when banned."""
+    try:
+        return access_knowledge(request.user, slug).community
+    except PermissionDenied as exc:
+        refuse(request, str(exc))
 
 
 def refuse(request, message: str):
@@ -35,17 +32,11 @@ def refuse(request, message: str):
 def require_participation(request, community: Community) -> None:
     """403 with the reason (suspended until when, banned, not a member) unless the user may
     post, comment and support here. A change of standing counts on the very next request."""
-    refusal = selectors.participation_refusal(request.user, community)
+    refusal = permissions.refusal(request.user, "knowledge.contribute", community)
     if refusal:
         refuse(request, refusal)
 
 
-def allowed(user, perm: str, obj) -> bool:
-    """The rules table itself (knowledge/rules.py), without Django's superuser shortcut: a
-    platform admin moderates and manages, but does not contribute or edit others' work."""
-    return rules.has_perm(perm, user, obj)
-
-
 def require(request, perm: str, obj) -> None:
-    if not allowed(request.user, perm, obj):
-        raise PermissionDenied
+    """403 with the rule's message unless ``perm`` allows the user on ``obj``."""
+    permissions.require(request.user, perm, obj)

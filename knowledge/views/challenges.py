@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cocreate.errors import ValidationError
 
 from .. import selectors, services
+from ..access import access_challenge
 from ..forms import ChallengeForm, CommentForm, PhaseForm, wanted_state
 from ..models import Challenge
 from .access import knowledge_community, require
@@ -64,9 +65,7 @@ def _challenge_page(request, community, found, *, comment_form=None):
 
 def _get(request, slug, pk):
     community = knowledge_community(request, slug)
-    return community, selectors.challenge_get(
-        user=request.user, community=community, challenge_id=pk
-    )
+    return community, access_challenge(request.user, pk, community=community)
 
 
 @login_required

@@ -15,6 +15,7 @@ from communities.selectors import community_scopes
 from communities.views_fragments import Fragments
 
 from .. import selectors, services
+from ..access import access_challenge, access_contribution
 from ..forms import (
     CommentForm,
     ContributionForm,
@@ -61,9 +62,7 @@ def contribute(request, slug):
     challenge = None
     challenge_id = _int(request.GET.get("challenge"))
     if challenge_id:
-        challenge = selectors.challenge_get(
-            user=user, community=community, challenge_id=challenge_id
-        )
+        challenge = access_challenge(user, challenge_id, community=community)
     context = nav(request, community, "contribute")
     context["challenge"] = challenge
     toolkit_id = _int(request.GET.get("toolkit"))
@@ -238,9 +237,7 @@ def _thread_items(comments, context: dict, user) -> list:
 
 def _get(request, slug, pk):
     community = knowledge_community(request, slug)
-    contribution = selectors.contribution_get(
-        user=request.user, community=community, contribution_id=pk
-    )
+    contribution = access_contribution(request.user, pk, community=community)
     return community, contribution
 
 
@@ -344,9 +341,7 @@ def support(request, slug, pk):
         error_messages(request, exc)
         return back(request, item.get_absolute_url())
     if request.htmx:
-        fresh = selectors.contribution_get(
-            user=request.user, community=community, contribution_id=item.pk
-        )
+        fresh = access_contribution(request.user, item.pk, community=community)
         return render(
             request,
             "knowledge/_support.html",
@@ -394,9 +389,7 @@ def status(request, slug, pk):
         try:
             if related_id:
                 try:
-                    original = selectors.contribution_get(
-                        user=request.user, community=community, contribution_id=related_id
-                    )
+                    original = access_contribution(request.user, related_id, community=community)
                 except Http404:
                     raise ValidationError(
                         {"related_to": _("There is no contribution with that number here.")}

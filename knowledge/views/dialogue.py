@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cocreate.errors import Conflict, PermissionDenied, RateLimited, ValidationError
 
 from .. import selectors, services
+from ..access import access_comment
 from ..forms import CommentEditForm, CommentForm, wanted_state
 from ..limits import check_post_rate
 from .access import knowledge_community, require_participation
@@ -32,7 +33,7 @@ def post_comment(request, *, contribution=None, challenge=None, render_page):
         parent_id = form.cleaned_data.get("parent")
         try:
             if parent_id:
-                parent = selectors.comment_get(user=request.user, comment_id=parent_id)
+                parent = access_comment(request.user, parent_id)
                 if (parent.contribution_id, parent.challenge_id) != (
                     contribution.pk if contribution else None,
                     challenge.pk if challenge else None,
@@ -83,7 +84,7 @@ def comment(request, slug, pk):
 def _comment_in(request, slug, pk):
     """A comment the user may see, in the community at ``slug`` (404 elsewhere)."""
     community = knowledge_community(request, slug)
-    found = selectors.comment_get(user=request.user, comment_id=pk)
+    found = access_comment(request.user, pk)
     target = found.contribution or found.challenge
     if target.community_id != community.pk:
         raise Http404
@@ -132,11 +133,7 @@ def replies(request, slug, pk):
     """All replies of a thread, a page at a time: an htmx fragment that replaces the thread's
     first replies, or a page of its own without JavaScript."""
     community, found, target = _comment_in(request, slug, pk)
-    parent = (
-        selectors.comment_get(user=request.user, comment_id=found.parent_id)
-        if found.parent_id
-        else found
-    )
+    parent = access_comment(request.user, found.parent_id) if found.parent_id else found
     replies_page = page(
         request,
         selectors.comment_replies(user=request.user, parent=parent),

@@ -16,7 +16,7 @@ PAGE_SIZE = 20
 
 def nav(request, community: Community, tab: str = "") -> dict:
     """Context for the knowledge header: what the viewer may do here (no extra queries: the
-    membership is cached on the community by ``community_get``)."""
+    membership is cached on the community by ``access_community``)."""
     user = request.user
     return {
         "community": community,

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from cocreate.pagination import keyset_paginate
 from communities.models import Membership
 from knowledge import selectors, services
+from knowledge.access import access_contribution
 from knowledge.models import Contribution, Support
 
 from ..conftest import require_or_skip, uses_postgres
@@ -43,9 +44,9 @@ def test_drafts_are_the_authors_only(community, member, moderator, toolkit):
     other = UserFactory()
     MembershipFactory(community=community, user=other)
     with pytest.raises(Http404):
-        selectors.contribution_get(user=other, community=community, contribution_id=draft.pk)
-    assert selectors.contribution_get(user=member, community=community, contribution_id=draft.pk)
-    assert selectors.contribution_get(user=moderator, community=community, contribution_id=draft.pk)
+        access_contribution(other, draft.pk, community=community)
+    assert access_contribution(member, draft.pk, community=community)
+    assert access_contribution(moderator, draft.pk, community=community)
 
 
 def test_feed_filters_by_tag_kind_status(community, member, manager, toolkit):
@@ -80,7 +81,7 @@ def test_thread_of_500_comments_stays_within_fixed_queries(community, member, mo
         services.comment_create(author=member, parent=tops[i % 100], body=f"Reply {i}")
     # Held as pages hold it: through the selector, which keeps the community (and the viewer's
     # membership, needed for the moderation filter) in memory.
-    c = selectors.contribution_get(user=member, community=community, contribution_id=c.pk)
+    c = access_contribution(member, c.pk, community=community)
     assert c.comment_count == 500
     with CaptureQueriesContext(connection) as ctx:
         thread = selectors.comment_thread(user=member, contribution=c)

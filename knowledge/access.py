@@ -1,0 +1,97 @@
+"""The access boundary for knowledge: a community's knowledge, and its challenges,
+contributions and comments, resolved for a viewer (built on ``communities.access``).
+
+Each accessor answers the **same** ``Http404`` for a missing id and for one the viewer may not
+see (a draft of someone else, a hidden or held contribution, a comment held for review, any
+object of a community whose knowledge they may not read), so ids reveal nothing.
+"""
+
+from typing import Any
+
+from django.http import Http404
+
+from cocreate.permissions import allowed
+from communities.access import Standing, access_community
+from communities.models import Community
+from communities.rules import membership_for
+
+from .models import Challenge, Comment, Contribution
+
+VIEW_KNOWLEDGE = "knowledge.view_knowledge"
+
+
+def access_knowledge(viewer: Any, slug: str, *, need: str | None = None) -> Standing:
+    """The community at ``slug`` if the viewer may read its knowledge (members, the firm's
+    staff, admins; knowledge is members-only even in a public community): 404 otherwise, but
+    403 with the reason for a banned member; ``need`` as in ``access_community``."""
+    return access_community(viewer, slug, within=VIEW_KNOWLEDGE, need=need)
+
+
+def require_knowledge(viewer: Any, community: Community) -> None:
+    """404 unless the viewer may read the knowledge of a community already resolved."""
+    if not allowed(viewer, VIEW_KNOWLEDGE, community):
+        raise Http404
+
+
+def access_challenge(viewer: Any, challenge_id: int, *, community: Community) -> Challenge:
+    """A challenge of ``community``: drafts only for its staff; else 404."""
+    from .selectors import challenges_for
+
+    challenge = challenges_for(user=viewer, community=community).filter(pk=challenge_id).first()
+    if challenge is None:
+        raise Http404
+    challenge.community = community  # keep the rules' membership cache
+    return challenge
+
+
+def access_contribution(
+    viewer: Any, contribution_id: int, *, community: Community | None = None
+) -> Contribution:
+    """A contribution the viewer may see (drafts: author and staff; hidden or held ones: author
+    and moderators), of ``community`` when given (else of its own, looked up with it); 404
+    otherwise, the same as for a missing id."""
+    # No join to ``related_to`` (pages and the API only read its id), nor to the community
+    # when the caller holds it: each join cost more planning and compiling than its row was worth.
+    qs = Contribution.objects.select_related("author", "challenge", "toolkit_version")
+    qs = qs.filter(pk=contribution_id, **({"community": community} if community else {}))
+    if community is None:
+        qs = qs.select_related("community")
+    contribution = qs.first()
+    if contribution is None:
+        raise Http404
+    if community is not None:
+        contribution.community = community  # keep the rules' membership cache
+    if not allowed(viewer, "knowledge.view_contribution", contribution):
+        raise Http404
+    return contribution
+
+
+def access_comment(viewer: Any, comment_id: int, *, community: Community | None = None) -> Comment:
+    """A comment the viewer may find, on a contribution or a challenge they may see (of
+    ``community`` when given), presented for them (a hidden one reads "removed"); 404
+    otherwise, also for a comment held for review."""
+    from .selectors import comment_is_listed, present_comments
+
+    comment = (
+        Comment.objects.select_related("contribution__community", "challenge__community", "author")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    target = comment.contribution or comment.challenge
+    if community is not None:
+        if target.community_id != community.pk:
+            raise Http404
+        target.community = community
+    elif target.community is not None:
+        membership_for(viewer, target.community)  # one lookup, cached for the checks below
+    if comment.contribution is not None:
+        if not allowed(viewer, "knowledge.view_contribution", comment.contribution):
+            raise Http404
+    else:
+        require_knowledge(viewer, target.community)
+    if not comment_is_listed(comment, user=viewer, community=target.community):
+        raise Http404  # held for review: the same 404 as a missing id
+    present_comments([comment], user=viewer, community=target.community)
+    return comment
