@@ -8,14 +8,16 @@ on ``view_community``.
 |-----------------------------|------|----------|--------|-----------|---------|-------|-------|
 | view_community (public)     | ✓    | ✓        | ✓      | ✓         | ✓       | ✓     | ✓     |
 | view_community (private)    |      |          | ✓      | ✓         | ✓       | ✓     | ✓     |
-| join_community              |      | ✓ (1)    |        |           |         |       |       |
+| join_community              |      | ✓ (1)    |        |           |         | ✓ (1) | ✓ (1) |
 | leave_community             |      |          | ✓      | ✓         | ✓ (2)   |       |       |
 | view_members                |      |          | ✓      | ✓         | ✓       | ✓     | ✓     |
 | moderate_community          |      |          |        | ✓         | ✓       | ✓     | ✓     |
 | manage_community            |      |          |        |           | ✓       | ✓     | ✓     |
 | create_community (org)      |      |          |        |           |         | ✓     | ✓     |
 
-(1) open or by-request communities; by invitation only through an invitation; never when banned.
+(1) open or by-request communities; by invitation only (and private ones) through an
+    invitation; never when banned. Staff and admins join as ordinary members: the firm's people
+    take part as customers do, and membership adds nothing to their staff powers.
 (2) not the last manager.
 """
 
