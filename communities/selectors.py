@@ -238,11 +238,3 @@ def community_scopes(slug: str, *, setup_only: bool = False) -> list[str]:
     scope = generations.community_setup if setup_only else generations.community
     ids = list(Community.objects.filter(slug=slug).values_list("pk", flat=True)[:1])
     return [scope(pk) for pk in ids]
-
-
-def community_get(*, user, slug: str) -> Community:
-    """Transitional: ``communities.access.access_community`` (until knowledge's API is
-    converted, after its split into a package)."""
-    from .access import access_community
-
-    return access_community(user, slug).community

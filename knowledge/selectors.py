@@ -20,7 +20,7 @@ from cocreate.permissions import allowed, refusal, require
 from communities.models import Community
 
 # knowledge.access resolves single objects with this module's querysets (and imports it lazily).
-from .access import access_challenge, access_comment, access_contribution, require_knowledge
+from .access import require_knowledge
 from .models import (
     Challenge,
     Comment,
@@ -340,8 +340,8 @@ def comment_thread(
 
 
 def comment_replies(*, user, parent: Comment) -> QuerySet[Comment]:
-    """The replies to ``parent`` (held through ``comment_get``) that the user may find, oldest
-    first. Pass each page through ``present_comments``."""
+    """The replies to ``parent`` (held through ``access_comment``) that the user may find,
+    oldest first. Pass each page through ``present_comments``."""
     return _listed_comments(
         Comment.objects.filter(parent=parent).select_related("author").order_by("created_at", "id"),
         user=user,
@@ -499,16 +499,3 @@ def evaluations_for(*, user, contribution: Contribution) -> QuerySet[Evaluation]
     return Evaluation.objects.filter(contribution=contribution).select_related(
         "evaluator", "scorecard"
     )
-
-
-# Transitional names for knowledge's API (converted to knowledge.access after its split).
-def challenge_get(*, user, community: Community, challenge_id: int) -> Challenge:
-    return access_challenge(user, challenge_id, community=community)
-
-
-def contribution_get(*, user, community: Community, contribution_id: int) -> Contribution:
-    return access_contribution(user, contribution_id, community=community)
-
-
-def comment_get(*, user, comment_id: int) -> Comment:
-    return access_comment(user, comment_id)

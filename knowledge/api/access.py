@@ -1,73 +1,54 @@
-"""Who may call a knowledge API view: the community gate every view under
-/communities/{slug}/ passes, and the permission and participation checks that answer 403
-before a body is read."""
+"""The base of every knowledge API view under /communities/{slug}/: a ``CommunityEndpoint``
+whose community must show its knowledge (members, the firm's staff, admins; 404 to anyone
+else, 403 with the reason to a banned member), with the challenge or contribution of the path
+resolved through ``knowledge.access`` before the handler runs."""
 
 from typing import Any
 
-import rules
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
 
 from cocreate.api.views import ApiView, check_id
 from cocreate.errors import ValidationError
-from communities import selectors as community_selectors
-from communities.models import Community, Membership
-from communities.rules import membership_for
+from cocreate.permissions import require
+from communities.api_base import CommunityEndpoint
+from communities.models import Community
 
 from .. import selectors
+from ..access import VIEW_KNOWLEDGE, access_challenge, access_contribution
 from ..models import Challenge, Contribution
-
-
-def allowed(user, perm: str, obj: Any) -> bool:
-    # rules.has_perm, as the services use: Django's superuser shortcut in user.has_perm would
-    # let a platform admin past checks that the role table in knowledge/rules.py refuses.
-    return rules.has_perm(perm, user, obj)
-
-
-def require(user, perm: str, obj: Any, message: str) -> None:
-    """Refuse with 403 before reading the body, so a forbidden request never reads as 400."""
-    if not allowed(user, perm, obj):
-        raise PermissionDenied(message)
 
 
 def is_schema_view(view: ApiView) -> bool:
     return getattr(view, "swagger_fake_view", False)
 
 
-class KnowledgeView(ApiView):
-    """A view under /communities/{slug}/: the community is fetched once and the caller must be
-    allowed to see its knowledge (members, the firm's staff, admins); anyone else gets 404."""
+class KnowledgeView(CommunityEndpoint):
+    """A knowledge view: ``permissions`` per method as in ``CommunityEndpoint``; a
+    ``challenge_id`` or ``contribution_id`` in the path is resolved in ``convert_args`` (the
+    same 404 for missing and invisible)."""
 
-    def get_community(self) -> Community:
-        if not hasattr(self, "_community"):
-            community = community_selectors.community_get(
-                user=self.request.user, slug=self.kwargs["slug"]
+    within = VIEW_KNOWLEDGE
+
+    challenge: Challenge
+    contribution: Contribution
+
+    def convert_args(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        community = self.get_community()
+        if "challenge_id" in kwargs:
+            self.challenge = access_challenge(
+                request.user, check_id(kwargs["challenge_id"]), community=community
             )
-            if not allowed(self.request.user, "knowledge.view_knowledge", community):
-                membership = membership_for(self.request.user, community)
-                if membership is not None and membership.status == Membership.Status.BANNED:
-                    # They know the community (and their ban): say so rather than 404.
-                    raise PermissionDenied(
-                        selectors.participation_refusal(self.request.user, community)
-                    )
-                raise Http404
-            self._community = community
-        return self._community
+        if "contribution_id" in kwargs:
+            self.contribution = access_contribution(
+                request.user, check_id(kwargs["contribution_id"]), community=community
+            )
 
     def get_challenge(self) -> Challenge:
-        return selectors.challenge_get(
-            user=self.request.user,
-            community=self.get_community(),
-            challenge_id=check_id(self.kwargs["challenge_id"]),
-        )
+        return self.challenge
 
     def get_contribution(self) -> Contribution:
-        return selectors.contribution_get(
-            user=self.request.user,
-            community=self.get_community(),
-            contribution_id=check_id(self.kwargs["contribution_id"]),
-        )
+        return self.contribution
 
     def find_challenge(
         self, challenge_id: int | None, field: str = "challenge"
@@ -89,6 +70,4 @@ class KnowledgeView(ApiView):
 def require_participation(user, community: Community) -> None:
     """403 with the reason (suspended until when, banned, not a member) unless the caller may
     post, comment and support; checked before the body is read."""
-    refusal = selectors.participation_refusal(user, community)
-    if refusal:
-        raise PermissionDenied(refusal)
+    require(user, "knowledge.contribute", community)

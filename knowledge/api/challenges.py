@@ -13,7 +13,7 @@ from cocreate.errors import ValidationError
 
 from .. import selectors, services
 from ..models import Challenge, Toolkit
-from .access import KnowledgeView, is_schema_view, require
+from .access import KnowledgeView, is_schema_view
 from .fields import CHALLENGE_ID, id_field
 
 
@@ -78,6 +78,8 @@ def _with_toolkit_ids(qs: QuerySet[Challenge]) -> QuerySet[Challenge]:
 class ChallengeListView(KnowledgeView):
     """A community's challenges; its managers pose new ones."""
 
+    permissions = {"POST": "knowledge.pose_challenge"}
+
     serializer_class = ChallengeSerializer
     pagination_class = CreatedCursorPagination
 
@@ -106,9 +108,6 @@ class ChallengeListView(KnowledgeView):
         """Pose a challenge (managers), as a draft or open straight away. An open challenge
         needs a deadline in the future (or none)."""
         community = self.get_community()
-        require(
-            request.user, "knowledge.manage", community, _("Only managers can pose challenges.")
-        )
         serializer = ChallengeCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -145,6 +144,8 @@ class ChallengeDetailView(KnowledgeView):
 class ChallengePhaseView(KnowledgeView):
     """Move a challenge between its phases (managers)."""
 
+    permissions = {"POST": "knowledge.manage"}
+
     serializer_class = PhaseSerializer
 
     @extend_schema(
@@ -156,9 +157,6 @@ class ChallengePhaseView(KnowledgeView):
         """Set the phase: draft, open, evaluation or closed. Opening needs the deadline (if
         any) in the future: otherwise 400 on ``deadline``."""
         challenge = self.get_challenge()
-        require(
-            request.user, "knowledge.manage", self.get_community(), _("Only managers can do this.")
-        )
         serializer = PhaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         challenge = services.challenge_set_phase(

@@ -15,13 +15,15 @@ from accounts.models import public_name
 from cocreate.api.pagination import CreatedCursorPagination
 from cocreate.api.schema import RETRY_AFTER_HEADER, SLUG_PARAM, error_responses
 from cocreate.errors import ValidationError
+from cocreate.permissions import allowed, require
 from communities.api import PersonSerializer
 from communities.models import Community
 
 from .. import selectors, services
+from ..access import access_contribution
 from ..limits import check_post_rate
 from ..models import Contribution, Kind, ModerationState, StatusChange
-from .access import KnowledgeView, allowed, is_schema_view, require, require_participation
+from .access import KnowledgeView, is_schema_view, require_participation
 from .fields import CONTRIBUTION_ID, PUBLISHED_STATUSES, id_field
 
 
@@ -362,9 +364,7 @@ class ContributionListView(KnowledgeView):
 def _contribution_response(
     request: Request, community: Community, contribution_id: int, status_code: int = 200
 ) -> Response:
-    contribution = selectors.contribution_get(
-        user=request.user, community=community, contribution_id=contribution_id
-    )
+    contribution = access_contribution(request.user, contribution_id, community=community)
     state = selectors.contribution_state(user=request.user, contribution=contribution)
     data = ContributionSerializer(contribution, context={"request": request, "state": state}).data
     return Response(data, status=status_code)
@@ -396,12 +396,7 @@ class ContributionDetailView(KnowledgeView):
         keep their value and the previous text is kept as a revision. Required toolkit fields
         are checked unless it is a draft."""
         contribution = self.get_contribution()
-        require(
-            request.user,
-            "knowledge.edit_contribution",
-            contribution,
-            _("Only the author can edit this contribution, and only before it is decided."),
-        )
+        require(request.user, "knowledge.edit_contribution", contribution)
         serializer = ContributionEditSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         values = {
@@ -438,12 +433,7 @@ class ContributionSubmitView(KnowledgeView):
         contribution = self.get_contribution()
         community = self.get_community()
         require_participation(request.user, community)
-        require(
-            request.user,
-            "knowledge.edit_contribution",
-            contribution,
-            _("Only the author can submit this."),
-        )
+        require(request.user, "knowledge.submit_contribution", contribution)
         if contribution.is_draft:
             check_post_rate(request, community, body=contribution.body)
         services.contribution_submit(author=request.user, contribution=contribution)
@@ -490,6 +480,8 @@ class SupportView(KnowledgeView):
 class StatusView(KnowledgeView):
     """Move a contribution through its lifecycle (staff)."""
 
+    permissions = {"POST": "knowledge.move_status"}
+
     serializer_class = StatusChangeSerializer
 
     @extend_schema(
@@ -503,15 +495,14 @@ class StatusView(KnowledgeView):
         allow (e.g. from ``shipped``, or of a draft)."""
         community = self.get_community()
         contribution = self.get_contribution()
-        require(request.user, "knowledge.staff", community, _("Only staff can change the status."))
         serializer = StatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         related_to = None
         if data["related_to"] is not None:
             try:
-                related_to = selectors.contribution_get(
-                    user=request.user, community=community, contribution_id=data["related_to"]
+                related_to = access_contribution(
+                    request.user, data["related_to"], community=community
                 )
             except Http404:
                 raise ValidationError(

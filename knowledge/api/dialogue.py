@@ -1,7 +1,6 @@
 """Dialogue API: the discussions of contributions and challenges, comments by id, follows
 and locking a discussion."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -13,13 +12,15 @@ from cocreate.api.pagination import OldestFirstCursorPagination
 from cocreate.api.schema import RETRY_AFTER_HEADER, SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import ApiView, check_id
 from cocreate.errors import ValidationError
+from cocreate.permissions import require
 from communities.api import PersonSerializer
 from communities.models import Community
 
 from .. import selectors, services
+from ..access import access_comment
 from ..limits import check_post_rate
 from ..models import Challenge, Comment, Contribution, ModerationState
-from .access import KnowledgeView, require, require_participation
+from .access import KnowledgeView, require_participation
 from .fields import CHALLENGE_ID, CONTRIBUTION_ID, id_field
 
 COMMENT_ID = id_param("comment_id", "Id of the comment.")
@@ -235,6 +236,8 @@ class FollowView(KnowledgeView):
 class LockView(KnowledgeView):
     """Lock or unlock a contribution's discussion (staff)."""
 
+    permissions = {"POST": "knowledge.lock_discussion"}
+
     serializer_class = LockSerializer
 
     @extend_schema(
@@ -246,12 +249,6 @@ class LockView(KnowledgeView):
         """Lock (``locked`` true) or reopen the discussion. New comments on a locked
         discussion answer 409."""
         contribution = self.get_contribution()
-        require(
-            request.user,
-            "knowledge.staff",
-            self.get_community(),
-            _("Only staff can lock discussions."),
-        )
         serializer = LockSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         locked = serializer.validated_data["locked"]
@@ -305,9 +302,7 @@ class CommentView(ApiView):
     serializer_class = CommentSerializer
 
     def get_comment(self) -> Comment:
-        return selectors.comment_get(
-            user=self.request.user, comment_id=check_id(self.kwargs["comment_id"])
-        )
+        return access_comment(self.request.user, check_id(self.kwargs["comment_id"]))
 
     @extend_schema(
         operation_id="knowledge_comments_retrieve",
@@ -326,8 +321,7 @@ class CommentView(ApiView):
         """Edit the caller's own comment; the previous text is kept. 409 when the discussion
         is locked."""
         comment = self.get_comment()
-        if comment.author_id != request.user.pk:
-            raise PermissionDenied(_("Only the author can edit a comment."))
+        require(request.user, "knowledge.edit_comment", comment)
         serializer = CommentEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.comment_edit(
@@ -349,7 +343,7 @@ class CommentRepliesView(ApiView):
     )
     def get(self, request: Request, comment_id: int) -> Response:
         """List the replies, oldest first."""
-        parent = selectors.comment_get(user=request.user, comment_id=check_id(comment_id))
+        parent = access_comment(request.user, check_id(comment_id))
         page = self.paginate_queryset(selectors.comment_replies(user=request.user, parent=parent))
         selectors.present_comments(
             page, user=request.user, community=(parent.contribution or parent.challenge).community
@@ -370,11 +364,11 @@ class CommentHelpfulView(ApiView):
     )
     def post(self, request: Request, comment_id: int) -> Response:
         """Mark (``helpful`` true) or unmark the comment as helpful."""
-        comment = selectors.comment_get(user=request.user, comment_id=check_id(comment_id))
+        comment = access_comment(request.user, check_id(comment_id))
         serializer = HelpfulSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = services.comment_mark_helpful(
             actor=request.user, comment=comment, helpful=serializer.validated_data["helpful"]
         )
-        comment = selectors.comment_get(user=request.user, comment_id=comment.pk)
+        comment = access_comment(request.user, comment.pk)
         return Response(CommentSerializer(comment).data)

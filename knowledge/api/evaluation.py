@@ -13,7 +13,7 @@ from communities.api import PersonSerializer
 
 from .. import selectors, services
 from ..models import Evaluation, Scorecard
-from .access import KnowledgeView, require
+from .access import KnowledgeView
 from .contributions import ContributionSummarySerializer
 from .fields import CONTRIBUTION_ID, PUBLISHED_STATUSES, S, id_field
 
@@ -106,6 +106,8 @@ class ChallengeFilterSerializer(serializers.Serializer):
 class EvaluationsView(KnowledgeView):
     """Staff evaluations of a contribution (scores and notes are never shown to members)."""
 
+    permissions = {"POST": "knowledge.evaluate"}
+
     serializer_class = EvaluationSerializer
     pagination_class = CreatedCursorPagination
 
@@ -130,7 +132,6 @@ class EvaluationsView(KnowledgeView):
         the caller's earlier scores on that scorecard. 409 for drafts."""
         community = self.get_community()
         contribution = self.get_contribution()
-        require(request.user, "knowledge.staff", community, _("Only staff can evaluate."))
         serializer = EvaluationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -156,6 +157,8 @@ class EvaluationsView(KnowledgeView):
 class TriageView(KnowledgeView):
     """The staff triage board: published contributions by status, with their scores."""
 
+    permissions = {"GET": "knowledge.triage"}
+
     serializer_class = TriageBoardSerializer
 
     @extend_schema(
@@ -167,7 +170,6 @@ class TriageView(KnowledgeView):
         """One column per published status (newest first, at most 50 each), every item with
         its average weighted score and number of evaluations (staff)."""
         community = self.get_community()
-        require(request.user, "knowledge.staff", community, _("Only staff can triage."))
         params = ChallengeFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         challenge = self.find_challenge(params.validated_data.get("challenge"))
@@ -183,6 +185,8 @@ class TriageView(KnowledgeView):
 class ScorecardListView(KnowledgeView):
     """The community's evaluation scorecards (staff read; managers define)."""
 
+    permissions = {"GET": "knowledge.view_scorecards", "POST": "knowledge.define_scorecard"}
+
     serializer_class = ScorecardSerializer
     pagination_class = OldestFirstCursorPagination
 
@@ -195,7 +199,6 @@ class ScorecardListView(KnowledgeView):
         """List scorecards, oldest first (staff); with ``challenge``, that challenge's and the
         general ones."""
         community = self.get_community()
-        require(request.user, "knowledge.staff", community, _("Only staff see scorecards."))
         params = ChallengeFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         challenge = self.find_challenge(params.validated_data.get("challenge"))
@@ -212,7 +215,6 @@ class ScorecardListView(KnowledgeView):
         """Define a scorecard (managers): criteria with labels and weights 1-100, each scored
         1-5 when evaluating; optionally for one challenge."""
         community = self.get_community()
-        require(request.user, "knowledge.manage", community, _("Only managers define scorecards."))
         serializer = ScorecardCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -10,10 +10,11 @@ from rest_framework.response import Response
 from cocreate.api.pagination import OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import check_id
+from cocreate.permissions import allowed
 
 from .. import selectors, services
 from ..models import FieldType, Kind, Toolkit
-from .access import KnowledgeView, allowed, is_schema_view, require
+from .access import KnowledgeView, is_schema_view
 
 TOOLKIT_ID = id_param("toolkit_id", "Id of the toolkit.")
 
@@ -92,6 +93,8 @@ class ToolkitReviseSerializer(serializers.Serializer):
 class ToolkitListView(KnowledgeView):
     """A community's toolkits; its managers design new ones."""
 
+    permissions = {"POST": "knowledge.design_toolkit"}
+
     serializer_class = ToolkitSerializer
     pagination_class = OldestFirstCursorPagination
 
@@ -123,9 +126,6 @@ class ToolkitListView(KnowledgeView):
         """Design a toolkit (managers): its first version has the given title, guidance and
         typed fields."""
         community = self.get_community()
-        require(
-            request.user, "knowledge.manage", community, _("Only managers can design toolkits.")
-        )
         serializer = ToolkitCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         toolkit = services.toolkit_create(
@@ -137,6 +137,8 @@ class ToolkitListView(KnowledgeView):
 @extend_schema(parameters=[SLUG_PARAM, TOOLKIT_ID])
 class ToolkitDetailView(KnowledgeView):
     """One toolkit; managers revise it (each revision is a new version)."""
+
+    permissions = {"PUT": "knowledge.edit_toolkit", "PATCH": "knowledge.edit_toolkit"}
 
     serializer_class = ToolkitSerializer
 
@@ -161,12 +163,6 @@ class ToolkitDetailView(KnowledgeView):
 
     def _revise(self, request: Request, *, partial: bool) -> Response:
         toolkit = self.get_toolkit()
-        require(
-            request.user,
-            "knowledge.manage",
-            self.get_community(),
-            _("Only managers can edit toolkits."),
-        )
         serializer = ToolkitReviseSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         current = toolkit.current_version

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cocreate.errors import ValidationError
+from cocreate.permissions import require
 from communities.models import Community
 from notifications.services import event_record
 
 from ..models import Challenge, Toolkit
 from ..rendering import render_markdown
-from .permissions import require
 
 
 @transaction.atomic
@@ -29,7 +29,7 @@ def challenge_create(
     phase: str = Challenge.Phase.DRAFT,
 ) -> Challenge:
     """Pose a challenge. Managers only. Toolkits must belong to the same community."""
-    require(actor, "knowledge.manage", community, _("Only managers can pose challenges."))
+    require(actor, "knowledge.pose_challenge", community)
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Give the challenge a title.")
@@ -73,7 +73,7 @@ def _challenge_opened(challenge: Challenge, actor: User) -> None:
 def challenge_set_phase(*, actor: User, challenge: Challenge, phase: str) -> Challenge:
     """Move a challenge between draft, open, evaluation and closed. Managers only."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
-    require(actor, "knowledge.manage", challenge.community, _("Only managers can do this."))
+    require(actor, "knowledge.manage", challenge.community)
     if phase not in Challenge.Phase.values:
         raise ValidationError({"phase": _("Choose a phase.")})
     if (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import normalize_tags
 from cocreate.errors import Conflict, ValidationError
+from cocreate.permissions import require
 from communities.models import Community
 from notifications.services import event_record
 
@@ -26,7 +27,6 @@ from ..models import (
 )
 from ..rendering import render_markdown
 from ..toolkit_fields import clean_answers
-from .permissions import require
 from .publishing import announce_contribution, held_for_review, review_reason
 
 S = Contribution.Status
@@ -92,7 +92,7 @@ def contribution_create(
     On submit every required toolkit field must be answered and an attached challenge must be
     open with its deadline ahead. Nothing is written when anything is invalid.
     """
-    require(author, "knowledge.contribute", community, _("Only members can contribute."))
+    require(author, "knowledge.contribute", community)
     if toolkit.community_id != community.pk or not toolkit.is_active:
         raise ValidationError({"toolkit": _("Choose one of this community's toolkits.")})
     version = toolkit.current_version
@@ -177,7 +177,7 @@ def _submit(contribution: Contribution, author: User, challenge: Challenge | Non
 def contribution_submit(*, author: User, contribution: Contribution) -> Contribution:
     """Submit a draft: required fields are checked against the version it was written with."""
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    require(author, "knowledge.edit_contribution", contribution, _("You cannot submit this."))
+    require(author, "knowledge.submit_contribution", contribution)
     if contribution.status != S.DRAFT:
         raise Conflict(_("This contribution has already been submitted."), "already_submitted")
     clean_answers(contribution.toolkit_version.fields, contribution.fields, require=True)
@@ -197,12 +197,7 @@ def contribution_edit(
 ) -> Contribution:
     """The author edits; the previous text is kept as a revision."""
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    require(
-        editor,
-        "knowledge.edit_contribution",
-        contribution,
-        _("Only the author can edit this contribution, and only before it is decided."),
-    )
+    require(editor, "knowledge.edit_contribution", contribution)
     errors = {}
     title = (title or "").strip()
     if not title:
@@ -254,9 +249,7 @@ def contribution_set_status(
     Duplicate and merged need the original (``related_to``) in the same community.
     """
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    require(
-        actor, "knowledge.staff", contribution.community, _("Only staff can change the status.")
-    )
+    require(actor, "knowledge.move_status", contribution.community)
     if status not in S.values:
         raise ValidationError({"status": _("Choose a status.")})
     if contribution.moderation_state != ModerationState.VISIBLE:
@@ -316,7 +309,7 @@ def support_add(*, user: User, contribution: Contribution) -> bool:
     """Support a contribution once. Returns False if already supported. The counter is exact:
     the contribution row is locked before the support row is written."""
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    require(user, "knowledge.contribute", locked.community, _("Only members can support."))
+    require(user, "knowledge.contribute", locked.community)
     if locked.status == S.DRAFT:
         raise Conflict(_("Drafts cannot be supported."), "draft")
     if locked.moderation_state != ModerationState.VISIBLE:

@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cocreate.errors import Conflict, PermissionDenied, ValidationError
+from cocreate.errors import Conflict, ValidationError
+from cocreate.permissions import require
 
 from .. import scopes
 from ..models import Challenge, Comment, CommentRevision, Contribution, Follow, ModerationState
 from ..rendering import render_markdown
-from .permissions import require
 from .publishing import announce_comment, held_for_review, review_reason
 
 S = Contribution.Status
@@ -29,7 +29,7 @@ def follow_set(
     target = contribution or challenge
     if target is None or (contribution is not None and challenge is not None):
         raise ValidationError(_("Follow one contribution or one challenge."))
-    require(user, "knowledge.view_knowledge", target.community, _("Only members can follow."))
+    require(user, "knowledge.follow", target.community)
     lookup = {"contribution": contribution} if contribution else {"challenge": challenge}
     if following:
         Follow.objects.get_or_create(user=user, **lookup)
@@ -62,14 +62,14 @@ def comment_create(
     if target is None or (contribution is not None and challenge is not None):
         raise ValidationError(_("Comment on one contribution or one challenge."))
     community = target.community
-    require(author, "knowledge.contribute", community, _("Only members can comment."))
+    require(author, "knowledge.contribute", community)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something first.")})
     if len(body) > 10000:
         raise ValidationError({"body": _("Keep comments under 10,000 characters.")})
-    if official and not author.has_perm("knowledge.staff", community):
-        raise PermissionDenied(_("Only staff can give an official response."))
+    if official:
+        require(author, "knowledge.respond_officially", community)
     with transaction.atomic():
         if contribution is not None:
             locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
@@ -119,10 +119,8 @@ def comment_create(
 def comment_edit(*, editor: User, comment: Comment, body: str) -> Comment:
     """The author edits a comment; the previous text is kept."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.author_id != editor.pk:
-        raise PermissionDenied(_("Only the author can edit a comment."))
+    require(editor, "knowledge.edit_comment", comment)  # its author, still taking part
     target = comment.contribution or comment.challenge
-    require(editor, "knowledge.contribute", target.community, _("Only members can edit."))
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something first.")})
@@ -144,10 +142,7 @@ def comment_mark_helpful(*, actor: User, comment: Comment, helpful: bool) -> Com
         .select_related("contribution")
         .get(pk=comment.pk)
     )
-    target = comment.contribution or comment.challenge
-    is_owner = comment.contribution is not None and comment.contribution.author_id == actor.pk
-    if not (is_owner or actor.has_perm("knowledge.staff", target.community)):
-        raise PermissionDenied(_("Only the author of the contribution or staff can do this."))
+    require(actor, "knowledge.mark_helpful", comment)
     comment.is_helpful = helpful
     comment.save(update_fields=["is_helpful"])
     return comment
@@ -162,7 +157,7 @@ def discussion_set_locked(
     challenge: Challenge | None = None,
 ) -> None:
     target = contribution or challenge
-    require(actor, "knowledge.staff", target.community, _("Only staff can lock discussions."))
+    require(actor, "knowledge.lock_discussion", target.community)
     type(target).objects.filter(pk=target.pk).update(is_locked=locked)
     target.is_locked = locked
     scopes.changed(target)

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cocreate.errors import Conflict, ValidationError
+from cocreate.permissions import require
 from communities.models import Community
 
 from ..models import Challenge, Contribution, Evaluation, Scorecard
-from .permissions import require
 
 S = Contribution.Status
 
@@ -26,7 +26,7 @@ def scorecard_create(
     challenge: Challenge | None = None,
 ) -> Scorecard:
     """Define weighted criteria (each scored 1–5). Managers only."""
-    require(actor, "knowledge.manage", community, _("Only managers can define scorecards."))
+    require(actor, "knowledge.define_scorecard", community)
     title = (title or "").strip()
     cleaned, errors = [], {}
     if not title:
@@ -66,7 +66,7 @@ def evaluation_submit(
 ) -> Evaluation:
     """Score a contribution on every criterion (1–5); replaces this evaluator's earlier scores.
     The weighted score is the weight-averaged criterion score, rounded to two places."""
-    require(evaluator, "knowledge.staff", contribution.community, _("Only staff can evaluate."))
+    require(evaluator, "knowledge.evaluate", contribution.community)
     if scorecard.community_id != contribution.community_id:
         raise ValidationError({"scorecard": _("Choose a scorecard of this community.")})
     if contribution.status == S.DRAFT:

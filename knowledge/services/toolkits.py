@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cocreate.errors import ValidationError
+from cocreate.permissions import require
 from communities.models import Community
 
 from .. import scopes
 from ..models import Kind, Toolkit, ToolkitVersion
 from ..toolkit_fields import clean_field_definitions
-from .permissions import require
 
 
 @transaction.atomic
@@ -25,7 +25,7 @@ def toolkit_create(
     fields: list | None = None,
 ) -> Toolkit:
     """Create a toolkit with its first version. Managers only."""
-    require(actor, "knowledge.manage", community, _("Only managers can design toolkits."))
+    require(actor, "knowledge.design_toolkit", community)
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Choose a kind.")})
     title = (title or "").strip()
@@ -54,7 +54,7 @@ def toolkit_revise(
 ) -> ToolkitVersion:
     """Add a new version; contributions already written keep the version they used."""
     toolkit = Toolkit.objects.select_for_update().select_related("community").get(pk=toolkit.pk)
-    require(actor, "knowledge.manage", toolkit.community, _("Only managers can edit toolkits."))
+    require(actor, "knowledge.edit_toolkit", toolkit.community)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the toolkit a title.")})
@@ -74,7 +74,7 @@ def toolkit_revise(
 
 @transaction.atomic
 def toolkit_set_active(*, actor: User, toolkit: Toolkit, active: bool) -> Toolkit:
-    require(actor, "knowledge.manage", toolkit.community, _("Only managers can edit toolkits."))
+    require(actor, "knowledge.edit_toolkit", toolkit.community)
     Toolkit.objects.filter(pk=toolkit.pk).update(is_active=active)
     toolkit.is_active = active
     scopes.changed(toolkit)
