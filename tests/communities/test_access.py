@@ -124,3 +124,23 @@ def test_api_answers_403_before_400(community, member):
 
 def test_api_answers_401_before_404(private_community):
     assert _api().get(f"/api/v1/communities/{private_community.slug}/").status_code == 401
+
+
+def _api_routes(resolver=None, prefix=""):
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _api_routes(entry, route)
+        elif isinstance(entry, URLPattern) and route.startswith("api/"):
+            yield route, entry.callback
+
+
+def test_every_community_scoped_api_view_derives_from_the_base_class():
+    from communities.api_base import CommunityEndpoint
+
+    scoped = [(route, view) for route, view in _api_routes() if "<slug:slug>" in route]
+    assert len(scoped) > 20  # communities, knowledge and moderation
+    strays = [route for route, view in scoped if not issubclass(view.cls, CommunityEndpoint)]
+    assert strays == []
