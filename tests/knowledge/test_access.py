@@ -16,19 +16,8 @@ from knowledge.access import (
 from knowledge.models import Challenge, ModerationState
 
 from ..factories import MembershipFactory, UserFactory
-from .factories import make_contribution, make_toolkit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def toolkit(community, manager):
-    return make_toolkit(actor=manager, community=community)
-
-
-@pytest.fixture
-def idea(community, member, toolkit):
-    return make_contribution(author=member, community=community, toolkit=toolkit)
 
 
 def _same_404(*calls) -> None:
@@ -67,10 +56,11 @@ def test_contribution_missing_invisible_and_elsewhere_are_one_404(
     )
 
 
-def test_hidden_contribution_opens_for_author_and_moderators(community, member, moderator, idea):
+def test_hidden_contribution_opens_for_author_and_moderators(
+    community, member, moderator, other_member, idea
+):
     type(idea).objects.filter(pk=idea.pk).update(moderation_state=ModerationState.HIDDEN)
-    other = UserFactory()
-    MembershipFactory(community=community, user=other)
+    other = other_member
     assert access_contribution(member, idea.pk, community=community)
     assert access_contribution(moderator, idea.pk, community=community)
     _same_404(
@@ -91,13 +81,14 @@ def test_draft_challenge_for_staff_only(community, member, manager):
     )
 
 
-def test_comment_held_for_review_is_a_404_to_others(community, member, moderator, idea):
+def test_comment_held_for_review_is_a_404_to_others(
+    community, member, moderator, other_member, idea
+):
     comment = services.comment_create(author=member, body="Grease them.", contribution=idea)
     assert access_comment(moderator, comment.pk) == comment
     assert access_comment(moderator, comment.pk, community=community) == comment
     type(comment).objects.filter(pk=comment.pk).update(moderation_state=ModerationState.PENDING)
-    other = UserFactory()
-    MembershipFactory(community=community, user=other)
+    other = other_member
     assert access_comment(member, comment.pk)  # its author
     assert access_comment(moderator, comment.pk)
     _same_404(

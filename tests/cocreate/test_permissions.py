@@ -13,7 +13,7 @@ from cocreate.errors import PermissionDenied
 from communities.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APPS = ("accounts", "cocreate", "communities", "events", "knowledge", "moderation", "notifications")
 
 
