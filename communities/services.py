@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cocreate import generations
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.permissions import require
-from notifications.services import event_record
+from events.services import event_record
 
 from .models import Community, Invitation, Membership, MembershipChange, Organization
 from .rules import forget_membership, remember_membership

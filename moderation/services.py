@@ -21,7 +21,7 @@ from communities import services as community_services
 from communities.models import Community, Membership
 from knowledge import services as knowledge_services
 from knowledge.models import Comment, Contribution, ModerationState
-from notifications.services import event_record
+from events.services import event_record
 
 from .models import Appeal, Flag, FlagReason, ModerationAction, ModerationSettings
 from .trust import is_established, settings_for

@@ -7,8 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # Register the consumers of domain events, and (cached pages show the bell) mark a
+        # Register as a consumer of domain events, and (cached pages show the bell) mark a
         # recipient's cached pages stale when their notifications change.
-        from . import consumers, scopes  # noqa: F401
+        from . import consumers, scopes
 
+        consumers.register()
         scopes.connect()

@@ -1,15 +1,22 @@
-"""Consumers for the foundation's events: emails that must reach people outside the site."""
+"""Notifications as a consumer of domain events: which kinds it wants and what it does with each
+(emails that must reach people outside the site; in-app notifications and their emails through
+``topics.ROUTES``). ``register`` hands that to the event bus, at start-up."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .models import COMMENT_EVENT_KINDS, OutboxEvent
-from .registry import consumes
+from events import registry
+from events.models import OutboxEvent
+
+from .models import COMMENT_EVENT_KINDS
+
+CONSUMER = "notifications"
 
 
-@consumes("invitation.created")
 def send_invitation_email(event: OutboxEvent) -> None:
     """Email the invitation link. The raw token travels only in this event's payload."""
     payload = event.payload
@@ -67,7 +74,10 @@ def _not_reached_by_a_more_specific_event(event: OutboxEvent, recipients: list[i
     if not comment_id or not higher or not recipients:
         return recipients
     siblings = (
-        OutboxEvent.objects.filter(payload__comment_id=comment_id, kind__in=higher)
+        # ``has_key`` names the condition of the partial index on the comment id.
+        OutboxEvent.objects.filter(
+            payload__has_key="comment_id", payload__comment_id=comment_id, kind__in=higher
+        )
         .exclude(pk=event.pk)
         .select_related("actor")
     )
@@ -83,10 +93,27 @@ def _not_reached_by_a_more_specific_event(event: OutboxEvent, recipients: list[i
     return [uid for uid in recipients if uid not in covered]
 
 
-def _register_routes() -> None:
+def _handlers() -> dict[str, Callable[[OutboxEvent], None]]:
     from .topics import ROUTES
 
-    consumes(*ROUTES)(_route_event)
+    return {"invitation.created": send_invitation_email, **dict.fromkeys(ROUTES, _route_event)}
 
 
-_register_routes()
+def handle(event: OutboxEvent) -> None:
+    """The consumer: one handler per kind (the bus hands it only the kinds it registered)."""
+    handler = _HANDLERS.get(event.kind)
+    if handler is not None:
+        handler(event)
+
+
+_HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {}
+
+
+def register() -> None:
+    """Register notifications with the event bus: its kinds, its handler, its fan-out relay.
+    Its deliveries go through ``notifications.deliver_event`` on the notifications queue."""
+    from .tasks import requeue_fanout_chunks
+
+    _HANDLERS.clear()
+    _HANDLERS.update(_handlers())
+    registry.register(CONSUMER, kinds=_HANDLERS, handle=handle, relay=requeue_fanout_chunks)

@@ -1,9 +1,9 @@
-"""The transactional outbox: every domain event is a row written with the change that caused it."""
+"""What members hear: notifications made from domain events (``events``), their preferences,
+mutes, announcements, and the fan-out plan of community-wide events."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,57 +17,6 @@ COMMENT_EVENT_KINDS = (
 )
 
 
-class OutboxEvent(models.Model):
-    """A domain event. Written in the same transaction as the change it records.
-
-    ``processed_at`` is set once, by the consumer, in the transaction that acted on the event;
-    a second delivery of the same event sees it and does nothing.
-    """
-
-    kind = models.CharField(_("kind"), max_length=80)
-    payload = models.JSONField(_("payload"), default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
-    community_id = models.BigIntegerField(_("community"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("delivery attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    # When the event was last handed to the broker (stamped in the task message) and when the
-    # task that processed it started: ``started_at - enqueued_at`` is the time it waited in the
-    # queue, the figure to watch when sizing workers. Written with ``processed_at``.
-    enqueued_at = models.DateTimeField(_("last handed to the broker"), null=True, blank=True)
-    started_at = models.DateTimeField(_("processing started"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("outbox event")
-        verbose_name_plural = _("outbox events")
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                name="outbox_pending",
-                condition=Q(processed_at__isnull=True),
-            ),
-            # Sibling events of one comment (mention, reply, official response, comment on a
-            # contribution) are found by the comment id, so each person hears about a comment once.
-            models.Index(
-                KeyTransform("comment_id", "payload"),
-                name="outbox_by_comment",
-                condition=Q(kind__in=COMMENT_EVENT_KINDS),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
-
-
 class FanoutChunk(models.Model):
     """One slice of a community-wide event's audience: the active members whose user id is
     above ``after_user_id`` and at most ``upto_user_id`` (no upper bound when null).
@@ -79,7 +28,9 @@ class FanoutChunk(models.Model):
     second run of a chunk add nothing.
     """
 
-    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="fanout_chunks")
+    event = models.ForeignKey(
+        "events.OutboxEvent", on_delete=models.CASCADE, related_name="fanout_chunks"
+    )
     after_user_id = models.BigIntegerField()
     upto_user_id = models.BigIntegerField(null=True, blank=True)
     queued_at = models.DateTimeField(default=timezone.now)
@@ -127,7 +78,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     event = models.ForeignKey(
-        OutboxEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "events.OutboxEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=80)
     community_id = models.BigIntegerField(null=True, blank=True)

@@ -1,41 +1,22 @@
-"""Celery tasks for the outbox: thin, idempotent, ids as arguments."""
+"""Celery tasks of notifications: thin, idempotent, ids as arguments. Delivery of events to this
+consumer is the event bus's task ``notifications.deliver_event`` (``events.registry``)."""
 
 import logging
-import time
 
 from celery import shared_task
-from django.utils import timezone
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    name="notifications.deliver_event",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-)
-def deliver_event(event_id: int, enqueued_at: float | None = None) -> bool:
-    """Process one outbox event. ``enqueued_at`` (Unix time of the hand-off) is stamped by the
-    sender; the event keeps it with the time this task started."""
-    started_at = timezone.now()
-    return services.event_process(event_id=event_id, enqueued_at=enqueued_at, started_at=started_at)
-
-
-@shared_task(name="notifications.relay_outbox")
-def relay_outbox(older_than_seconds: int = 30, limit: int = 500) -> int:
-    """Hand to the broker every event that is still unprocessed after a while, and every
-    fan-out chunk still undone a while after it was queued (a worker killed mid-fan-out)."""
-    ids = services.pending_event_ids(older_than_seconds=older_than_seconds, limit=limit)
-    for event_id in ids:
-        deliver_event.delay(event_id, enqueued_at=time.time())
+def requeue_fanout_chunks(*, older_than_seconds: int = 30, limit: int = 500) -> int:
+    """Queue again every fan-out chunk still undone a while after it was queued (a worker killed
+    mid-fan-out). The event bus's relay (``events.relay``) calls it on every pass."""
     chunks = services.pending_fanout_chunk_ids(older_than_seconds=older_than_seconds, limit=limit)
     for chunk_id in chunks:
         fanout_chunk.delay(chunk_id)
-    return len(ids) + len(chunks)
+    return len(chunks)
 
 
 @shared_task(

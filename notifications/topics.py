@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, OutboxEvent
+from events.models import OutboxEvent
+
+from .models import Channel
 
 FANOUT = "fanout"  # recipients: every active member of the event's community, in batches
 

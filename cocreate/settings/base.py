@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "accounts",
+    "events",
     "communities",
     "knowledge",
     "moderation",
@@ -130,15 +131,20 @@ CELERY_TASK_PUBLISH_RETRY = False
 # Keep a worker's database connection between tasks (Celery closes it after each task otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Notifications (outbox delivery, fan-out, emails, digests) have a queue of their own, so a large
-# fan-out never delays other work; give it its own worker processes (`-Q notifications`).
+# Each consumer of domain events (events.registry) has its own queue, named after it, and its
+# own delivery task ``<consumer>.deliver_event``: a slow or failing consumer never delays another.
+# Notifications (event delivery, fan-out, emails, digests) have the ``notifications`` queue; give
+# it worker processes of its own (`-Q notifications`). The relay is light: the default queue.
 CELERY_TASK_ROUTES = {
+    "events.*": {"queue": "default"},
     "notifications.*": {"queue": "notifications"},
 }
 # Members per fan-out task: one batched insert and one transaction each (bounded worker memory).
 NOTIFICATIONS_FANOUT_BATCH = env.int("NOTIFICATIONS_FANOUT_BATCH", default=1000)
 CELERY_BEAT_SCHEDULE = {
-    "outbox-relay": {"task": "notifications.relay_outbox", "schedule": 30.0},
+    # Re-queues, per consumer, every delivery the broker missed (and each consumer's own
+    # unfinished follow-up work, such as fan-out chunks).
+    "outbox-relay": {"task": "events.relay", "schedule": 30.0},
     # Hourly: each member gets their digest at 08:00 in their own time zone.
     "daily-digests": {
         "task": "notifications.send_digests",

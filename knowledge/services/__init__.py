@@ -3,7 +3,7 @@ supports, follows and evaluations.
 
 Each function checks permission (knowledge/rules.py), writes in one transaction, keeps the
 denormalised counters exact with row locks and F() updates, and records domain events
-(``notifications.services.event_record``) for what contributors and followers must hear.
+(``events.services.event_record``) for what contributors and followers must hear.
 """
 
 from .challenges import challenge_create, challenge_set_phase

@@ -10,7 +10,7 @@ from accounts.models import User
 from cocreate.errors import ValidationError
 from cocreate.permissions import require
 from communities.models import Community
-from notifications.services import event_record
+from events.services import event_record
 
 from ..models import Challenge, Toolkit
 from ..rendering import render_markdown

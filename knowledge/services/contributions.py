@@ -11,7 +11,7 @@ from accounts.services import normalize_tags
 from cocreate.errors import Conflict, ValidationError
 from cocreate.permissions import require
 from communities.models import Community
-from notifications.services import event_record
+from events.services import event_record
 
 from .. import scopes
 from ..models import (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import Community, Membership
-from notifications.services import event_record
+from events.services import event_record
 
 from .. import scopes
 from ..models import Challenge, Comment, Contribution

@@ -1,0 +1,48 @@
+"""Writes of notifications, one module per job: fan-out of events into notifications, a member's
+inbox, preferences and mutes, announcements, impact reminders. Import from here; the modules are
+how the code is organised, not a second public surface.
+
+Recording and delivering events is the event bus's (``events.services``); notifications is one
+of its consumers (``notifications.consumers``).
+"""
+
+from .announcements import announcement_create
+from .fanout import (
+    EMAIL_STATE_FOR,
+    FANOUT_BATCH,
+    fanout_batch_size,
+    fanout_chunk_process,
+    fanout_plan,
+    notify,
+    pending_fanout_chunk_ids,
+    reachable,
+)
+from .impact import impact_reminder_send
+from .inbox import notification_mark_read, notifications_mark_emailed
+from .preferences import (
+    community_mute_set,
+    community_mutes_replace,
+    preference_set,
+    preferences_update,
+    unsubscribe_apply,
+)
+
+__all__ = [
+    "EMAIL_STATE_FOR",
+    "FANOUT_BATCH",
+    "announcement_create",
+    "community_mute_set",
+    "community_mutes_replace",
+    "fanout_batch_size",
+    "fanout_chunk_process",
+    "fanout_plan",
+    "impact_reminder_send",
+    "notification_mark_read",
+    "notifications_mark_emailed",
+    "notify",
+    "pending_fanout_chunk_ids",
+    "preference_set",
+    "preferences_update",
+    "reachable",
+    "unsubscribe_apply",
+]

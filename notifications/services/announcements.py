@@ -1,0 +1,40 @@
+"""Announcements: a manager's message to every member of a community (a fanned-out event)."""
+
+from django.db import transaction
+
+from events.services import event_record
+
+
+@transaction.atomic
+def announcement_create(*, actor, community, title: str, body: str):
+    """A manager tells every member something; delivered in batches by the workers."""
+    from django.utils.translation import gettext as _
+
+    from cocreate.errors import ValidationError
+    from cocreate.permissions import require
+    from knowledge.rendering import render_markdown
+
+    from ..models import Announcement
+
+    require(actor, "notifications.announce", community)
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _("Give the announcement a title.")
+    if not (body or "").strip():
+        errors["body"] = _("Write the announcement.")
+    if errors:
+        raise ValidationError(errors)
+    announcement = Announcement.objects.create(
+        community_id=community.pk,
+        author=actor,
+        title=title.strip()[:160],
+        body=body.strip(),
+        body_html=render_markdown(body),
+    )
+    event_record(
+        kind="announcement.created",
+        payload={"announcement_id": announcement.pk, "title": announcement.title},
+        actor=actor,
+        community_id=community.pk,
+    )
+    return announcement

@@ -1,0 +1,239 @@
+"""Fan-out: turn one event into notifications, for named recipients or, for a whole community,
+through a plan of chunks (one task each) written in the transaction that processes the event."""
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cocreate import generations
+
+from ..models import FanoutChunk
+
+if TYPE_CHECKING:
+    from events.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+
+def fanout_batch_size() -> int:
+    """Members per fan-out chunk (``NOTIFICATIONS_FANOUT_BATCH``): each chunk is one task, one
+    transaction and one batched insert; a worker holds one chunk in memory at a time."""
+    return max(1, int(getattr(settings, "NOTIFICATIONS_FANOUT_BATCH", 1000)))
+
+
+FANOUT_BATCH = 1000  # the default of NOTIFICATIONS_FANOUT_BATCH
+
+
+def _channels(*, user_ids: list[int], topic: str, community_id: int | None) -> dict[int, str]:
+    """Each recipient's channel for a topic (their preference or the topic's default); muted
+    communities and "off" drop the recipient."""
+    from ..models import Channel, CommunityMute, Preference
+    from ..topics import TOPICS
+
+    default = TOPICS[topic].default
+    chosen = dict(
+        Preference.objects.filter(user_id__in=user_ids, topic=topic).values_list(
+            "user_id", "channel"
+        )
+    )
+    muted: set[int] = set()
+    if community_id is not None and topic not in ("membership", "moderation"):
+        muted = set(
+            CommunityMute.objects.filter(
+                user_id__in=user_ids, community_id=community_id
+            ).values_list("user_id", flat=True)
+        )
+    result = {}
+    for uid in user_ids:
+        channel = chosen.get(uid, default)
+        if channel != Channel.OFF and uid not in muted:
+            result[uid] = channel
+    return result
+
+
+def reachable(*, user_ids: list[int], topic: str, community_id: int | None) -> set[int]:
+    """The members among ``user_ids`` whom a notification on ``topic`` would reach (not muted,
+    not switched off)."""
+    if not user_ids:
+        return set()
+    return set(_channels(user_ids=user_ids, topic=topic, community_id=community_id))
+
+
+EMAIL_STATE_FOR = {"in_app": "none", "email": "now", "daily": "daily", "weekly": "weekly"}
+
+
+def notify(
+    *,
+    event: "OutboxEvent",
+    topic: str,
+    recipient_ids: list[int],
+    text: str,
+    url: str,
+    email_range: tuple[int, int | None] | None = None,
+) -> int:
+    """Create one notification per recipient (one batched insert; a repeat of the same event
+    adds nothing) and queue immediate emails after commit. The actor is never notified of their
+    own act. Returns how many notifications were new (exact unless another worker inserts for
+    the same event and recipients at the same moment).
+
+    ``email_range`` (after, upto], a fan-out chunk's user ids, limits the email task it queues
+    to that chunk's recipients, so each email task is bounded like the chunk."""
+    from ..models import Notification
+
+    ids = [uid for uid in dict.fromkeys(recipient_ids) if uid and uid != event.actor_id]
+    if not ids:
+        return 0
+    channels = _channels(user_ids=ids, topic=topic, community_id=event.community_id)
+    if not channels:
+        return 0
+    # Bounded by the batch (the unique index on event, recipient), never a count of the event.
+    existing = Notification.objects.filter(event=event, recipient_id__in=list(channels)).count()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=uid,
+                event=event,
+                kind=event.kind,
+                community_id=event.community_id,
+                actor_id=event.actor_id,
+                text=text[:300],
+                url=url[:300],
+                created_at=event.created_at,
+                email_state=EMAIL_STATE_FOR[channel],
+            )
+            for uid, channel in channels.items()
+        ],
+        ignore_conflicts=True,
+        batch_size=fanout_batch_size(),
+    )
+    # Their bells (and every cached page showing one) changed.
+    generations.bump(*map(generations.user, channels))
+    if any(channel == "email" for channel in channels.values()):
+        event_id = event.pk
+        transaction.on_commit(lambda: _enqueue_emails(event_id, email_range))
+    return len(channels) - existing
+
+
+def _enqueue_emails(event_id: int, email_range: tuple[int, int | None] | None = None) -> None:
+    from ..tasks import send_event_emails
+
+    try:
+        if email_range is None:
+            send_event_emails.delay(event_id)
+        else:
+            send_event_emails.delay(event_id, email_range[0], email_range[1])
+    except Exception:  # broker down: the digest sweep sends what is still due
+        logger.warning("notifications: could not enqueue emails for event %s", event_id)
+
+
+def _active_member_ids(community_id: int):
+    from communities.models import Membership
+
+    return (
+        Membership.objects.filter(community_id=community_id, status=Membership.Status.ACTIVE)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def fanout_plan(*, event: "OutboxEvent", batch_size: int | None = None) -> list[int]:
+    """Split the event's community audience into chunks of ``batch_size`` members (keyset over
+    the memberships by user id: one index probe per chunk, no member list in memory) and queue
+    one task per chunk after commit, so all worker processes share the fan-out.
+
+    Call inside the transaction that processes the event: the chunks are written with it, so a
+    rolled-back processing plans nothing and a committed one has its whole plan on disk before
+    any task is queued (the relay re-queues chunks left undone). Planning again adds nothing.
+    Returns the ids of the chunks still to do. An audience of N makes ceil(N / batch) chunks.
+    """
+    batch = batch_size or fanout_batch_size()
+    members = _active_member_ids(event.community_id)
+    bounds: list[tuple[int, int | None]] = []
+    after = 0
+    while True:
+        # The batch's last member and, if any, the first of the next batch.
+        probe = list(members.filter(user_id__gt=after)[batch - 1 : batch + 1])
+        if len(probe) < 2:
+            bounds.append((after, None))  # the last chunk takes everyone after ``after``
+            break
+        bounds.append((after, probe[0]))
+        after = probe[0]
+    FanoutChunk.objects.bulk_create(
+        [FanoutChunk(event=event, after_user_id=a, upto_user_id=u) for a, u in bounds],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    chunk_ids = list(
+        FanoutChunk.objects.filter(event=event, done_at__isnull=True)
+        .order_by("after_user_id")
+        .values_list("id", flat=True)
+    )
+    transaction.on_commit(lambda: _enqueue_chunks(chunk_ids))
+    return chunk_ids
+
+
+def _enqueue_chunks(chunk_ids: list[int]) -> None:
+    from ..tasks import fanout_chunk
+
+    for chunk_id in chunk_ids:
+        try:
+            fanout_chunk.delay(chunk_id)
+        except Exception:  # broker down: the relay re-queues the chunks still undone
+            logger.warning("fan-out: could not enqueue chunk %s; relay will retry", chunk_id)
+            return
+
+
+def fanout_chunk_process(*, chunk_id: int) -> int | None:
+    """Notify the active members of one chunk, once. Returns how many notifications were new,
+    or None when the chunk is missing or already done.
+
+    The chunk row is locked for the whole transaction and marked done in it, with the
+    notifications: a second delivery waits for the first, then finds it done; a worker killed
+    mid-chunk commits nothing and the chunk is done again from scratch. Memory and work are
+    bounded by the chunk size.
+    """
+    from ..topics import ROUTES
+
+    with transaction.atomic():
+        chunk = (
+            FanoutChunk.objects.select_for_update(of=("self",))
+            .select_related("event", "event__actor")
+            .filter(pk=chunk_id)
+            .first()
+        )
+        if chunk is None or chunk.done_at is not None:
+            return None
+        event = chunk.event
+        route = ROUTES[event.kind]
+        members = _active_member_ids(event.community_id).filter(user_id__gt=chunk.after_user_id)
+        if chunk.upto_user_id is not None:
+            members = members.filter(user_id__lte=chunk.upto_user_id)
+        created = notify(
+            event=event,
+            topic=route.topic,
+            recipient_ids=list(members),
+            text=route.text(event),
+            url=route.url(event),
+            email_range=(chunk.after_user_id, chunk.upto_user_id),
+        )
+        chunk.done_at = timezone.now()
+        chunk.attempts += 1
+        chunk.save(update_fields=["done_at", "attempts"])
+    return created
+
+
+def pending_fanout_chunk_ids(*, older_than_seconds: int, limit: int) -> list[int]:
+    """Ids of fan-out chunks still not done ``older_than_seconds`` after they were last queued
+    (their worker died, or the broker lost the message); marks them queued again now, so each
+    is re-sent at most once per interval. Skips chunks a running task holds locked."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    with transaction.atomic():
+        qs = FanoutChunk.objects.filter(done_at__isnull=True, queued_at__lte=cutoff)
+        qs = qs.order_by("id").select_for_update(skip_locked=True)
+        ids = list(qs.values_list("id", flat=True)[:limit])
+        if ids:
+            FanoutChunk.objects.filter(pk__in=ids).update(queued_at=timezone.now())
+    return ids

@@ -1,0 +1,69 @@
+"""Impact reminders: what a member's knowledge did this period, once per period."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+
+def impact_reminder_send(*, user_id: int, frequency: str, now: datetime | None = None) -> bool:
+    """Build and deliver one member's reminder for the period ending ``now``: an in-app
+    notification linking to the impact page, and an email unless the member chose in-app only.
+    At most once per period (the member's row is locked and the last reminder checked); nothing
+    when nothing happened or the topic is off. Returns whether a reminder was made."""
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from accounts.models import User
+
+    from ..emails import _absolute, _send
+    from ..impact import PERIODS, impact_frequency
+    from ..models import Channel, Notification
+    from ..selectors import channel_for, impact_report
+    from ..topics import IMPACT_KIND
+
+    now = now or timezone.now()
+    period = PERIODS[frequency]
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user is None:
+            return False
+        channel = channel_for(user=user, topic="impact")
+        if impact_frequency(channel) != frequency:
+            return False
+        # An hour of slack: beat runs hourly, so the previous period's reminder is just outside.
+        recent = now - period + timedelta(hours=1)
+        if Notification.objects.filter(
+            recipient=user, kind=IMPACT_KIND, created_at__gt=recent
+        ).exists():
+            return False
+        report = impact_report(user=user, since=now - period, until=now)
+        if report.is_empty:
+            return False
+        url = reverse("notifications:impact")
+        emailing = channel != Channel.IN_APP
+        with translation.override(user.locale or settings.LANGUAGE_CODE):
+            summary = report.summary()
+            text = _("What your knowledge did: %(summary)s") % {"summary": summary}
+        Notification.objects.create(
+            recipient=user,
+            kind=IMPACT_KIND,
+            text=text[:300],
+            url=url,
+            created_at=now,
+            email_state=Notification.EmailState.SENT if emailing else Notification.EmailState.NONE,
+            emailed_at=now if emailing else None,
+        )
+        if emailing:
+            # Sent inside the transaction: if sending fails, no reminder is recorded and the task
+            # retries; once recorded, the period's reminder is never sent again.
+            _send(
+                user=user,
+                subject=f"[Cocreate] {text}"[:150],
+                template="impact",
+                context={"report": report, "url": _absolute(url), "frequency": frequency},
+                topic="impact",
+            )
+    return True

@@ -1,0 +1,30 @@
+"""A member's inbox: reading notifications, and recording those that went out by email."""
+
+from django.utils import timezone
+
+from cocreate import generations
+
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one notification (or, without an id, all of them) read. Returns how many changed."""
+    from ..models import Notification
+
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        generations.bump(generations.user(user.pk))
+    return changed
+
+
+def notifications_mark_emailed(*, notification_ids: list[int]) -> int:
+    """Record that these notifications went out by email (immediately or in a digest).
+
+    Call inside the transaction that locked the rows and sent the email, so a failed send
+    leaves them due and a retry cannot send them twice."""
+    from ..models import Notification
+
+    return Notification.objects.filter(pk__in=notification_ids).update(
+        email_state=Notification.EmailState.SENT, emailed_at=timezone.now()
+    )
