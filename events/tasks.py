@@ -13,6 +13,8 @@ from . import registry, services
 def delivery_task(consumer: registry.Consumer):
     """The task that delivers one event to ``consumer`` (a second call returns the same task)."""
     name = consumer.name
+    if consumer.task_name in _delivery_tasks:
+        return _delivery_tasks[consumer.task_name]
 
     @shared_task(
         name=consumer.task_name,
@@ -36,7 +38,11 @@ def delivery_task(consumer: registry.Consumer):
             batch=batch,
         )
 
+    _delivery_tasks[consumer.task_name] = deliver_event
     return deliver_event
+
+
+_delivery_tasks: dict = {}
 
 
 @shared_task(name="events.relay")

@@ -18,7 +18,8 @@ MANAGERS_POST = {"manager": 302, "org_staff": 302, "platform_admin": 302}
 def _notification(w):
     """The member's notification about the moderator's comment on their contribution."""
     if "notification" not in w.extra:
-        from notifications.models import Notification, OutboxEvent
+        from events.models import OutboxEvent
+        from notifications.models import Notification
 
         event = OutboxEvent.objects.create(
             kind="comment.mention",

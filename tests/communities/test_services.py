@@ -5,7 +5,7 @@ from django.utils import timezone
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from communities import services
 from communities.models import Community, Invitation, Membership, MembershipChange
-from notifications.models import OutboxEvent
+from events.models import OutboxEvent
 
 from ..factories import CommunityFactory, UserFactory
 

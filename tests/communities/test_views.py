@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from communities import services
 from communities.models import Community, Invitation, Membership, MembershipChange
-from notifications.models import OutboxEvent
+from events.models import OutboxEvent
 
 from ..factories import CommunityFactory, MembershipFactory, OrganizationFactory, UserFactory
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from cocreate.errors import Conflict
 from communities.models import Membership
+from events.models import OutboxEvent
 from knowledge import selectors, services
 from knowledge.models import Challenge, Comment, ModerationState
 from moderation import services as moderation
 from moderation.models import ModerationSettings
-from notifications.models import OutboxEvent
 
 from ..clients import token_client
 from ..factories import MembershipFactory, UserFactory

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
+from events.models import OutboxEvent
 from knowledge import services
 from knowledge.models import Challenge, Comment, Contribution, StatusChange, Support
-from notifications.models import OutboxEvent
 
 from ..factories import UserFactory
 from .factories import make_contribution, make_toolkit

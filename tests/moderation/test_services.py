@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from communities.models import Membership
+from events.models import OutboxEvent
 from knowledge import services as knowledge
 from knowledge.models import ModerationState
 from moderation import services
 from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
-from notifications.models import OutboxEvent
 
 from ..conftest import require_or_skip, uses_postgres
 from ..factories import CommunityFactory, MembershipFactory, UserFactory

@@ -1,5 +1,6 @@
 """Shared setup for the notification tests: a community with a manager, an author with a
-contribution, and a peer to mention; ``delivered`` runs what commits hand to Celery."""
+contribution, and a peer to mention; ``delivered`` runs what commits hand to Celery; ``process``
+delivers one event to the notifications consumer as its task would."""
 
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from communities.models import Community, Membership
+from events.models import OutboxEvent
+from events.services import delivery_process
 from knowledge import services as knowledge
 
 from ..factories import CommunityFactory, MembershipFactory, OrganizationFactory, UserFactory
@@ -62,3 +65,18 @@ def delivered(capture):
     """Run the block, then every after-commit callback (events to Celery, eager in tests)."""
     with capture(execute=True):
         yield
+
+
+CONSUMER = "notifications"
+
+
+def process(event_id: int) -> bool:
+    """Deliver one event to the notifications consumer (what its task does, in-process)."""
+    return delivery_process(consumer=CONSUMER, event_id=event_id)
+
+
+def unprocessed_events():
+    """Events the notifications consumer has still to process."""
+    return OutboxEvent.objects.filter(
+        deliveries__consumer=CONSUMER, deliveries__processed_at__isnull=True
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from communities.models import Membership
+from events.tasks import relay
 from knowledge import services as knowledge
 from notifications import services, tasks
 from notifications.models import FanoutChunk, Notification
@@ -155,7 +156,7 @@ def test_the_relay_requeues_a_chunk_left_undone(lab, django_capture_on_commit_ca
 
     assert services.pending_fanout_chunk_ids(older_than_seconds=30, limit=10) == []  # too new
     FanoutChunk.objects.update(queued_at=timezone.now() - timedelta(minutes=1))
-    assert tasks.relay_outbox(older_than_seconds=30) == 1
+    assert relay(older_than_seconds=30) == 1
 
     chunk.refresh_from_db()
     assert chunk.done_at is not None

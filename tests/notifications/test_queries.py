@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from notifications.models import Notification, OutboxEvent
+from events.models import OutboxEvent
+from notifications.models import Notification
 
 from ..querycount import get_queries, same_get_at_5_and_50
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class BusTestConsumersConfig(AppConfig):
+    """Installed only in the worker processes the bus tests start (``worker_settings``)."""
+
+    name = "tests.events"
+    label = "bustest"
+
+    def ready(self) -> None:
+        from . import consumers
+
+        consumers.register()
