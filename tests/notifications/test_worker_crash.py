@@ -11,7 +11,8 @@ What carries the guarantee:
 - the fan-out plan (``FanoutChunk`` rows) is written in the transaction that processes the
   event, before any task is queued, and a chunk is marked done in the transaction that inserts
   its notifications: a killed chunk commits nothing and stays undone;
-- the outbox relay (beat, every 30 s) queues undone chunks again; when the whole process group
+- the event bus's relay (beat, every 30 s) queues undone chunks again (the notifications
+  consumer's relay hook); when the whole process group
   dies nobody rejects the message, and Redis gives an unacknowledged message back only after the
   visibility timeout (an hour), so here it is the relay that finishes the fan-out;
 - ``acks_late`` + ``reject_on_worker_lost``: when only a child process dies, its parent puts
@@ -21,28 +22,28 @@ What carries the guarantee:
 
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from contextlib import contextmanager
 
 import psycopg2
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 
 from accounts.models import User
-from cocreate.celery import app as celery_app
 from communities.models import Community, Membership
+from events.models import OutboxEvent
+from events.tasks import relay
 from notifications import services
-from notifications.models import FanoutChunk, Notification, OutboxEvent, Preference
-from notifications.tasks import relay_outbox
+from notifications.models import FanoutChunk, Notification, Preference
 
-from ..conftest import require_or_skip, uses_postgres
+from ..events.worker import backends_waiting_on_a_lock as _backends_waiting_on_a_lock
+from ..events.worker import children as _children
+from ..events.worker import group_alive as _group_alive
+from ..events.worker import new_queue, require_services, routed, worker_process
+from ..events.worker import other_backends as _other_backends
+from ..events.worker import wait_for as _wait_for
 from ..factories import CommunityFactory, MembershipFactory, OrganizationFactory, UserFactory
-from .test_worker import READY_TIMEOUT, Worker, _test_database_url, _wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -52,99 +53,26 @@ FINISH_TIMEOUT = 90
 
 @pytest.fixture
 def queue():
-    """A queue of this test's own; every notifications task goes there (not eager)."""
-    require_or_skip(uses_postgres(), "the worker test needs DATABASE_URL=postgres://...")
-    require_or_skip(bool(settings.REDIS_URL), "the worker test needs REDIS_URL")
-    name = f"test-crash-{uuid.uuid4().hex[:12]}"
-    routes, eager = celery_app.conf.task_routes, celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.update(task_routes={"notifications.*": {"queue": name}})
-    try:
+    """A queue of this test's own; every notifications task (and the relay) goes there."""
+    require_services()
+    name = new_queue("test-crash")
+    with routed({"notifications.*": name, "events.*": name}):
         yield name
-    finally:
-        celery_app.conf.task_always_eager = eager
-        celery_app.conf.update(task_routes=routes)
-        _forget_queue(name)
-
-
-def _forget_queue(name: str) -> None:
-    """Leave nothing of this queue in Redis: the list, and the messages a killed worker left
-    unacknowledged (Redis would give them back to the queue an hour later)."""
-    with celery_app.connection_for_write() as conn:
-        client = conn.default_channel.client
-        client.delete(name)
-        for tag, raw in client.hgetall("unacked").items():
-            if name.encode() in raw:
-                client.hdel("unacked", tag)
-                client.zrem("unacked_index", tag)
 
 
 @contextmanager
 def workers(queue: str, tmp_path, label: str):
-    """A prefork worker with two child processes, in a process group of its own."""
-    name = f"{queue}-{label}@localhost"
-    log_path = tmp_path / f"{label}.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
-        "COCREATE_TEST_QUEUE": queue,
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cocreate",
-                "worker",
-                "-P",
-                "prefork",
-                "--concurrency=2",
-                "-Q",
-                queue,
-                "-n",
-                name,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-l",
-                "INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: kill -9 reaches every process
-        )
-    worker = Worker(process, name, queue, log_path)
-    try:
-        assert _wait_for(worker.ping, READY_TIMEOUT, 0.5), f"worker never answered:\n{worker.log()}"
+    """A prefork worker with two child processes, in a process group of its own; the tasks it
+    queues (fan-out chunks, emails, relayed events) go to the test's queue too."""
+    with worker_process(
+        queues=[queue],
+        log_path=tmp_path / f"{label}.log",
+        routes={"notifications.*": queue, "events.*": queue},
+        settings_module="tests.events.worker_settings",
+        pool="prefork",
+        concurrency=2,
+    ) as worker:
         yield worker
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as f:
-        return [int(p) for p in f.read().split()]
 
 
 @contextmanager
@@ -173,26 +101,6 @@ def notification_being_inserted(*, event_id: int, user_id: int):
     finally:
         conn.rollback()
         conn.close()
-
-
-def _other_backends() -> set[int]:
-    """Client sessions on the test database other than this test's own (earlier tests of the
-    suite may leave idle ones behind, so the test compares against those it saw first)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-        )
-        return {row[0] for row in cursor.fetchall()}
-
-
-def _backends_waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
 
 
 def _crowded_community():
@@ -296,7 +204,7 @@ def test_kill_9_of_the_whole_worker_mid_fanout_loses_and_duplicates_nothing(queu
         undone.refresh_from_db()
         assert undone.done_at is None, second.log()
         # What beat does every 30 s (here without waiting for the chunk to age).
-        relay_outbox.apply_async(kwargs={"older_than_seconds": 0})
+        relay.apply_async(kwargs={"older_than_seconds": 0})
 
         finished = _wait_for(
             lambda: (
