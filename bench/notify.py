@@ -2,6 +2,7 @@
 processes on the real Redis broker and PostgreSQL.
 
     python bench/notify.py [--sizes 10000,100000] [--rate 200] [--duration 20] [--concurrency 2]
+                           [--cost 2000]
 
 Environment: BENCH_NOTIFY_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/cocreate_bench_notify; created if missing and migrated),
@@ -15,6 +16,8 @@ worker (`celery worker -Q notifications -c 2`, prefork: two worker processes), t
 - fanout_<size>: sends an announcement to the community and times, from the call to the last
   chunk's commit, the creation of every notification; checks each member got exactly one;
   ``max_rss_mb`` is the peak resident memory (VmHWM) of the largest worker process so far;
+- event_cost (with ``--cost N``): the in-process CPU per event of recording and of processing
+  (one delivery per call, and a batch per call), before any worker starts;
 - enqueue_latency: records events (one recipient each) at a steady rate for a while and
   measures, per event, the time from its hand-off to the broker (stamped in the task message)
   to the start of the task that processed it (recorded on the event by the task).
@@ -48,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cocreate_bench_notify"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 QUEUE = "notifications"
+CONSUMER = "notifications"
 SLUG = "bench-notify-{label}"
 FANOUT_GOAL_S = 10.0  # for 10,000 members
 LATENCY_POOL = 4000  # members of the smallest community who receive the latency events
@@ -303,8 +307,9 @@ def fanout(size: int, community, manager, workers: Workers, timeout: float) -> d
     from django.db.models import Count, Max
     from django.utils import timezone
 
+    from events.models import OutboxEvent
     from notifications import services
-    from notifications.models import FanoutChunk, Notification, OutboxEvent
+    from notifications.models import FanoutChunk, Notification
 
     started = timezone.now()
     with transaction.atomic():
@@ -351,8 +356,8 @@ def enqueue_latency(community, rate: int, duration: float) -> dict:
     from django.db import transaction
 
     from communities.models import Membership
-    from notifications import services
-    from notifications.models import OutboxEvent
+    from events import services
+    from events.models import Delivery
 
     recipients = list(
         Membership.objects.filter(community=community, role="member")
@@ -377,7 +382,7 @@ def enqueue_latency(community, rate: int, duration: float) -> dict:
                 community_id=community.pk,
             )
     sent_for = time.monotonic() - start
-    events = OutboxEvent.objects.filter(payload__bench=marker)
+    events = Delivery.objects.filter(consumer=CONSUMER, event__payload__bench=marker)
     deadline = time.monotonic() + 120
     while events.filter(processed_at__isnull=True).exists() and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -407,12 +412,67 @@ def enqueue_latency(community, rate: int, duration: float) -> dict:
     }
 
 
+def event_cost(community, count: int) -> dict:
+    """The in-process cost of the per-event path, without Celery: CPU milliseconds of this
+    process (not PostgreSQL's or Redis's) per event to record ``count`` events (each in its own
+    transaction, handed to the broker after commit, as in a request), then to process them one
+    delivery per call (as a task does on an idle queue), then ``batch`` at a time (as a task does
+    when its queue has filled up). Wall milliseconds beside each."""
+    from django.db import transaction
+
+    from communities.models import Membership
+    from events import registry, services
+
+    recipients = list(
+        Membership.objects.filter(community=community, role="member")
+        .order_by("user_id")
+        .values_list("user_id", flat=True)[:LATENCY_POOL]
+    )
+    batch = registry.get(CONSUMER).batch
+    result = {}
+
+    def record() -> list[int]:
+        ids = []
+        for n in range(count):
+            with transaction.atomic():
+                event = services.event_record(
+                    kind="membership.approved",
+                    payload={"recipient_id": recipients[n % len(recipients)], "bench": "cost"},
+                    community_id=community.pk,
+                )
+            ids.append(event.pk)
+        return ids
+
+    def timed(name: str, work) -> object:
+        cpu, wall = time.process_time(), time.perf_counter()
+        value = work()
+        result[f"{name}_cpu_ms"] = (time.process_time() - cpu) * 1000 / count
+        result[f"{name}_wall_ms"] = (time.perf_counter() - wall) * 1000 / count
+        return value
+
+    ids = timed("record", record)
+    timed(
+        "process",
+        lambda: [services.delivery_process(consumer=CONSUMER, event_id=i) for i in ids],
+    )
+    ids = record()
+    timed(
+        "process_batched",
+        lambda: [
+            services.delivery_process(consumer=CONSUMER, event_id=i, batch=batch)
+            for i in ids[::batch]
+        ],
+    )
+    purge_queue()
+    return result
+
+
 def warm_up(community) -> None:
     """A few events first, so that opening the workers' database connections is not measured."""
     from django.db import transaction
 
-    from notifications import services
-    from notifications.models import OutboxEvent
+    from events import services
+    from events.models import Delivery
 
     user_id = community.memberships.filter(role="member").values_list("user_id", flat=True)[0]
     for _ in range(4):
@@ -423,7 +483,9 @@ def warm_up(community) -> None:
                 community_id=community.pk,
             )
     deadline = time.monotonic() + 30
-    pending = OutboxEvent.objects.filter(payload__bench="warm-up", processed_at__isnull=True)
+    pending = Delivery.objects.filter(
+        consumer=CONSUMER, event__payload__bench="warm-up", processed_at__isnull=True
+    )
     while pending.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
 
@@ -442,7 +504,7 @@ def reset_notifications() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE notifications_notification, notifications_fanoutchunk, "
-            "notifications_outboxevent, notifications_announcement"
+            "events_delivery, events_outboxevent, notifications_announcement"
         )
 
 
@@ -452,6 +514,12 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--cost",
+        type=int,
+        default=0,
+        help="first measure the in-process CPU cost per event over this many events",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
@@ -478,6 +546,13 @@ def main() -> None:
         cursor.execute("ANALYZE")
     reset_notifications()
     purge_queue()
+    if args.cost:
+        r = event_cost(communities[min(sizes)][0], args.cost)
+        line = f"BENCH name=event_cost events={args.cost} " + " ".join(
+            f"{key}={value:.3f}" for key, value in r.items()
+        )
+        print(line, flush=True)
+        reset_notifications()
 
     log_path = Path(email_dir) / "worker.log"
     workers = Workers(env, args.concurrency, log_path)

@@ -106,6 +106,36 @@ def handle(event: OutboxEvent) -> None:
         handler(event)
 
 
+def handle_batch(events: list[OutboxEvent]) -> None:
+    """Several events at once (a worker's batch). Events to named recipients outside the
+    comment family (whose siblings decide who hears) share their queries in ``notify_many``;
+    every other event is handled as on its own. The same notifications as ``handle`` on each."""
+    from .services.fanout import Message, notify_many
+    from .topics import FANOUT, ROUTES, batch_lookups
+
+    messages = []
+    with batch_lookups():
+        for event in events:
+            route = ROUTES.get(event.kind)
+            if route is None or event.kind in COMMENT_EVENT_KINDS:
+                handle(event)
+                continue
+            recipients = route.recipients(event)
+            if recipients == FANOUT:
+                handle(event)
+                continue
+            messages.append(
+                Message(
+                    event=event,
+                    topic=route.topic,
+                    recipient_ids=list(recipients),
+                    text=route.text(event),
+                    url=route.url(event),
+                )
+            )
+        notify_many(messages)
+
+
 _HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {}
 
 
@@ -116,4 +146,10 @@ def register() -> None:
 
     _HANDLERS.clear()
     _HANDLERS.update(_handlers())
-    registry.register(CONSUMER, kinds=_HANDLERS, handle=handle, relay=requeue_fanout_chunks)
+    registry.register(
+        CONSUMER,
+        kinds=_HANDLERS,
+        handle=handle,
+        handle_batch=handle_batch,
+        relay=requeue_fanout_chunks,
+    )

@@ -3,6 +3,8 @@ it, what the notification says and where it links. A new event type is one ``Top
 delivery does not change."""
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -107,11 +109,40 @@ def _status_label(value: str) -> str:
         return value
 
 
-def _community_url(event: OutboxEvent) -> str:
+_lookups: ContextVar[dict | None] = ContextVar("notification_batch_lookups", default=None)
+
+
+@contextmanager
+def batch_lookups():
+    """Within the block (one worker batch, one transaction), look each community up once."""
+    token = _lookups.set({})
+    try:
+        yield
+    finally:
+        _lookups.reset(token)
+
+
+def _community(community_id: int | None):
     from communities.models import Community
 
-    community = Community.objects.filter(pk=event.community_id).only("slug").first()
-    return community.get_absolute_url() if community else ""
+    memo = _lookups.get()
+    if memo is not None and ("community", community_id) in memo:
+        return memo["community", community_id]
+    community = Community.objects.filter(pk=community_id).only("slug").first()
+    if memo is not None:
+        memo["community", community_id] = community
+    return community
+
+
+def _community_url(event: OutboxEvent) -> str:
+    memo = _lookups.get()
+    if memo is not None and ("url", event.community_id) in memo:
+        return memo["url", event.community_id]
+    community = _community(event.community_id)
+    url = community.get_absolute_url() if community else ""
+    if memo is not None:
+        memo["url", event.community_id] = url
+    return url
 
 
 def _challenge_url(event: OutboxEvent) -> str:
@@ -126,9 +157,7 @@ def _challenge_url(event: OutboxEvent) -> str:
 
 
 def _announcement_url(event: OutboxEvent) -> str:
-    from communities.models import Community
-
-    community = Community.objects.filter(pk=event.community_id).only("slug").first()
+    community = _community(event.community_id)
     aid = event.payload.get("announcement_id")
     if community is None:
         return ""

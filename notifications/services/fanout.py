@@ -2,6 +2,7 @@
 through a plan of chunks (one task each) written in the transaction that processes the event."""
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -115,6 +116,63 @@ def notify(
         event_id = event.pk
         transaction.on_commit(lambda: _enqueue_emails(event_id, email_range))
     return len(channels) - existing
+
+
+@dataclass(frozen=True)
+class Message:
+    """One event's notification, for ``notify_many``."""
+
+    event: "OutboxEvent"
+    topic: str
+    recipient_ids: list[int]
+    text: str
+    url: str
+
+
+def notify_many(messages: list[Message]) -> None:
+    """``notify`` for several events at once (a worker's batch of named-recipient events): the
+    same rows and emails as one ``notify`` per message, with each query made once per batch
+    rather than once per event: the channels once per (topic, community), one batched insert,
+    one bump of the recipients' bells."""
+    from ..models import Notification
+
+    wanted: dict[tuple[str, int | None], set[int]] = {}
+    for m in messages:
+        ids = {uid for uid in m.recipient_ids if uid and uid != m.event.actor_id}
+        wanted.setdefault((m.topic, m.event.community_id), set()).update(ids)
+    channels = {
+        key: _channels(user_ids=sorted(ids), topic=key[0], community_id=key[1])
+        for key, ids in wanted.items()
+        if ids
+    }
+    rows, bells, emailing = [], set(), []
+    for m in messages:
+        chosen = channels.get((m.topic, m.event.community_id), {})
+        ids = [uid for uid in dict.fromkeys(m.recipient_ids) if uid in chosen]
+        ids = [uid for uid in ids if uid != m.event.actor_id]
+        for uid in ids:
+            rows.append(
+                Notification(
+                    recipient_id=uid,
+                    event=m.event,
+                    kind=m.event.kind,
+                    community_id=m.event.community_id,
+                    actor_id=m.event.actor_id,
+                    text=m.text[:300],
+                    url=m.url[:300],
+                    created_at=m.event.created_at,
+                    email_state=EMAIL_STATE_FOR[chosen[uid]],
+                )
+            )
+        bells.update(ids)
+        if any(chosen[uid] == "email" for uid in ids):
+            emailing.append(m.event.pk)
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=fanout_batch_size())
+    generations.bump(*map(generations.user, bells))
+    for event_id in emailing:
+        transaction.on_commit(lambda event_id=event_id: _enqueue_emails(event_id))
 
 
 def _enqueue_emails(event_id: int, email_range: tuple[int, int | None] | None = None) -> None:

@@ -243,3 +243,35 @@ def test_each_consumer_routes_to_its_own_queue_and_the_relay_is_scheduled():
     assert celery_app.amqp.router.route({}, "events.relay")["queue"].name == "default"
     assert celery_app.conf.beat_schedule["outbox-relay"]["task"] == "events.relay"
     assert celery_app.conf.beat_schedule["outbox-relay"]["schedule"] == 30.0
+
+
+def test_a_batch_handler_takes_the_whole_batch_at_once_and_falls_back_when_it_fails(
+    two_consumers, monkeypatch
+):
+    calls = []
+
+    def batch_handler(events):
+        calls.append([e.pk for e in events])
+        if any(e.payload.get("fail") for e in events):
+            raise FlakyError("one bad event in the batch")
+        for event in events:
+            two_consumers.healthy(event)
+
+    monkeypatch.setitem(
+        registry._consumers, HEALTHY, replace(registry.get(HEALTHY), handle_batch=batch_handler)
+    )
+    events = [services.event_record(kind=KIND, payload={"n": n}) for n in range(3)]
+
+    assert services.delivery_process(consumer=HEALTHY, event_id=events[0].pk, batch=10) is True
+    assert calls == [[e.pk for e in events]]  # one call for the batch, its own event first
+    assert [runs(HEALTHY, e.pk) for e in events] == [1, 1, 1]
+
+    bad = services.event_record(kind=KIND, payload={"fail": True})
+    good = services.event_record(kind=KIND, payload={})
+    with pytest.raises(FlakyError):  # its own event failed, handled on its own
+        services.delivery_process(consumer=FLAKY, event_id=bad.pk, batch=10)
+    assert services.delivery_process(consumer=HEALTHY, event_id=bad.pk, batch=10) is True
+    # The batch failed as a whole, so each event went through ``handle`` in its own savepoint.
+    assert calls[-1] == [bad.pk, good.pk]
+    assert runs(HEALTHY, bad.pk) == runs(HEALTHY, good.pk) == 1
+    assert _delivery(good, HEALTHY).processed_at is not None

@@ -1,17 +1,19 @@
 """Notifications from domain events: idempotent, never to the actor, following each member's
 channel per topic and their community mutes; nothing at all when the transaction rolls back."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import transaction
 
 from cocreate.errors import PermissionDenied, ValidationError
 from events.models import OutboxEvent
-from events.services import event_record
+from events.services import delivery_process, event_record
 from notifications import services
 from notifications.models import Notification, Preference
 
-from .support import delivered, process, unprocessed_events
+from .support import CONSUMER, delivered, process, unprocessed_events
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +279,64 @@ def test_an_announcement_needs_a_title_and_a_body(lab):
     with pytest.raises(ValidationError) as info:
         services.announcement_create(actor=lab.manager, community=lab.community, title=" ", body="")
     assert set(info.value.message_dict) == {"title", "body"}
+
+
+def test_a_workers_batch_notifies_exactly_as_one_event_at_a_time(
+    lab, django_capture_on_commit_callbacks
+):
+    """A worker whose queue filled up hands notifications several events at once
+    (``consumers.handle_batch``): the same notifications, texts, links and emails."""
+    services.preference_set(user=lab.author, topic="moderation", channel="in_app")
+    services.community_mute_set(user=lab.manager, community_id=lab.community.pk, muted=True)
+
+    def record_all() -> list[int]:
+        with django_capture_on_commit_callbacks(execute=False):
+            event_record(
+                kind="membership.approved",
+                payload={"recipient_id": lab.peer.pk},
+                community_id=lab.community.pk,
+            )
+            event_record(
+                kind="moderation.action",
+                payload={"recipient_id": lab.author.pk, "kind": "warn", "reason": "Be kind."},
+                actor=lab.manager,
+                community_id=lab.community.pk,
+            )
+            event_record(  # the actor is never notified of their own act
+                kind="membership.approved",
+                payload={"recipient_id": lab.manager.pk},
+                actor=lab.manager,
+                community_id=lab.community.pk,
+            )
+            event_record(  # muted community: nothing
+                kind="contribution.commented",
+                payload={"contribution_id": lab.contribution.pk, "recipient_id": lab.manager.pk},
+                actor=lab.peer,
+                community_id=lab.community.pk,
+            )
+            lab.mention()
+        return list(unprocessed_events().order_by("id").values_list("id", flat=True))
+
+    def outcome(event_ids) -> list[tuple]:
+        rows = Notification.objects.filter(event_id__in=event_ids)
+        return sorted(
+            (who, kind, text, re.sub(r"#comment-\d+", "#comment-N", url), state)
+            for who, kind, text, url, state in rows.values_list(
+                "recipient_id", "kind", "text", "url", "email_state"
+            )
+        )
+
+    one_by_one = record_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        for event_id in one_by_one:
+            process(event_id)
+    emails = len(mail.outbox)
+
+    batched = record_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_process(consumer=CONSUMER, event_id=batched[0], batch=20) is True
+    assert not unprocessed_events().exists()
+
+    assert outcome(batched) == outcome(one_by_one)
+    assert len(outcome(batched)) == 3  # the peer twice (approved, mentioned), the author once
+    assert len(mail.outbox) == 2 * emails
