@@ -19,9 +19,9 @@ from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.permissions import require
 from communities import services as community_services
 from communities.models import Community, Membership
+from events.services import event_record
 from knowledge import services as knowledge_services
 from knowledge.models import Comment, Contribution, ModerationState
-from events.services import event_record
 
 from .models import Appeal, Flag, FlagReason, ModerationAction, ModerationSettings
 from .trust import is_established, settings_for
