@@ -97,9 +97,10 @@ def delivery_process(
 
     With ``batch`` > 1 (a worker whose queue has filled up) the same transaction also takes up to
     ``batch - 1`` other deliveries of this consumer that wait untried, oldest first, skipping
-    any another task holds: one transaction and one bookkeeping write for all of them, each
-    handler in a savepoint of its own, so one failing event rolls back only its own work. Their
-    own messages then find them processed. A failure of this call's own delivery is recorded
+    any another task holds: one transaction and one bookkeeping write for all of them. The
+    consumer's ``handle_batch`` takes them all at once in a savepoint; if it fails (or there is
+    none), each goes through ``handle`` in a savepoint of its own, so one failing event rolls
+    back only its own work. Their own messages then find them processed. A failure of this call's own delivery is recorded
     (attempts, last error) and raised, for the task's retry; a failing batch-mate is recorded and
     left to its own message and retry.
     """
