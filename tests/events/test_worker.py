@@ -113,8 +113,8 @@ def test_a_consumer_failing_on_every_event_retries_on_its_own_and_the_healthy_on
     ), worker.log()
     assert not flaky.filter(processed_at__isnull=False).exists()
     assert all("FlakyError: the flaky consumer is down" in d.last_error for d in flaky)
-    full_log = worker.log_path.read_text(errors="replace")
-    assert "bustest_flaky.deliver_event[" in full_log and "Retry in" in full_log
+    # (The retries themselves are not logged: settings keep celery.app.trace at WARNING.)
+    assert "bustest_flaky.deliver_event[" in worker.log_path.read_text(errors="replace")
 
     # The healthy consumer delivered everything once and was never run again by those retries.
     assert sorted(healthy.values_list("attempts", flat=True)) == [1] * EVENTS
