@@ -100,9 +100,9 @@ def delivery_process(
     any another task holds: one transaction and one bookkeeping write for all of them. The
     consumer's ``handle_batch`` takes them all at once in a savepoint; if it fails (or there is
     none), each goes through ``handle`` in a savepoint of its own, so one failing event rolls
-    back only its own work. Their own messages then find them processed. A failure of this call's own delivery is recorded
-    (attempts, last error) and raised, for the task's retry; a failing batch-mate is recorded and
-    left to its own message and retry.
+    back only its own work. Their own messages then find them processed. A failure of this
+    call's own delivery is recorded (attempts, last error) and raised, for the task's retry; a
+    failing batch-mate is recorded and left to its own message and retry.
     """
     registered = registry.get(consumer)
     handler, handle_batch = registered.handle, registered.handle_batch
