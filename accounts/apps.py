@@ -7,6 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import signals
-
-        signals.connect()
+        # Cached copies go stale when a user or their API token changes.
+        from . import scopes  # noqa: F401  (its declarations connect themselves)

@@ -2,7 +2,7 @@
 
 Django's ``get_user`` loads the user row for each request that carries a session. Here the row
 is kept in the shared cache under the user's generation token (``generations.user``), which
-``accounts.signals`` replaces on every save and delete of the user and of their API token, so a
+``accounts.scopes`` replaces on every save and delete of the user and of their API token, so a
 cached row is served only while nothing about the user has changed since it was read.
 
 Everything else Django's ``get_user`` decides is still decided on every request, unchanged: the
@@ -33,7 +33,7 @@ from django.db import models
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from cocreate import generations
+from cocreate.caching import generations
 
 # Minutes, not hours: covers a bump lost while the cache was briefly unreachable.
 ROW_TIMEOUT = 5 * 60

@@ -12,10 +12,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cocreate import generations, pagecache
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import ApiView, check_id
+from cocreate.caching import cached_api, generations
 from cocreate.errors import ValidationError
 from cocreate.permissions import require
 
@@ -332,25 +332,17 @@ class CommunityListView(ApiView):
         parameters=[DirectoryFilterSerializer],
         responses={200: CommunitySerializer(many=True), **error_responses(400, 404)},
     )
+    # Cached per caller and URL while no community, firm or membership of theirs changed.
+    @cached_api(scopes=[generations.directory()], params=DIRECTORY_PARAMS)
     def get(self, request: Request) -> Response:
         """List the communities the caller may see (public ones, their own, their firm's).
 
         The API needs a signed-in caller even for public communities (the HTML directory is
         public); each item carries the caller's own membership, fetched in one query per page.
         """
-
-        def build():
-            rows = selectors.directory_rows(self.get_queryset(), user=request.user)
-            page = self.paginate_queryset(rows)
-            return self.get_paginated_response([_community_item(row) for row in page]).data, True
-
-        # The page's data is cached per caller and URL while no community, firm or membership
-        # of theirs changed (see cocreate.pagecache); links in it carry the scheme and host.
-        if not set(request.query_params).issubset(DIRECTORY_PARAMS):
-            return Response(build()[0])  # made-up parameters: built, never cached
-        key = pagecache.key_for(request, "api", request.scheme, request.get_host())
-        scopes = [generations.directory(), generations.user(request.user.pk)]
-        return Response(pagecache.cached(key, scopes, build))
+        rows = selectors.directory_rows(self.get_queryset(), user=request.user)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response([_community_item(row) for row in page])
 
     @extend_schema(
         operation_id="communities_create",

@@ -4,6 +4,7 @@ only ever holds what the actor may see, and a private community answers 404 to o
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 
+from cocreate.caching import generations
 from cocreate.permissions import require
 
 from .models import Community, Invitation, Membership, Organization, OrganizationStaff
@@ -231,10 +232,9 @@ def organizations_for_creator(*, user) -> QuerySet[Organization]:
 def community_scopes(slug: str, *, setup_only: bool = False) -> list[str]:
     """The generation scope of the community at ``slug`` (none when there is no such
     community): what a cached page of it is built from — anything in it, or with
-    ``setup_only`` its setup without its contributions' activity. See ``cocreate.generations``.
+    ``setup_only`` its setup without its contributions' activity. See
+    ``cocreate.caching.generations``.
     """
-    from cocreate import generations
-
     scope = generations.community_setup if setup_only else generations.community
     ids = list(Community.objects.filter(slug=slug).values_list("pk", flat=True)[:1])
     return [scope(pk) for pk in ids]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cocreate import generations
+from cocreate import caching
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.permissions import require
 from events.services import event_record
@@ -47,7 +47,7 @@ def _adjust_member_count(community: Community, was_active: bool, is_active: bool
     if delta:
         Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + delta)
         community.refresh_from_db(fields=["member_count"])
-        generations.bump(generations.directory(), *generations.community_wide(community.pk))
+        caching.changed(community, fields=["member_count"])
 
 
 def _set_membership(

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocreate import generations, pagecache
+from cocreate.caching import cached_page, form_state, fragment, generations
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed, require
 
-from . import selectors, services, views_fragments
+from . import selectors, services
 from .access import access_community
 from .forms import (
     CommunityCreateForm,
@@ -58,17 +58,9 @@ def _denied(request, community, message: str, status: int = 403):
 
 
 @require_GET
+# Served from the page cache while no community, firm or (for a member) membership changed.
+@cached_page(scopes=[generations.directory()], params=DirectoryFilterForm.base_fields)
 def directory(request):
-    # Served from the page cache while no community, firm or (for a member) membership changed.
-    return pagecache.page(
-        request,
-        scopes=[generations.directory()],
-        build=lambda: _directory(request),
-        known=DirectoryFilterForm.base_fields,
-    )
-
-
-def _directory(request):
     organizations = selectors.directory_organization_choices(user=request.user)
     form = DirectoryFilterForm(request.GET, organizations=organizations)
     filters = form.filters()
@@ -83,34 +75,18 @@ def _directory(request):
         ),
         selectors.DIRECTORY_SORTS[sort],
     )
-    filtered = any(filters.values())
-
-    def context() -> dict:
-        fragments = views_fragments.Fragments()
-        cards = fragments.add_many(
-            DIRECTORY_CARD, page.items, parts=tuple, context=lambda row: {"c": _card_community(row)}
-        )
-        filters_html = fragments.add(
-            DIRECTORY_FILTERS,
-            parts=(views_fragments.form_state(form), filtered),
-            context=lambda: {"form": form, "filtered": filtered},
-        )
-        fragments.resolve()
-        return {
-            "form": form,
-            "page": page,
-            "cards": cards,
-            "filters_html": filters_html,
-            "filtered": filtered,
-            "can_create": allowed(request.user, "communities.create_any_community"),
-        }
-
-    return render(request, "communities/directory.html", context())
+    context = {
+        "form": form,
+        "page": page,
+        "cards": [_card_community(row) for row in page.items],
+        "filtered": any(filters.values()),
+        "can_create": allowed(request.user, "communities.create_any_community"),
+    }
+    return render(request, "communities/directory.html", context)
 
 
-# A directory card shows exactly these values (and the viewer's membership): they are its
-# cache key, and a card not cached yet is rendered from them alone (so a cached card is always
-# exactly what its row says). Every sort key is among them.
+# A directory card is built from exactly these values (and the viewer's membership), so a card
+# shows exactly what its row says. Every sort key is among them.
 CARD_FIELDS = (
     "id",
     "slug",
@@ -122,12 +98,28 @@ CARD_FIELDS = (
     "created_at",
     "organization__name",
 )
-DIRECTORY_CARD = (
+fragment(
+    "directory_card",
     "communities/_directory_card.html",
-    "communities/_policy_badge.html",
-    "communities/_status_badge.html",
+    fields=(
+        "c.get_absolute_url",
+        "c.name",
+        "c.tagline",
+        "c.organization.name",
+        "c.member_count",
+        "c.join_policy",
+        "c.is_private",
+        "c.viewer_membership.status",
+        "c.viewer_membership.role",
+        "c.viewer_membership.get_role_display",
+    ),
 )
-DIRECTORY_FILTERS = ("communities/_directory_filters.html",)
+fragment(
+    "directory_filters",
+    "communities/_directory_filters.html",
+    fields=("filtered",),
+    state={"form": form_state},
+)
 
 
 def _card_community(row) -> Community:
@@ -179,16 +171,9 @@ def mine(request):
 
 
 @require_GET
+# Served from the page cache while nothing in the community (or of the viewer's) changed.
+@cached_page(scopes=lambda request, slug: selectors.community_scopes(slug))
 def home(request, slug):
-    # Served from the page cache while nothing in the community (or of the viewer's) changed.
-    return pagecache.page(
-        request,
-        scopes=lambda: selectors.community_scopes(slug),
-        build=lambda: _home(request, slug),
-    )
-
-
-def _home(request, slug):
     community = access_community(request.user, slug).community
     user = request.user
     can_manage = allowed(user, "communities.manage_community", community)

@@ -3,11 +3,12 @@ contribution's own page (activity on one contribution leaves the others' pages c
 page of the community for challenges and toolkits, and for drafts, supports and follows the
 person's own.
 
-Saves and deletes are caught here (signals); services that change counters or states with
-``update()`` call ``changed`` themselves.
+Each declaration runs on the model's saves and deletes, and when a service announces a write
+that bypasses ``save()`` (counters, states, locks written with ``update()``) with
+``caching.changed``.
 """
 
-from cocreate import generations
+from cocreate.caching import generations, invalidates
 
 from .models import (
     Challenge,
@@ -24,26 +25,8 @@ from .models import (
     ToolkitVersion,
 )
 
-
-def changed(target: Contribution | Challenge | Comment | Toolkit, *user_ids: int | None) -> None:
-    """``target`` (or its counters, state or lock) changed; ``user_ids`` are people whose own
-    view of it changed too (an author's drafts, a supporter's button)."""
-    generations.bump(*_scopes(target), *(generations.user(uid) for uid in user_ids if uid))
-
-
-def _scopes(target) -> list[str]:
-    """A contribution's activity stays with its own page (and the community's feeds); a
-    challenge or toolkit shows on every page of the community."""
-    if isinstance(target, Contribution):
-        return [generations.community(target.community_id), generations.contribution(target.pk)]
-    if isinstance(target, Challenge | Toolkit):
-        return list(generations.community_wide(target.community_id))
-    if isinstance(target, Comment):
-        if target.contribution_id is not None:
-            return _by_contribution(target.contribution_id)
-        found = Challenge.objects.filter(pk=target.challenge_id).values_list("community_id")
-        return [generations.community(pk) for (pk,) in found[:1]]
-    return []
+# A challenge's counters show on the community's lists, not on its contributions' pages.
+_CHALLENGE_COUNTERS = frozenset({"contribution_count", "comment_count", "last_activity_at"})
 
 
 def _by_contribution(contribution_id: int) -> list[str]:
@@ -54,67 +37,68 @@ def _by_contribution(contribution_id: int) -> list[str]:
     ]
 
 
-def _contribution(sender, instance: Contribution, **kwargs) -> None:
-    changed(instance, instance.author_id)  # the author's drafts list
+@invalidates(Contribution)
+def _contribution(contribution: Contribution, fields) -> list[str]:
+    # Its activity stays with its own page and the community's feeds; and its author's drafts.
+    return [
+        generations.community(contribution.community_id),
+        generations.contribution(contribution.pk),
+        *([generations.user(contribution.author_id)] if contribution.author_id else []),
+    ]
 
 
-def _comment(sender, instance: Comment, **kwargs) -> None:
-    changed(instance)
+@invalidates(Comment)
+def _comment(comment: Comment, fields) -> list[str]:
+    if comment.contribution_id is not None:
+        return _by_contribution(comment.contribution_id)
+    found = Challenge.objects.filter(pk=comment.challenge_id).values_list("community_id")
+    return [generations.community(pk) for (pk,) in found[:1]]
 
 
-def _challenge(sender, instance: Challenge, **kwargs) -> None:
-    changed(instance)
+@invalidates(Challenge)
+def _challenge(challenge: Challenge, fields) -> list[str]:
+    if fields is not None and fields <= _CHALLENGE_COUNTERS:
+        return [generations.community(challenge.community_id)]
+    return list(generations.community_wide(challenge.community_id))
 
 
-def _toolkit(sender, instance: Toolkit, **kwargs) -> None:
-    changed(instance)
+@invalidates(Toolkit)
+def _toolkit(toolkit: Toolkit, fields) -> list[str]:
+    return list(generations.community_wide(toolkit.community_id))
 
 
-def _toolkit_version(sender, instance: ToolkitVersion, **kwargs) -> None:
-    found = Toolkit.objects.filter(pk=instance.toolkit_id).values_list("community_id")
-    generations.bump(*(scope for (pk,) in found[:1] for scope in generations.community_wide(pk)))
+@invalidates(ToolkitVersion)
+def _toolkit_version(version: ToolkitVersion, fields) -> list[str]:
+    found = Toolkit.objects.filter(pk=version.toolkit_id).values_list("community_id")
+    return [scope for (pk,) in found[:1] for scope in generations.community_wide(pk)]
 
 
-def _support(sender, instance: Support, **kwargs) -> None:
-    generations.bump(
-        *_by_contribution(instance.contribution_id), generations.user(instance.user_id)
-    )
+@invalidates(Support)
+def _support(support: Support, fields) -> list[str]:
+    return [*_by_contribution(support.contribution_id), generations.user(support.user_id)]
 
 
-def _about_contribution(sender, instance, **kwargs) -> None:
+@invalidates(StatusChange)
+@invalidates(ContributionRevision)
+@invalidates(Evaluation)
+def _about_contribution(row, fields) -> list[str]:
     # A status change, an edit's revision, an evaluation: shown on the contribution's page.
-    generations.bump(*_by_contribution(instance.contribution_id))
+    return _by_contribution(row.contribution_id)
 
 
-def _scorecard(sender, instance: Scorecard, **kwargs) -> None:
-    generations.bump(*generations.community_wide(instance.community_id))
+@invalidates(Scorecard)
+def _scorecard(scorecard: Scorecard, fields) -> list[str]:
+    return list(generations.community_wide(scorecard.community_id))
 
 
-def _tag(sender, instance: ContributionTag, **kwargs) -> None:
-    generations.bump(
-        generations.community(instance.community_id_copy),
-        generations.contribution(instance.contribution_id),
-    )
+@invalidates(ContributionTag)
+def _tag(tag: ContributionTag, fields) -> list[str]:
+    return [
+        generations.community(tag.community_id_copy),
+        generations.contribution(tag.contribution_id),
+    ]
 
 
-def _follow(sender, instance: Follow, **kwargs) -> None:
-    generations.bump(generations.user(instance.user_id))
-
-
-def connect() -> None:
-    generations.on_change(
-        (
-            (Contribution, _contribution),
-            (Comment, _comment),
-            (Challenge, _challenge),
-            (Toolkit, _toolkit),
-            (ToolkitVersion, _toolkit_version),
-            (Support, _support),
-            (ContributionTag, _tag),
-            (Follow, _follow),
-            (StatusChange, _about_contribution),
-            (ContributionRevision, _about_contribution),
-            (Evaluation, _about_contribution),
-            (Scorecard, _scorecard),
-        )
-    )
+@invalidates(Follow)
+def _follow(follow: Follow, fields) -> list[str]:
+    return [generations.user(follow.user_id)]

@@ -9,7 +9,7 @@ import time
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from cocreate.cache import count as shared_count
+from cocreate.caching.backend import count as shared_count
 from cocreate.errors import RateLimited
 
 

@@ -1,36 +1,33 @@
 """Moderation shows on community pages (notices, reasons, "you reported this", the standing
 of a member): a flag, an action or an appeal makes the community's and the people's cached
-pages stale. Flags are updated in bulk by ``services`` which bumps the same scopes."""
+pages stale. Flags settled in bulk by ``services`` go through ``caching.changed``."""
 
-from cocreate import generations
+from cocreate.caching import generations, invalidates
 
 from .models import Appeal, Flag, ModerationAction
 
 
-def _flag(sender, instance: Flag, **kwargs) -> None:
-    generations.bump(
-        *generations.community_wide(instance.community_id), generations.user(instance.reporter_id)
-    )
+@invalidates(Flag)
+def _flag(flag: Flag, fields) -> list[str]:
+    return [*generations.community_wide(flag.community_id), generations.user(flag.reporter_id)]
 
 
-def _action(sender, instance: ModerationAction, **kwargs) -> None:
-    generations.bump(
-        *generations.community_wide(instance.community_id),
-        *(generations.user(uid) for uid in (instance.actor_id, instance.subject_id) if uid),
-    )
+@invalidates(ModerationAction)
+def _action(action: ModerationAction, fields) -> list[str]:
+    return [
+        *generations.community_wide(action.community_id),
+        *(generations.user(uid) for uid in (action.actor_id, action.subject_id) if uid),
+    ]
 
 
-def _appeal(sender, instance: Appeal, **kwargs) -> None:
+@invalidates(Appeal)
+def _appeal(appeal: Appeal, fields) -> list[str]:
     community_id = (
-        ModerationAction.objects.filter(pk=instance.action_id)
+        ModerationAction.objects.filter(pk=appeal.action_id)
         .values_list("community_id", flat=True)
         .first()
     )
-    generations.bump(
+    return [
         *(generations.community_wide(community_id) if community_id is not None else ()),
-        generations.user(instance.appellant_id),
-    )
-
-
-def connect() -> None:
-    generations.on_change(((Flag, _flag), (ModerationAction, _action), (Appeal, _appeal)))
+        generations.user(appeal.appellant_id),
+    ]

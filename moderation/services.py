@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocreate import generations
+from cocreate import caching
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.permissions import require
 from communities import services as community_services
@@ -111,10 +111,7 @@ def _settle_flags(*, lookup: dict, outcome: str, action: ModerationAction) -> No
     Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
         status=outcome, resolved_at=timezone.now()
     )
-    generations.bump(
-        *generations.community_wide(action.community_id),
-        *(generations.user(f.reporter_id) for f in flags),
-    )
+    caching.changed(flags, fields=["status", "resolved_at"])
     event_record(
         kind="flag.outcome",
         payload={

@@ -9,7 +9,6 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Register as a consumer of domain events, and (cached pages show the bell) mark a
         # recipient's cached pages stale when their notifications change.
-        from . import consumers, scopes
+        from . import consumers, scopes  # noqa: F401  (scopes' declarations connect themselves)
 
         consumers.register()
-        scopes.connect()

@@ -1,14 +1,12 @@
 """A notification changes its recipient's bell, shown on every page: their cached pages are
-stale. (Fan-out inserts in bulk and bumps its recipients itself; marking read does too.)"""
+stale. (Fan-out inserts in bulk and marking read updates in bulk: both call
+``caching.changed``.)"""
 
-from cocreate import generations
+from cocreate.caching import generations, invalidates
 
 from .models import Notification
 
 
-def _notification(sender, instance: Notification, **kwargs) -> None:
-    generations.bump(generations.user(instance.recipient_id))
-
-
-def connect() -> None:
-    generations.on_change([(Notification, _notification)])
+@invalidates(Notification)
+def _notification(notification: Notification, fields) -> list[str]:
+    return [generations.user(notification.recipient_id)]

@@ -2,7 +2,7 @@
 
 DRF's TokenAuthentication reads the token and its user on every request. Here the pair is kept
 in the shared cache under the token's own generation token (``generations.api_token``), which
-``accounts.signals`` replaces whenever the token or its user is saved or deleted: a revoked or
+``accounts.scopes`` replaces whenever the token or its user is saved or deleted: a revoked or
 regenerated token, a deactivated or deleted user, is seen on the very next request. Entry and
 generation token are read in one round trip.
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from accounts import auth_cache
-from cocreate import generations
+from cocreate.caching import generations
 
 _TOKEN_KEY = "auth:token:v2:{}"
 

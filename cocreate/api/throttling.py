@@ -17,7 +17,7 @@ import math
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
-from cocreate.cache import count as shared_count
+from cocreate.caching.backend import count as shared_count
 
 
 class FixedWindowRateThrottle(throttling.SimpleRateThrottle):

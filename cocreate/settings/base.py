@@ -82,8 +82,9 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "notifications.context_processors.bell",
                 # Last, so it wins over Django's csrf processor while a page is cached.
-                "cocreate.pagecache.csrf_placeholder",
+                "cocreate.caching.pages.csrf_placeholder",
             ],
+            "libraries": {"caching": "cocreate.caching.tags"},
         },
     },
 ]
@@ -103,7 +104,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "cocreate.cache.RedisCache",
+            "BACKEND": "cocreate.caching.backend.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cocreate"),
         }

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import normalize_tags
+from cocreate import caching
 from cocreate.errors import Conflict, ValidationError
 from cocreate.permissions import require
 from communities.models import Community
 from events.services import event_record
 
-from .. import scopes
 from ..models import (
     Challenge,
     Contribution,
@@ -51,7 +51,7 @@ def _update_search_vector(contribution_id: int) -> None:
         return
     from django.contrib.postgres.search import SearchVector
 
-    Contribution.objects.filter(pk=contribution_id).update(
+    Contribution.objects.filter(pk=contribution_id).update(  # cache: no page shows the index
         search_vector=SearchVector("title", weight="A", config="english")
         + SearchVector("body", weight="B", config="english")
     )
@@ -321,7 +321,7 @@ def support_add(*, user: User, contribution: Contribution) -> bool:
         return False
     Support.objects.create(contribution=locked, user=user)
     Contribution.objects.filter(pk=locked.pk).update(support_count=F("support_count") + 1)
-    scopes.changed(locked, user.pk)
+    caching.changed(locked, fields=["support_count"])
     return True
 
 
@@ -332,5 +332,5 @@ def support_remove(*, user: User, contribution: Contribution) -> bool:
     deleted, _info = Support.objects.filter(contribution=locked, user=user).delete()
     if deleted:
         Contribution.objects.filter(pk=locked.pk).update(support_count=F("support_count") - 1)
-        scopes.changed(locked, user.pk)
+        caching.changed(locked, fields=["support_count"])
     return bool(deleted)

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cocreate import caching
 from cocreate.errors import Conflict, ValidationError
 from cocreate.permissions import require
 
-from .. import scopes
 from ..models import Challenge, Comment, CommentRevision, Contribution, Follow, ModerationState
 from ..rendering import render_markdown
 from .publishing import announce_comment, held_for_review, review_reason
@@ -160,4 +160,4 @@ def discussion_set_locked(
     require(actor, "knowledge.lock_discussion", target.community)
     type(target).objects.filter(pk=target.pk).update(is_locked=locked)
     target.is_locked = locked
-    scopes.changed(target)
+    caching.changed(target, fields=["is_locked"])

@@ -4,9 +4,9 @@ logs."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cocreate import caching
 from cocreate.errors import ValidationError
 
-from .. import scopes
 from ..models import Comment, Contribution, ModerationState
 from .publishing import announce_comment, announce_contribution
 
@@ -41,7 +41,7 @@ def content_set_moderation_state(
     model.objects.filter(pk=target.pk).update(**changes)
     for name, value in changes.items():
         setattr(target, name, value)
-    scopes.changed(target)
+    caching.changed(target, fields=changes)
     if not announce:
         return
     if isinstance(locked, Contribution):

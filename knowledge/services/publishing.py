@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cocreate import caching
 from communities.models import Community, Membership
 from events.services import event_record
 
-from .. import scopes
 from ..models import Challenge, Comment, Contribution
 
 
@@ -36,7 +36,10 @@ def announce_contribution(contribution: Contribution) -> None:
         Challenge.objects.filter(pk=contribution.challenge_id).update(
             contribution_count=F("contribution_count") + 1
         )
-        scopes.changed(contribution)
+        caching.changed(
+            Challenge(pk=contribution.challenge_id, community_id=contribution.community_id),
+            fields=["contribution_count"],
+        )
     event_record(
         kind="contribution.submitted",
         payload={"contribution_id": contribution.pk, "title": contribution.title},
@@ -74,10 +77,11 @@ def announce_comment(comment: Comment, *, community: Community, target) -> None:
         comment_count=F("comment_count") + 1,
         **({"last_activity_at": timezone.now()} if contribution is not None else {}),
     )
-    scopes.changed(target)
+    caching.changed(target, fields=["comment_count", "last_activity_at"])
     parent_author_id = None
     if comment.parent_id is not None:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
+        caching.changed(comment, fields=["reply_count"])  # the parent's thread: the same page
         parent_author_id = (
             Comment.objects.filter(pk=comment.parent_id).values_list("author_id", flat=True).first()
         )

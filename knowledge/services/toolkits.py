@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cocreate import caching
 from cocreate.errors import ValidationError
 from cocreate.permissions import require
 from communities.models import Community
 
-from .. import scopes
 from ..models import Kind, Toolkit, ToolkitVersion
 from ..toolkit_fields import clean_field_definitions
 
@@ -77,5 +77,5 @@ def toolkit_set_active(*, actor: User, toolkit: Toolkit, active: bool) -> Toolki
     require(actor, "knowledge.edit_toolkit", toolkit.community)
     Toolkit.objects.filter(pk=toolkit.pk).update(is_active=active)
     toolkit.is_active = active
-    scopes.changed(toolkit)
+    caching.changed(toolkit, fields=["is_active"])
     return toolkit

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocreate import generations, pagecache
+from cocreate.caching import cached_page, fragment, generations
 from cocreate.errors import Conflict, RateLimited, ValidationError
 from communities.selectors import community_scopes
-from communities.views_fragments import Fragments
 
 from .. import selectors, services
 from ..access import access_challenge, access_contribution
@@ -167,72 +166,45 @@ def _contribution_page(request, community, contribution, *, status_form=None, co
                 ],
             }
         )
-    context["thread_items"] = _thread_items(thread.comments, context, user)
     template = "knowledge/contribution.html"
     if request.htmx and request.GET.get("cursor"):
         template = "knowledge/_comment_page.html"
-    return pagecache.fill_csrf(request, render(request, template, context, status=status))
+    return render(request, template, context, status=status)
 
 
 # A comment in a thread (with its first replies and reply form) is a cached fragment keyed by
 # everything it shows: most of a long page's time went into rendering the same comments again.
-THREAD_ITEM = ("knowledge/_thread_item.html", "knowledge/_comment.html", "knowledge/_time.html")
-
-
-def _comment_parts(c, user) -> tuple:
-    """Every value of one comment the thread shows to ``user``."""
-    return (
-        c.pk,
-        c.removed,
-        c.show_moderation,
-        c.moderation_state,
-        c.moderation_reason,
-        c.is_official,
-        c.is_helpful,
-        c.author.public_name if c.author is not None else None,
-        c.author_id == user.pk,
-        c.created_at,
-        c.edited_at,
-        c.body_html,
-    )
-
-
-def _thread_items(comments, context: dict, user) -> list:
-    viewer = {
-        key: context[key]
-        for key in ("community", "is_locked", "can_staff", "can_mark_helpful", "can_contribute")
-    }
-    viewer["comment_action"] = context["comment_action"]
-    flags = (
-        viewer["community"].slug,
-        viewer["is_locked"],
-        viewer["can_staff"],
-        viewer["can_mark_helpful"],
-        viewer["can_contribute"],
-        viewer["comment_action"],
-        user.is_authenticated,
-    )
-    fragments = Fragments()
-    items = fragments.add_many(
-        THREAD_ITEM,
-        comments,
-        parts=lambda top: (
-            flags,
-            top.reply_count,
-            _comment_parts(top, user),
-            tuple(_comment_parts(r, user) for r in top.shown_replies),
-        ),
-        # Rendered without the request: the viewer's values above, and a CSRF placeholder
-        # that fill_csrf (or the page cache) replaces with each viewer's own token.
-        context=lambda top: {
-            **viewer,
-            "top": top,
-            "user": user,
-            "csrf_token": pagecache.CSRF_PLACEHOLDER,
-        },
-    )
-    fragments.resolve()
-    return items
+_COMMENT = (
+    "pk",
+    "removed",
+    "is_official",
+    "is_helpful",
+    "author.public_name",
+    "created_at",
+    "edited_at",
+    "show_moderation",
+    "is_hidden",
+    "moderation_reason",
+    "by_viewer",
+    "body_html",
+)
+fragment(
+    "thread_item",
+    "knowledge/_thread_item.html",
+    fields=(
+        *(f"top.{name}" for name in _COMMENT),
+        *(f"top.shown_replies.*.{name}" for name in _COMMENT),
+        "top.moderation_state",
+        "top.reply_count",
+        "community.slug",
+        "user.is_authenticated",
+        "is_locked",
+        "can_staff",
+        "can_mark_helpful",
+        "can_contribute",
+        "comment_action",
+    ),
+)
 
 
 def _get(request, slug, pk):
@@ -243,18 +215,18 @@ def _get(request, slug, pk):
 
 @login_required
 @require_GET
+# Served from the page cache while nothing of this contribution, of the community's setup
+# (people, roles, challenges, moderation) and of the viewer's (support, follow, bell) changed;
+# activity on other contributions leaves it cached. Thread pages are in the URL.
+@cached_page(
+    scopes=lambda request, slug, pk: [
+        *community_scopes(slug, setup_only=True),
+        generations.contribution(pk),
+    ]
+)
 def contribution(request, slug, pk):
-    # Served from the page cache while nothing of this contribution, of the community's setup
-    # (people, roles, challenges, moderation) and of the viewer's (support, follow, bell)
-    # changed; activity on other contributions leaves it cached. Thread pages are in the URL.
-    def build():
-        community, item = _get(request, slug, pk)
-        return _contribution_page(request, community, item)
-
-    def scopes() -> list[str]:
-        return [*community_scopes(slug, setup_only=True), generations.contribution(pk)]
-
-    return pagecache.page(request, scopes=scopes, build=build)
+    community, item = _get(request, slug, pk)
+    return _contribution_page(request, community, item)
 
 
 # --- The author's actions -----------------------------------------------------------------------

@@ -4,33 +4,54 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cocreate import pagecache
+from accounts.models import User
+from cocreate.caching import cached_page, form_state, fragment
 from communities.selectors import community_scopes
-from communities.views_fragments import Fragments, form_state
 
 from .. import selectors
-from ..feed_cache import FEED_FILTERS, FEED_ITEM, card_item, feed_rows, item_parts
 from ..forms import FeedFilterForm, SearchForm
+from ..models import Challenge, Contribution
 from .access import knowledge_community
 from .responses import nav, page
 
 DRAFTS_SHOWN = 10
 
+fragment(
+    "feed_item",
+    "knowledge/_item.html",
+    fields=(
+        "c.pk",
+        "c.get_kind_display",
+        "c.status",
+        "c.get_status_display",
+        "c.challenge_id",
+        "c.challenge.title",
+        "c.title",
+        "c.author.public_name",
+        "c.submitted_at",
+        "c.created_at",
+        "c.tags",
+        "c.support_count",
+        "c.comment_count",
+        "c.viewer_supports",
+        "community.slug",
+        "show_challenge",
+    ),
+)
+fragment(
+    "feed_filters",
+    "knowledge/_feed_filters.html",
+    fields=("filtered", "community.slug"),
+    state={"form": form_state, "search_form": form_state},
+)
+
 
 @login_required
 @require_GET
+# Served from the page cache while nothing in the community and nothing of the viewer's
+# (memberships, drafts, bell) changed.
+@cached_page(scopes=lambda request, slug: community_scopes(slug), params=FeedFilterForm.base_fields)
 def feed(request, slug):
-    # Served from the page cache while nothing in the community and nothing of the viewer's
-    # (memberships, drafts, bell) changed.
-    return pagecache.page(
-        request,
-        scopes=lambda: community_scopes(slug),
-        build=lambda: _feed(request, slug),
-        known=FeedFilterForm.base_fields,
-    )
-
-
-def _feed(request, slug):
     community = knowledge_community(request, slug)
     user = request.user
     challenges = list(
@@ -45,7 +66,7 @@ def _feed(request, slug):
     challenge = next((c for c in challenges if c.pk == challenge_id), None)
     feed_page = page(
         request,
-        feed_rows(
+        selectors.feed_rows(
             selectors.contribution_feed(
                 user=user, community=community, challenge=challenge, **filters
             ),
@@ -54,34 +75,13 @@ def _feed(request, slug):
         selectors.FEED_SORTS[sort],
     )
     context = nav(request, community, "feed")
-    search_form = SearchForm()
-    filtered = any(filters.values()) or challenge is not None
-    fragments = Fragments()
-    items = fragments.add_many(
-        FEED_ITEM,
-        feed_page.items,
-        parts=item_parts,
-        context=lambda row: {"c": card_item(row), "community": community, "show_challenge": True},
-    )
-    filters_html = fragments.add(
-        FEED_FILTERS,
-        parts=(form_state(form), form_state(search_form), filtered, community.slug),
-        context=lambda: {
-            "form": form,
-            "search_form": search_form,
-            "filtered": filtered,
-            "community": community,
-        },
-    )
-    fragments.resolve()
     context.update(
         {
             "form": form,
-            "search_form": search_form,
+            "search_form": SearchForm(),
             "page": feed_page,
-            "items": items,
-            "filters_html": filters_html,
-            "filtered": filtered,
+            "items": [_card_item(row) for row in feed_page.items],
+            "filtered": any(filters.values()) or challenge is not None,
             "drafts": (
                 list(selectors.my_drafts(user=user, community=community)[:DRAFTS_SHOWN])
                 if context["can_contribute"]
@@ -90,6 +90,28 @@ def _feed(request, slug):
         }
     )
     return render(request, "knowledge/feed.html", context)
+
+
+def _card_item(row) -> Contribution:
+    """An unsaved contribution holding exactly a feed row's values, for its card."""
+    item = Contribution(
+        id=row.id,
+        community_id=row.community_id,
+        kind=row.kind,
+        status=row.status,
+        title=row.title,
+        challenge_id=row.challenge_id,
+        submitted_at=row.submitted_at,
+        created_at=row.created_at,
+        tags=list(row.tags or ()),
+        support_count=row.support_count,
+        comment_count=row.comment_count,
+    )
+    item.author = User(id=row.author_id, display_name=row.author__display_name or "")
+    if row.challenge_id is not None:
+        item.challenge = Challenge(id=row.challenge_id, title=row.challenge__title)
+    item.viewer_supports = bool(row.viewer_supports)
+    return item
 
 
 @login_required

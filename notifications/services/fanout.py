@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cocreate import generations
+from cocreate import caching
 
 from ..models import FanoutChunk
 
@@ -92,26 +92,23 @@ def notify(
         return 0
     # Bounded by the batch (the unique index on event, recipient), never a count of the event.
     existing = Notification.objects.filter(event=event, recipient_id__in=list(channels)).count()
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=uid,
-                event=event,
-                kind=event.kind,
-                community_id=event.community_id,
-                actor_id=event.actor_id,
-                text=text[:300],
-                url=url[:300],
-                created_at=event.created_at,
-                email_state=EMAIL_STATE_FOR[channel],
-            )
-            for uid, channel in channels.items()
-        ],
-        ignore_conflicts=True,
-        batch_size=fanout_batch_size(),
-    )
+    rows = [
+        Notification(
+            recipient_id=uid,
+            event=event,
+            kind=event.kind,
+            community_id=event.community_id,
+            actor_id=event.actor_id,
+            text=text[:300],
+            url=url[:300],
+            created_at=event.created_at,
+            email_state=EMAIL_STATE_FOR[channel],
+        )
+        for uid, channel in channels.items()
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=fanout_batch_size())
     # Their bells (and every cached page showing one) changed.
-    generations.bump(*map(generations.user, channels))
+    caching.changed(rows)
     if any(channel == "email" for channel in channels.values()):
         event_id = event.pk
         transaction.on_commit(lambda: _enqueue_emails(event_id, email_range))
@@ -145,7 +142,7 @@ def notify_many(messages: list[Message]) -> None:
         for key, ids in wanted.items()
         if ids
     }
-    rows, bells, emailing = [], set(), []
+    rows, emailing = [], []
     for m in messages:
         chosen = channels.get((m.topic, m.event.community_id), {})
         ids = [uid for uid in dict.fromkeys(m.recipient_ids) if uid in chosen]
@@ -164,13 +161,12 @@ def notify_many(messages: list[Message]) -> None:
                     email_state=EMAIL_STATE_FOR[chosen[uid]],
                 )
             )
-        bells.update(ids)
         if any(chosen[uid] == "email" for uid in ids):
             emailing.append(m.event.pk)
     if not rows:
         return
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=fanout_batch_size())
-    generations.bump(*map(generations.user, bells))
+    caching.changed(rows)  # their bells (and every cached page showing one)
     for event_id in emailing:
         transaction.on_commit(lambda event_id=event_id: _enqueue_emails(event_id))
 

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from cocreate import generations
+from cocreate import caching
 
 
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:
@@ -14,7 +14,7 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
         qs = qs.filter(pk=notification_id)
     changed = qs.update(read_at=timezone.now())
     if changed:
-        generations.bump(generations.user(user.pk))
+        caching.changed(Notification(recipient_id=user.pk), fields=["read_at"])
     return changed
 
 
@@ -25,6 +25,6 @@ def notifications_mark_emailed(*, notification_ids: list[int]) -> int:
     leaves them due and a retry cannot send them twice."""
     from ..models import Notification
 
-    return Notification.objects.filter(pk__in=notification_ids).update(
+    return Notification.objects.filter(pk__in=notification_ids).update(  # cache: not shown
         email_state=Notification.EmailState.SENT, emailed_at=timezone.now()
     )

@@ -43,7 +43,7 @@ def _silence_waiting(*, user, topic: str) -> int:
     kinds = kinds_for(topic)
     if not kinds:
         return 0
-    return Notification.objects.filter(
+    return Notification.objects.filter(  # cache: no page shows email states
         recipient=user,
         kind__in=kinds,
         email_state__in=[

@@ -11,8 +11,8 @@ from rest_framework.test import APIRequestFactory
 
 from accounts import services
 from accounts.middleware import CachedAuthenticationMiddleware
-from cocreate import generations
 from cocreate.api.authentication import CachedTokenAuthentication
+from cocreate.caching import generations
 
 from ..clients import session_client, token_client
 from ..factories import UserFactory

@@ -1,4 +1,4 @@
-"""The per-viewer page cache (cocreate.pagecache) and its generation tokens: a hit makes no
+"""The per-viewer page cache (cocreate.caching.pages) and its generation tokens: a hit makes no
 query, any change through a service or a model save shows on the very next request, a change
 made while a page is being built never gets served, and a cache outage costs speed only."""
 
@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cocreate import generations, pagecache
+from cocreate.caching import generations, pages
 from knowledge import services as knowledge_services
 from knowledge.models import Contribution
 from notifications.models import Notification
@@ -47,13 +47,13 @@ def test_value_is_served_while_its_tokens_hold():
         return f"v{len(builds)}", True
 
     scopes = lambda: ["community:1", "user:1"]  # noqa: E731
-    assert pagecache.cached("k", scopes, build) == "v1"
-    assert pagecache.cached("k", scopes, build) == "v1"
+    assert pages.cached("k", scopes, build) == "v1"
+    assert pages.cached("k", scopes, build) == "v1"
     generations.bump("community:1")
-    assert pagecache.cached("k", scopes, build) == "v2"
-    assert pagecache.cached("k", scopes, build) == "v2"
+    assert pages.cached("k", scopes, build) == "v2"
+    assert pages.cached("k", scopes, build) == "v2"
     generations.bump("user:1")
-    assert pagecache.cached("k", scopes, build) == "v3"
+    assert pages.cached("k", scopes, build) == "v3"
     assert len(builds) == 3
 
 
@@ -69,9 +69,9 @@ def test_a_change_made_while_building_is_never_served():
         return f"v{len(calls)}", True
 
     scopes = lambda: ["community:7"]  # noqa: E731
-    assert pagecache.cached("race", scopes, build) == "v1"
-    assert pagecache.cached("race", scopes, build) == "v2"
-    assert pagecache.cached("race", scopes, build) == "v2"
+    assert pages.cached("race", scopes, build) == "v1"
+    assert pages.cached("race", scopes, build) == "v2"
+    assert pages.cached("race", scopes, build) == "v2"
 
 
 def test_a_lost_token_is_a_miss_never_a_match():
@@ -82,9 +82,9 @@ def test_a_lost_token_is_a_miss_never_a_match():
         return len(builds), True
 
     scopes = lambda: ["directory"]  # noqa: E731
-    assert pagecache.cached("lost", scopes, build) == 1
+    assert pages.cached("lost", scopes, build) == 1
     cache.delete("gen:v1:directory")  # evicted, or the cache restarted without it
-    assert pagecache.cached("lost", scopes, build) == 2
+    assert pages.cached("lost", scopes, build) == 2
     assert generations.tokens(["directory"]) is not None
 
 
@@ -95,8 +95,8 @@ def test_unstorable_values_are_built_every_time():
         builds.append(1)
         return len(builds), False
 
-    assert pagecache.cached("no", lambda: ["directory"], build) == 1
-    assert pagecache.cached("no", lambda: ["directory"], build) == 2
+    assert pages.cached("no", lambda: ["directory"], build) == 1
+    assert pages.cached("no", lambda: ["directory"], build) == 2
 
 
 def test_cache_outage_costs_speed_not_the_page(client, member, idea, monkeypatch):
@@ -158,7 +158,7 @@ def test_each_response_gets_its_viewers_own_working_csrf_token(client, member, i
     client.force_login(member)
     _get(client)
     html = _get(client)
-    assert pagecache.CSRF_PLACEHOLDER not in html
+    assert pages.CSRF_PLACEHOLDER not in html
     token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     csrf_client = type(client)(enforce_csrf_checks=True)
     csrf_client.force_login(member)
@@ -234,4 +234,4 @@ def test_made_up_parameters_are_built_but_never_cached(client, member, idea):
     with CaptureQueriesContext(connection) as unknown:
         html = _get(client, FEED + "?utm_source=mail")
     assert "knowledge_contribution" in _tables(unknown.captured_queries)
-    assert "Wax the chain" in html and pagecache.CSRF_PLACEHOLDER not in html
+    assert "Wax the chain" in html and pages.CSRF_PLACEHOLDER not in html

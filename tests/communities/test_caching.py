@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from cocreate import pagecache
-from communities import services, views_fragments
+from cocreate.caching import fragments, pages
+from communities import services
 from communities.api import CommunitySerializer
 from communities.models import Community, Membership
 
@@ -35,21 +35,21 @@ def _card(html: str, name: str) -> str:
 def test_fragments_are_actually_cached(client, community):
     _html(client)
     with translation.override("en"):
-        key = views_fragments.fragment_key(("communities/_directory_filters.html",), ("anything",))
+        key = fragments.fragment_key(("communities/_directory_filters.html",), ("anything",))
     assert key.startswith("frag:v1:")
     # A second identical request renders no card again: the cache answers.
     rendered = []
-    original = views_fragments.render_to_string
+    original = fragments.render_to_string
 
     def spy(name, context=None, *args, **kwargs):
         rendered.append(name)
         return original(name, context, *args, **kwargs)
 
-    views_fragments.render_to_string = spy
+    fragments.render_to_string = spy
     try:
         _html(client)
     finally:
-        views_fragments.render_to_string = original
+        fragments.render_to_string = original
     assert rendered == []
 
 
@@ -133,13 +133,13 @@ def test_each_viewer_keeps_their_own_csrf_token(client, community):
 def test_time_zone_and_language_are_part_of_the_key(community):
     templates = ("communities/_directory_card.html",)
     with translation.override("en"):
-        english = views_fragments.fragment_key(templates, (1,))
+        english = fragments.fragment_key(templates, (1,))
     with translation.override("de"):
-        german = views_fragments.fragment_key(templates, (1,))
+        german = fragments.fragment_key(templates, (1,))
     from django.utils import timezone
 
     with translation.override("en"), timezone.override("Asia/Tokyo"):
-        tokyo = views_fragments.fragment_key(templates, (1,))
+        tokyo = fragments.fragment_key(templates, (1,))
     assert len({english, german, tokyo}) == 3
 
 
@@ -205,7 +205,7 @@ def test_anonymous_pages_carry_each_visitors_own_working_csrf_token(url, communi
     for _ in range(2):
         visitor = Client(enforce_csrf_checks=True)
         html = _html(visitor, url)
-        assert pagecache.CSRF_PLACEHOLDER not in html
+        assert pages.CSRF_PLACEHOLDER not in html
         token = _token_in(html)
         assert f'"X-CSRFToken": "{token}"' in html
         tokens.append(visitor.cookies["csrftoken"].value)

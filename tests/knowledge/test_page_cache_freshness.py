@@ -1,4 +1,4 @@
-"""The contribution page and the feed are served from the page cache (cocreate.pagecache): every
+"""The contribution page and the feed are served from the page cache (cocreate.caching.pages): every
 write a member or staff makes through the services shows on the very next request, for the
 person who made it and for everyone else who had the page cached."""
 
@@ -145,7 +145,7 @@ def test_a_role_change_reaches_every_contribution_page(client, idea, reader, man
 
 
 def test_cached_comments_keep_each_viewers_own_controls_and_token(client, idea, member, reader):
-    from cocreate import pagecache
+    from cocreate.caching import pages
 
     comment = services.comment_create(author=reader, body="Dry lube works.", contribution=idea)
     edit = reverse("knowledge:comment_edit", args=["trail-bike-lab", comment.pk])
@@ -155,7 +155,7 @@ def test_cached_comments_keep_each_viewers_own_controls_and_token(client, idea, 
     assert edit in mine and helpful not in mine
     assert edit not in theirs and helpful in theirs
     for html in (mine, theirs):
-        assert pagecache.CSRF_PLACEHOLDER not in html
+        assert pages.CSRF_PLACEHOLDER not in html
     # The token in the cached comment's form works for its viewer.
     token = theirs.split(f'action="{helpful}"')[1].split('name="csrfmiddlewaretoken" value="')[1]
     token = token.split('"')[0]
@@ -169,7 +169,7 @@ def test_cached_comments_keep_each_viewers_own_controls_and_token(client, idea, 
 
 
 def test_more_comments_partial_carries_a_real_token(client, idea, member, reader):
-    from cocreate import pagecache
+    from cocreate.caching import pages
 
     for n in range(25):
         services.comment_create(author=reader, body=f"Note {n}", contribution=idea)
@@ -180,4 +180,4 @@ def test_more_comments_partial_carries_a_real_token(client, idea, member, reader
     assert response.status_code == 200
     body = response.content.decode()
     assert "Note" in body and 'name="csrfmiddlewaretoken"' in body
-    assert pagecache.CSRF_PLACEHOLDER not in body
+    assert pages.CSRF_PLACEHOLDER not in body

@@ -1,5 +1,6 @@
 """Generation tokens: when a cached value may still be served, without guessing at staleness.
-``cached`` is the one read-through-cache built on them (pages, users, API tokens).
+``cached`` is the one read-through-cache built on them (pages, users, API tokens); the scope
+names below are the only ones there are.
 
 A *scope* names a set of data ("directory", "community:12", "user:7"). Its token is a random
 string in the shared cache; every change to the data replaces it (``bump``). A cached value
@@ -158,14 +159,3 @@ def _lookup(key: str, scopes: list[str] | None) -> tuple[Any, dict[str, str] | N
         return None, None
     tokens = {scope: found[k] for k, scope in token_keys.items() if k in found}
     return found.get(key), tokens if len(tokens) == len(token_keys) else None
-
-
-def on_change(pairs) -> None:
-    """Call ``receiver`` after every save and delete of ``model``, for each ``(model,
-    receiver)`` pair: how each app's ``scopes.py`` bumps what a changed row shows on."""
-    from django.db.models.signals import post_delete, post_save
-
-    for model, receiver in pairs:
-        uid = f"generations:{receiver.__module__}.{receiver.__name__}"
-        post_save.connect(receiver, sender=model, dispatch_uid=uid)
-        post_delete.connect(receiver, sender=model, dispatch_uid=uid)

@@ -1,0 +1,296 @@
+"""Rendered page fragments kept in the shared cache, keyed by exactly what they show.
+
+A fragment is declared once, with the template it renders and the list of every value that
+template reads::
+
+    fragment("directory_card", "communities/_directory_card.html",
+             fields=("c.name", "c.tagline", "c.organization.name", ...))
+
+and a template shows it with ``{% cachedfragment "directory_card" c=card %}`` (``{% load
+caching %}``). Its key is the values of those fields (``*`` walks a list: ``top.replies.*.pk``)
+plus the deployed templates, the active language, time zone and URL prefix. Change any of them
+and the key changes, so the very next request renders the new version: nothing is ever
+invalidated, nothing is stale, old keys simply expire. ``tests/cocreate/test_fragment_keys.py``
+reads each fragment's template and fails for any name it shows that its fields leave out.
+
+A fragment is rendered from its declared names alone (the tag's arguments, else the page's
+variables of those names), never with the request: context processors never run inside it, so
+it cannot pick up the viewer, messages or the bell, and only a viewer with the same values
+gets the same fragment. A ``{% csrf_token %}`` in it renders a placeholder that the tag (or the
+page cache, for a page it stores) replaces with each viewer's own token. Fragments inside
+``{% cachedfragments %}…{% endcachedfragments %}`` (the base layout wraps every page in one) are
+fetched in one round trip.
+
+This is where the directory, community and feed pages spent most of their time: rendering the
+same cards and filter forms (Django renders every <option> through a template) again and again.
+Whole pages are cached per viewer on top of this (``pages``); fragments are what makes building
+a page after a change cheap, and they are shared by every viewer.
+"""
+
+import datetime
+import decimal
+import hashlib
+import logging
+import re
+import secrets
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.core.cache import cache as shared_cache
+from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+
+logger = logging.getLogger(__name__)
+
+# Keys change with the content; this only bounds how long an unused version lingers.
+TIMEOUT = 60 * 60 * 6
+_PREFIX = "frag:v1:"
+CSRF_PLACEHOLDER = "__cocreate-csrf-token-placeholder__"
+
+
+@cache
+def _deployed_templates_digest() -> str:
+    """Digest of every template and translation catalogue the project can render (once per
+    process): a deploy that changes any markup or text never serves what the old ones made,
+    whether or not a fragment's caller listed every template it includes."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template import engines
+
+    roots: list[Path] = []
+    for engine in engines.all():
+        roots.extend(Path(d) for d in getattr(engine, "template_dirs", ()))
+    roots.extend(Path(p) for p in getattr(settings, "LOCALE_PATHS", ()))
+    digest = hashlib.sha1(usedforsecurity=False)
+    for root in sorted(set(roots)):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".txt", ".mo"}:
+                digest.update(str(path).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def template_digest(*names: str) -> str:
+    """Digest of the named templates' source and of every deployed template (once per
+    process): a deploy that changes the markup never serves fragments the old one rendered."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(_deployed_templates_digest().encode())
+    for name in names:
+        digest.update(name.encode())
+        digest.update(get_template(name).template.source.encode())
+    return digest.hexdigest()[:16]
+
+
+def fragment_key(templates: Sequence[str], parts: Any) -> str:
+    """The cache key of one fragment: templates, locale, time zone, URL prefix and ``parts``
+    (every value the template shows, as plain data with a stable ``repr``)."""
+    raw = repr(
+        (
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            get_script_prefix(),
+            parts,
+        )
+    )
+    body = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+    return f"{_PREFIX}{template_digest(*templates)}:{body}"
+
+
+def _get_many(keys: list[str]) -> dict[str, str]:
+    try:
+        return shared_cache.get_many(keys)
+    except Exception:  # a cache outage costs speed, never the page
+        logger.warning("fragment cache unavailable", exc_info=True)
+        return {}
+
+
+def _set_many(values: dict[str, str]) -> None:
+    try:
+        shared_cache.set_many(values, TIMEOUT)
+    except Exception:
+        logger.warning("fragment cache unavailable", exc_info=True)
+
+
+# --- Declarations -------------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One declared fragment: ``template`` reads exactly ``fields`` (dotted paths from the
+    names given to it, ``*`` for each item of a list) and the whole of each ``state`` name,
+    whose key is ``state[name](value)`` (e.g. ``form_state`` for a form)."""
+
+    name: str
+    template: str
+    fields: tuple[str, ...]
+    state: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names the fragment is rendered from."""
+        roots = [path.split(".", 1)[0] for path in self.fields]
+        return tuple(dict.fromkeys([*roots, *self.state]))
+
+    def key(self, values: Mapping[str, Any]) -> str:
+        parts = (
+            self.name,
+            tuple(_plain(_resolve(values, bits)) for bits in _compiled(self.fields)),
+            tuple(key(values.get(name)) for name, key in self.state.items()),
+        )
+        return fragment_key((self.template,), parts)
+
+    def render(self, values: Mapping[str, Any]) -> str:
+        return render_to_string(self.template, {**values, "csrf_token": CSRF_PLACEHOLDER})
+
+
+_fragments: dict[str, Fragment] = {}
+
+
+def fragment(
+    name: str,
+    template: str,
+    *,
+    fields: Sequence[str],
+    state: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> Fragment:
+    """Declare the fragment ``name`` (see the module's docstring); answers the declaration."""
+    declared = Fragment(name, template, tuple(fields), dict(state or {}))
+    known = _fragments.get(name)
+    if known is not None and known != declared:
+        raise ValueError(f"fragment {name!r} is declared twice, differently")
+    _fragments[name] = declared
+    return declared
+
+
+def declared() -> dict[str, Fragment]:
+    """Every declared fragment, by name."""
+    return dict(_fragments)
+
+
+def get(name: str) -> Fragment:
+    try:
+        return _fragments[name]
+    except KeyError:
+        raise LookupError(f"no fragment is declared as {name!r}") from None
+
+
+@cache
+def _compiled(fields: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(path.split(".")) for path in fields)
+
+
+def _resolve(current: Any, bits: Sequence[str]) -> Any:
+    """What the template engine reads at ``bits`` (dict key, attribute, index; callables are
+    called), ``None`` where it finds nothing; at ``*``, the tuple of each item's value."""
+    for i, bit in enumerate(bits):
+        if bit == "*":
+            return tuple(_resolve(item, bits[i + 1 :]) for item in (current or ()))
+        if isinstance(current, Mapping):
+            current = current.get(bit, _MISSING)
+        else:
+            found = getattr(current, bit, _MISSING)
+            if found is _MISSING and bit.isdigit():
+                try:
+                    found = current[int(bit)]
+                except (IndexError, KeyError, TypeError):
+                    found = _MISSING
+            current = found
+        if current is _MISSING or current is None:
+            return None
+        if callable(current) and not getattr(current, "do_not_call_in_templates", False):
+            if getattr(current, "alters_data", False):
+                return None
+            current = current()
+    return current
+
+
+_PLAIN = (str, int, float, bool, decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as plain data with a stable ``repr``; anything else is a declaration error
+    (an object's ``repr`` would not change with what the template shows of it)."""
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return tuple(_plain(item) for item in value)
+    raise TypeError(f"a fragment field must be plain data, not {type(value).__name__}")
+
+
+def form_state(form) -> tuple:
+    """What a filter form's widgets show: each field's choices and submitted values."""
+    state = []
+    for name, form_field in form.fields.items():
+        choices = getattr(form_field, "choices", None)
+        shown = tuple((str(v), str(label)) for v, label in choices) if choices is not None else ()
+        key = form.add_prefix(name)
+        if hasattr(form.data, "getlist"):
+            data = tuple(form.data.getlist(key))
+        else:
+            data = (repr(form.data.get(key)),)
+        state.append((name, shown, data))
+    return (type(form).__name__, form.is_bound, tuple(state))
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def fill_csrf(html: str, token: Any) -> str:
+    """``html`` with this viewer's CSRF token (``token``; the placeholder itself while the
+    page is built to be cached) where fragments left the placeholder."""
+    if CSRF_PLACEHOLDER not in html:
+        return html
+    return html.replace(CSRF_PLACEHOLDER, "" if token is None else str(token))
+
+
+def show(fragment: Fragment, values: Mapping[str, Any]) -> str:
+    """The fragment's HTML for ``values``: cached, or rendered and stored."""
+    key = fragment.key(values)
+    html = _get_many([key]).get(key)
+    if html is None:
+        html = fragment.render(values)
+        _set_many({key: html})
+    return html
+
+
+class Batch:
+    """Fragments of one page, fetched in one round trip: ``add`` answers a marker that
+    ``fill`` replaces with the fragment's HTML once every fragment of the page is known."""
+
+    def __init__(self) -> None:
+        self._nonce = secrets.token_hex(8)
+        self._wanted: list[tuple[str, Fragment, Mapping[str, Any]]] = []
+
+    def add(self, fragment: Fragment, values: Mapping[str, Any]) -> str:
+        self._wanted.append((fragment.key(values), fragment, values))
+        return f"\x1f{self._nonce}:{len(self._wanted) - 1}\x1f"
+
+    def fill(self, html: str) -> str:
+        wanted, self._wanted = self._wanted, []
+        if not wanted:
+            return html
+        found = _get_many(list({key for key, _fragment, _values in wanted}))
+        missing: dict[str, str] = {}
+        shown = []
+        for key, declared_fragment, values in wanted:
+            fragment_html = found.get(key) or missing.get(key)
+            if fragment_html is None:
+                fragment_html = missing[key] = declared_fragment.render(values)
+            shown.append(fragment_html)
+        if missing:
+            _set_many(missing)
+        marker = re.compile(f"\x1f{self._nonce}:(\\d+)\x1f")
+        return marker.sub(lambda match: shown[int(match.group(1))], html)
