@@ -60,12 +60,14 @@ def _update_search_vector(contribution_id: int) -> None:
 def _store_tags(contribution: Contribution) -> None:
     """Mirror the contribution's tag list into indexed rows."""
     ContributionTag.objects.filter(contribution=contribution).delete()
-    ContributionTag.objects.bulk_create(
+    rows = [
         ContributionTag(
             contribution=contribution, community_id_copy=contribution.community_id, tag=tag
         )
         for tag in contribution.tags
-    )
+    ]
+    ContributionTag.objects.bulk_create(rows)
+    caching.changed(rows)
 
 
 def _clean_tags(tags: list[str] | str) -> list[str]:
