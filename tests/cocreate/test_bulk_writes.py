@@ -6,9 +6,11 @@ a model some cached page shows must also call ``caching.changed`` — or say on 
 import ast
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
-from cocreate.caching.invalidation import declared_models
+from cocreate.caching import generations
+from cocreate.caching.invalidation import changed, declared_models
 
 BULK = {"update", "bulk_create", "bulk_update"}
 SKIPPED_DIRS = {"migrations", "management", "tests", "caching"}
@@ -111,3 +113,19 @@ def uncached(pk):
         (7, "Notification"),
         (10, UNKNOWN),
     ]
+
+
+@pytest.mark.django_db
+def test_changed_bumps_what_a_save_would_and_refuses_an_undeclared_model():
+    from communities.models import Invitation
+    from knowledge.models import Contribution
+
+    scopes = [generations.community(3), generations.contribution(5), generations.user(8)]
+    other = generations.contribution(6)
+    before = generations.tokens([*scopes, other])
+    changed([Contribution(pk=5, community_id=3, author_id=8)], fields=["support_count"])
+    after = generations.tokens([*scopes, other])
+    assert all(after[scope] != before[scope] for scope in scopes)
+    assert after[other] == before[other]
+    with pytest.raises(LookupError):
+        changed(Invitation(pk=1))

@@ -181,3 +181,13 @@ def test_more_comments_partial_carries_a_real_token(client, idea, member, reader
     body = response.content.decode()
     assert "Note" in body and 'name="csrfmiddlewaretoken"' in body
     assert pages.CSRF_PLACEHOLDER not in body
+
+
+def test_discussion_lock_written_in_bulk_shows_on_next_request(client, idea, member, manager):
+    # The lock is an update() that no signal reports: only caching.changed makes it show.
+    _warm(client, idea, member)
+    assert "Discussion locked" not in _page(client, member, idea)
+    services.discussion_set_locked(actor=manager, locked=True, contribution=idea)
+    assert "Discussion locked" in _page(client, member, idea)
+    services.discussion_set_locked(actor=manager, locked=False, contribution=idea)
+    assert "Discussion locked" not in _page(client, member, idea)
