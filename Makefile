@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-notify migrate clean lock
+.PHONY: run test typecheck lint format bench bench-notify migrate clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,12 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=cocreate.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# mypy with the Django and DRF plugins over the apps (the file list is in pyproject.toml).
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

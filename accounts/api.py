@@ -18,6 +18,7 @@ from cocreate.api.views import ApiView
 
 from . import services
 from .models import User
+from .types import AuthenticatedRequest
 
 PROFILE_FIELDS = ("display_name", "bio", "expertise_tags", "locale", "timezone")
 
@@ -60,7 +61,7 @@ class MeView(ApiView):
         operation_id="me_retrieve",
         responses={200: ProfileSerializer, **error_responses()},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Return the signed-in person's profile."""
         return Response(ProfileSerializer(request.user).data)
 
@@ -69,7 +70,7 @@ class MeView(ApiView):
         request=ProfileSerializer,
         responses={200: ProfileSerializer, **error_responses(400)},
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         """Change some or all of the profile fields; fields left out keep their value."""
         user = request.user
         serializer = ProfileSerializer(user, data=request.data, partial=True)
@@ -145,7 +146,7 @@ class TokenView(ApiView):
         request=None,
         responses={204: OpenApiResponse(description="The token is revoked."), **error_responses()},
     )
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: AuthenticatedRequest) -> Response:
         """Revoke the caller's API token; later requests with it get 401."""
         services.api_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 """Writes on accounts: the profile a member shows to others."""
 
 import re
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -11,7 +12,7 @@ MAX_EXPERTISE_TAGS = 12
 MAX_TAG_LENGTH = 40
 
 
-def normalize_tags(raw: list[str] | str) -> list[str]:
+def normalize_tags(raw: Sequence[str] | str) -> list[str]:
     """Lower-case, trimmed, de-duplicated tags in their first-seen order."""
     items = raw.split(",") if isinstance(raw, str) else raw
     seen: list[str] = []

@@ -1,9 +1,16 @@
 """Forms show a service's ValidationError where it belongs: on the named fields, else on top."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 
+if TYPE_CHECKING:
+    from django.forms import BaseForm as _Form  # what the mixin is mixed into
+else:
+    _Form = object
 
-class ServiceErrorsMixin:
+
+class ServiceErrorsMixin(_Form):
     """Show a service's ValidationError on the form: on its fields where it has them."""
 
     def add_service_error(self, exc: ValidationError) -> None:

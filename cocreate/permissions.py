@@ -10,16 +10,20 @@ Nothing here imports an app: the rules and their messages come from the apps the
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import rules
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # A refusal message: fixed words (translated when read), or a function of (user, obj) for
 # rules whose reason depends on the person's standing (e.g. "suspended until ...").
-Message = str | Callable[[Any, Any], str]
+# What a refusal says: words (lazy translations too), or a function of the user and object.
+Message: TypeAlias = "StrOrPromise | Callable[[Any, Any], StrOrPromise]"
 
 _messages: dict[str, Message] = {}
 

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from .health import healthz
 
 # The Django admin logs in through allauth, so it gets the same rate limits and session rotation.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented hook
 admin.site.site_header = "Cocreate administration"
 
 urlpatterns = [

@@ -52,7 +52,7 @@ class Standing:
 
     @property
     def role(self) -> str | None:
-        return self.membership.role if self.is_member else None
+        return self.membership.role if self.membership is not None and self.is_member else None
 
     @property
     def is_member(self) -> bool:
@@ -100,7 +100,7 @@ def _fetch(viewer: Any, slug: str) -> tuple[Community | None, Membership | None]
             viewer_membership_row=FilteredRelation(
                 "memberships", condition=Q(memberships__user=viewer)
             )
-        ).select_related("viewer_membership_row")
+        ).select_related("viewer_membership_row")  # type: ignore[misc]  # a FilteredRelation
     community = next(iter(qs.order_by()[:1]), None)  # the slug is unique
     if community is None:
         return None, None

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import ApiView, check_id
@@ -334,14 +334,14 @@ class CommunityListView(ApiView):
     )
     # Cached per caller and URL while no community, firm or membership of theirs changed.
     @cached_api(scopes=[generations.directory()], params=DIRECTORY_PARAMS)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """List the communities the caller may see (public ones, their own, their firm's).
 
         The API needs a signed-in caller even for public communities (the HTML directory is
         public); each item carries the caller's own membership, fetched in one query per page.
         """
         rows = selectors.directory_rows(self.get_queryset(), user=request.user)
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(rows) or []  # a paginator is always set: never None
         return self.get_paginated_response([_community_item(row) for row in page])
 
     @extend_schema(
@@ -349,7 +349,7 @@ class CommunityListView(ApiView):
         request=CommunityCreateSerializer,
         responses={201: CommunitySerializer, **error_responses(400, 403)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Create a community in an organisation (its staff and platform admins only).
 
         The creator becomes the community's first manager.
@@ -375,7 +375,7 @@ class CommunityDetailView(CommunityEndpoint):
         operation_id="communities_retrieve",
         responses={200: CommunitySerializer, **error_responses(404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Return a community the caller may see (a private one answers 404 to outsiders)."""
         return Response(CommunitySerializer(self.get_community()).data)
 
@@ -384,7 +384,7 @@ class CommunityDetailView(CommunityEndpoint):
         request=CommunityUpdateSerializer,
         responses={200: CommunitySerializer, **error_responses(400, 403, 404)},
     )
-    def patch(self, request: Request, slug: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Change some of a community's settings (managers, its firm's staff, admins)."""
         community = self.get_community()
         serializer = CommunityUpdateSerializer(data=request.data, partial=True)
@@ -407,7 +407,7 @@ class CommunityJoinView(CommunityEndpoint):
         request=JoinBodySerializer,
         responses={200: OwnMembershipSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Join an open community (status ``active``) or request to join (status ``pending``).
 
         409 if already a member or already waiting; 403 for invitation-only communities and
@@ -435,7 +435,7 @@ class CommunityLeaveView(CommunityEndpoint):
         request=None,
         responses={200: OwnMembershipSerializer, **error_responses(404, 409)},
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Leave the community (status ``left``). 409 for non-members, the last manager and
         suspended members."""
         membership = services.membership_leave(user=request.user, community=self.get_community())
@@ -466,7 +466,7 @@ class MemberListView(CommunityEndpoint):
         parameters=[MemberFilterSerializer],
         responses={200: MemberSerializer(many=True), **error_responses(400, 403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List members, longest-standing first (members, staff and admins may)."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
@@ -491,7 +491,7 @@ class MemberDetailView(CommunityEndpoint):
         operation_id="communities_members_retrieve",
         responses={200: MemberSerializer, **error_responses(403, 404)},
     )
-    def get(self, request: Request, slug: str, membership_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str, membership_id: int) -> Response:
         """Return one member (for those who may see the member list)."""
         return Response(MemberSerializer(self.get_member()).data)
 
@@ -500,7 +500,7 @@ class MemberDetailView(CommunityEndpoint):
         request=RoleChangeSerializer,
         responses={200: MemberSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def patch(self, request: Request, slug: str, membership_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, slug: str, membership_id: int) -> Response:
         """Make a member a member, moderator or manager, with a reason kept in the history.
 
         409 if the member is not active or it would leave the community without a manager.
@@ -533,7 +533,7 @@ class JoinRequestListView(CommunityEndpoint):
         operation_id="communities_join_requests_list",
         responses={200: JoinRequestSerializer(many=True), **error_responses(403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List pending join requests with the applicants' answers."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(JoinRequestSerializer(page, many=True).data)
@@ -548,7 +548,7 @@ class JoinRequestDecideView(CommunityEndpoint):
     serializer_class = DecisionSerializer
     approve = True
 
-    def post(self, request: Request, slug: str, membership_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, membership_id: int) -> Response:
         community = self.get_community()
         pending = selectors.join_request_get(
             user=request.user, community=community, membership_id=check_id(membership_id)
@@ -574,7 +574,7 @@ class JoinRequestApproveView(JoinRequestDecideView):
         request=DecisionSerializer,
         responses={200: JoinRequestSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request, slug: str, membership_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, membership_id: int) -> Response:
         """Approve the request; the optional message reaches the applicant."""
         return super().post(request, slug, membership_id)
 
@@ -589,7 +589,7 @@ class JoinRequestDeclineView(JoinRequestDecideView):
         request=DecisionSerializer,
         responses={200: JoinRequestSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request, slug: str, membership_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, membership_id: int) -> Response:
         """Decline the request (status ``declined``); the message reaches the applicant."""
         return super().post(request, slug, membership_id)
 
@@ -612,7 +612,7 @@ class InvitationListView(CommunityEndpoint):
         operation_id="communities_invitations_list",
         responses={200: InvitationSerializer(many=True), **error_responses(403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List invitations, newest first, with their state (open, accepted, revoked, expired)."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(InvitationSerializer(page, many=True).data)
@@ -622,7 +622,7 @@ class InvitationListView(CommunityEndpoint):
         request=InvitationCreateSerializer,
         responses={201: InvitationSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Invite an email address. The token goes only into the email, never the response.
 
         An open invitation to the same address is revoked and replaced. 409 if that person is
@@ -648,7 +648,7 @@ class InvitationRevokeView(CommunityEndpoint):
         request=None,
         responses={200: InvitationSerializer, **error_responses(403, 404, 409)},
     )
-    def post(self, request: Request, slug: str, invitation_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, invitation_id: int) -> Response:
         """Revoke the invitation; its link stops working. 409 unless it is still open."""
         invitation = selectors.invitation_get(
             user=request.user, community=self.get_community(), invitation_id=check_id(invitation_id)
@@ -667,7 +667,7 @@ class InvitationAcceptView(ApiView):
         request=InvitationAcceptSerializer,
         responses={200: OwnMembershipSerializer, **error_responses(400, 403, 409)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Become an active member with the invited role.
 
         400 for an unknown token; 409 (with a message saying why) for a used, revoked or expired
@@ -695,13 +695,15 @@ class MyMembershipListView(ApiView):
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        return selectors.my_memberships(user=self.request.user)
+        user = self.request.user
+        assert user.is_authenticated  # IsAuthenticated has run
+        return selectors.my_memberships(user=user)
 
     @extend_schema(
         operation_id="me_memberships_list",
         responses={200: OwnMembershipSerializer(many=True), **error_responses(404)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """List my active, suspended, pending and declined memberships, newest first."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(OwnMembershipSerializer(page, many=True).data)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.form_errors import ServiceErrorsMixin
 
-from .models import Community, Membership
+from .models import Community, Membership, Organization
 from .selectors import DIRECTORY_SORTS
 
 SORT_LABELS = {"name": _("Name"), "popular": _("Most members"), "new": _("Newest")}
@@ -55,7 +55,9 @@ class DirectoryFilterForm(forms.Form):
 
 
 class CommunityCreateForm(ServiceErrorsMixin, forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    organization: "forms.ModelChoiceField[Organization]" = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, empty_label=None
+    )
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(
         label=_("Address"),

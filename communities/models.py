@@ -102,6 +102,10 @@ class Community(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Not a column: the viewer's own membership (or None), set by the community selectors
+    # that resolve a community for a viewer.
+    viewer_membership: "Membership | None"
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("community")

@@ -166,7 +166,7 @@ def standing_refusal(user, community: Community) -> str:
     now, in words they can act on: suspended until when, banned, or not a member."""
     membership = membership_for(user, community)
     status = membership.effective_status if membership is not None else None
-    if status == Membership.Status.SUSPENDED:
+    if membership is not None and status == Membership.Status.SUSPENDED:
         if membership.suspended_until is not None:
             return _(
                 "Your membership is suspended until %(until)s: you can read, but not post, "

@@ -1,9 +1,13 @@
 """Reads on communities that pages and the API share. They authorize as they fetch: a caller
 only ever holds what the actor may see, and a private community answers 404 to outsiders."""
 
+from typing import Any
+
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 
+from accounts.models import User
+from accounts.types import Viewer
 from cocreate.caching import generations
 from cocreate.permissions import require
 
@@ -19,13 +23,13 @@ DIRECTORY_SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _org_staff_ids(user) -> list[int]:
+def _org_staff_ids(user: Viewer) -> list[int]:
     from .rules import _org_staff_ids as cached_ids
 
     return list(cached_ids(user))
 
 
-def communities_visible_to(user) -> QuerySet[Community]:
+def communities_visible_to(user: Viewer) -> QuerySet[Community]:
     """Every community the user may see: public ones, their own, their firm's; admins all."""
     qs = Community.objects.select_related("organization")
     if user.is_authenticated and user.is_superuser:
@@ -52,7 +56,7 @@ def communities_visible_to(user) -> QuerySet[Community]:
 
 def community_directory(
     *,
-    user,
+    user: Viewer,
     query: str = "",
     join_policy: str = "",
     organization: str = "",
@@ -95,8 +99,12 @@ DIRECTORY_ROW_FIELDS = (
 
 
 def directory_rows(
-    queryset: QuerySet[Community], *, user, fields=DIRECTORY_ROW_FIELDS, named=False
-):
+    queryset: QuerySet[Community],
+    *,
+    user: Viewer,
+    fields: tuple[str, ...] = DIRECTORY_ROW_FIELDS,
+    named: bool = False,
+) -> QuerySet[Community, Any]:
     """``community_directory`` rows (dicts, or named tuples with ``named``) of ``fields`` and
     the viewer's own membership (``viewer_role``, ``viewer_status``: ``None`` without one),
     joined in: one query for a page, no model instances."""
@@ -120,7 +128,7 @@ def directory_rows(
     return queryset.values(*columns)
 
 
-def membership_map(*, user, communities: list[Community]) -> dict[int, Membership]:
+def membership_map(*, user: Viewer, communities: list[Community]) -> dict[int, Membership]:
     """The user's memberships for a page of communities, in one query; seeds the rules cache."""
     if not user.is_authenticated or not communities:
         return {}
@@ -133,7 +141,7 @@ def membership_map(*, user, communities: list[Community]) -> dict[int, Membershi
     return found
 
 
-def my_memberships(*, user) -> QuerySet[Membership]:
+def my_memberships(*, user: User) -> QuerySet[Membership]:
     """The user's communities and requests, newest first, with their community loaded."""
     return Membership.objects.filter(
         user=user,
@@ -147,7 +155,7 @@ def my_memberships(*, user) -> QuerySet[Membership]:
 
 
 def community_members(
-    *, user, community: Community, role: str = "", query: str = ""
+    *, user: Viewer, community: Community, role: str = "", query: str = ""
 ) -> QuerySet[Membership]:
     """Active and suspended members, for those allowed to see the member list."""
     require(user, "communities.view_members", community)
@@ -162,14 +170,14 @@ def community_members(
     return qs
 
 
-def member_get(*, user, community: Community, membership_id: int) -> Membership:
+def member_get(*, user: Viewer, community: Community, membership_id: int) -> Membership:
     membership = community_members(user=user, community=community).filter(pk=membership_id).first()
     if membership is None:
         raise Http404
     return membership
 
 
-def join_requests(*, user, community: Community) -> QuerySet[Membership]:
+def join_requests(*, user: Viewer, community: Community) -> QuerySet[Membership]:
     """Pending join requests, oldest first, for the community's managers."""
     require(user, "communities.decide_join_request", community)
     return Membership.objects.filter(
@@ -177,14 +185,14 @@ def join_requests(*, user, community: Community) -> QuerySet[Membership]:
     ).select_related("user")
 
 
-def join_request_get(*, user, community: Community, membership_id: int) -> Membership:
+def join_request_get(*, user: Viewer, community: Community, membership_id: int) -> Membership:
     membership = join_requests(user=user, community=community).filter(pk=membership_id).first()
     if membership is None:
         raise Http404
     return membership
 
 
-def invitations(*, user, community: Community, state: str = "") -> QuerySet[Invitation]:
+def invitations(*, user: Viewer, community: Community, state: str = "") -> QuerySet[Invitation]:
     """The community's invitations for its managers; ``state`` filters open/accepted/revoked/
     expired (the same rules as ``Invitation.state``)."""
     from django.utils import timezone
@@ -203,26 +211,26 @@ def invitations(*, user, community: Community, state: str = "") -> QuerySet[Invi
     return qs
 
 
-def invitation_get(*, user, community: Community, invitation_id: int) -> Invitation:
+def invitation_get(*, user: Viewer, community: Community, invitation_id: int) -> Invitation:
     invitation = invitations(user=user, community=community).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
     return invitation
 
 
-def directory_organizations(*, user) -> QuerySet[Organization]:
+def directory_organizations(*, user: Viewer) -> QuerySet[Organization]:
     """Organisations that run at least one community the user may see (the directory filter)."""
     return Organization.objects.filter(
         pk__in=communities_visible_to(user).values("organization_id")
     ).order_by("name", "id")
 
 
-def directory_organization_choices(*, user) -> list:
+def directory_organization_choices(*, user: Viewer) -> list:
     """``directory_organizations`` as (slug, name) rows: all the directory filter shows."""
     return list(directory_organizations(user=user).values_list("slug", "name", named=True))
 
 
-def organizations_for_creator(*, user) -> QuerySet[Organization]:
+def organizations_for_creator(*, user: Viewer) -> QuerySet[Organization]:
     """Organisations in which the user may create communities."""
     if user.is_authenticated and user.is_superuser:
         return Organization.objects.all()

@@ -7,7 +7,8 @@ for what other people must hear about.
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,19 +18,33 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.types import Viewer
 from cocreate import caching
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.permissions import require
 from events.services import event_record
 
-from .models import Community, Invitation, Membership, MembershipChange, Organization
+from .models import (
+    Community,
+    Invitation,
+    Membership,
+    MembershipChange,
+    Organization,
+    OrganizationStaff,
+)
 from .rules import forget_membership, remember_membership
 
 ACTIVE = Membership.Status.ACTIVE
 
 
 def _log_change(
-    *, membership: Membership, actor, from_role: str, from_status: str, reason: str = ""
+    *,
+    membership: Membership,
+    actor: Viewer | None,
+    from_role: str,
+    from_status: str,
+    reason: str = "",
 ) -> None:
     MembershipChange.objects.create(
         membership=membership,
@@ -53,7 +68,7 @@ def _adjust_member_count(community: Community, was_active: bool, is_active: bool
 def _set_membership(
     *,
     membership: Membership,
-    actor,
+    actor: User,
     role: str | None = None,
     status: str | None = None,
     reason: str = "",
@@ -93,9 +108,9 @@ def organization_create(*, name: str, slug: str = "", description: str = "") -> 
 
 
 @transaction.atomic
-def organization_add_staff(*, organization: Organization, user, role: str = "staff"):
-    from .models import OrganizationStaff
-
+def organization_add_staff(
+    *, organization: Organization, user: User, role: str = "staff"
+) -> OrganizationStaff:
     staff, _created = OrganizationStaff.objects.get_or_create(
         organization=organization, user=user, defaults={"role": role}
     )
@@ -105,7 +120,7 @@ def organization_add_staff(*, organization: Organization, user, role: str = "sta
 
 def community_create(
     *,
-    actor,
+    actor: User,
     organization: Organization,
     name: str,
     slug: str = "",
@@ -167,7 +182,7 @@ COMMUNITY_EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def community_update(*, actor, community: Community, **changes) -> Community:
+def community_update(*, actor: User, community: Community, **changes: Any) -> Community:
     """Change a community's settings. Managers, organisation staff and admins only."""
     require(actor, "communities.manage_community", community)
     unknown = set(changes) - set(COMMUNITY_EDITABLE_FIELDS)
@@ -185,7 +200,7 @@ def community_update(*, actor, community: Community, **changes) -> Community:
 
 
 @transaction.atomic
-def membership_join(*, user, community: Community, answer: str = "") -> Membership:
+def membership_join(*, user: User, community: Community, answer: str = "") -> Membership:
     """Join an open community, or ask to join one that approves requests.
 
     Returns the membership: active for an open community, pending for a request. Raises
@@ -250,7 +265,7 @@ def _active_manager_count(community: Community) -> int:
 
 
 @transaction.atomic
-def membership_leave(*, user, community: Community) -> Membership:
+def membership_leave(*, user: User, community: Community) -> Membership:
     """Leave a community (or withdraw a pending request). The last manager cannot leave."""
     membership = (
         Membership.objects.select_for_update()
@@ -286,7 +301,7 @@ def membership_leave(*, user, community: Community) -> Membership:
 
 @transaction.atomic
 def join_request_decide(
-    *, actor, membership: Membership, approve: bool, message: str = ""
+    *, actor: User, membership: Membership, approve: bool, message: str = ""
 ) -> Membership:
     """Approve or decline a pending join request, with a message the applicant sees."""
     membership = (
@@ -320,7 +335,7 @@ def join_request_decide(
 
 @transaction.atomic
 def membership_change_role(
-    *, actor, membership: Membership, role: str, reason: str = ""
+    *, actor: User, membership: Membership, role: str, reason: str = ""
 ) -> Membership:
     """Make an active member a member, moderator or manager. Keeps at least one manager."""
     if role not in Membership.Role.values:
@@ -354,7 +369,7 @@ def hash_token(token: str) -> str:
 
 
 def invitation_create(
-    *, actor, community: Community, email: str, role: str = "member", message: str = ""
+    *, actor: User, community: Community, email: str, role: str = "member", message: str = ""
 ) -> tuple[Invitation, str]:
     """Invite an email address; returns the invitation and its raw token (sent by email only).
 
@@ -412,7 +427,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     require(actor, "communities.revoke_invitation", invitation.community)
     if invitation.state != "open":
@@ -444,7 +459,7 @@ def invitation_check(*, token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, user, token: str) -> Membership:
+def invitation_accept(*, user: User, token: str) -> Membership:
     """Accept an invitation: the invitee becomes an active member with the invited role.
 
     Single use: the invitation row is locked, so two concurrent accepts cannot both succeed.
@@ -507,7 +522,7 @@ def invitation_accept(*, user, token: str) -> Membership:
 
 @transaction.atomic
 def membership_grant(
-    *, actor, community: Community, user, role: str, reason: str = ""
+    *, actor: User, community: Community, user: User, role: str, reason: str = ""
 ) -> Membership:
     """Make a person an active member with ``role`` directly (organisation staff and admins).
 
@@ -537,11 +552,11 @@ def membership_grant(
 @transaction.atomic
 def membership_set_standing(
     *,
-    actor,
+    actor: User,
     membership: Membership,
     status: str,
     reason: str,
-    until=None,
+    until: datetime | None = None,
 ) -> Membership:
     """Suspend (optionally until a time), ban, or restore a member to active standing.
 

@@ -3,7 +3,8 @@ one consumer's delivery exactly once, and find what the broker missed."""
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -12,6 +13,9 @@ from django.utils import timezone
 
 from . import registry
 from .models import Delivery, OutboxEvent
+
+if TYPE_CHECKING:
+    from accounts.types import Viewer  # the actor: the user model the events point at
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +26,7 @@ def event_record(
     *,
     kind: str,
     payload: dict,
-    actor=None,
+    actor: "Viewer | None" = None,
     community_id: int | None = None,
 ) -> OutboxEvent:
     """Record a domain event in the caller's transaction, with one delivery row per consumer of
@@ -125,6 +129,7 @@ def delivery_process(
         if own is None and not mates:
             return False
         if not mates:
+            assert own is not None  # returned above when there is neither
             # The common case: one event, no savepoint; a failure rolls everything back.
             try:
                 # The batch handler, when there is one, is the consumer's cheaper path.
@@ -135,9 +140,10 @@ def delivery_process(
             else:
                 _mark_processed([own], began=began, enqueued_at=_when(enqueued_at))
         else:
-            todo = [own, *mates] if own is not None else mates
-            if not (handle_batch and _handle_all(handle_batch, todo)):
-                todo = _handle_each(handler, todo, consumer)
+            pending = [own, *mates] if own is not None else list(mates)
+            todo: list[Delivery | _Failed] = list(pending)
+            if not (handle_batch and _handle_all(handle_batch, pending)):
+                todo = _handle_each(handler, pending, consumer)
             failed = {d.pk: d for d in todo if isinstance(d, _Failed)}
             done = [d for d in todo if not isinstance(d, _Failed)]
             if own is not None and own.pk in failed:
@@ -148,7 +154,7 @@ def delivery_process(
             # when recorded (or when the relay last stamped it).
             _mark_processed([d for d in done if d is not own], began=began, enqueued_at=None)
     if own_error is not None:
-        if not mates:  # rolled back: record the failure on its own
+        if not mates and own is not None:  # rolled back: record the failure on its own
             _mark_failed(own, own_error)
         raise own_error
     return own is not None
@@ -171,7 +177,7 @@ def _handle(handler: registry.Handler, delivery: Delivery) -> None:
 class _Failed:
     """A delivery whose handler failed in a batch (recorded already)."""
 
-    def __init__(self, delivery: Delivery, error: Exception):
+    def __init__(self, delivery: Delivery, error: Exception) -> None:
         self.pk, self.delivery, self.error = delivery.pk, delivery, error
 
 
@@ -248,7 +254,7 @@ def pending_deliveries(*, older_than_seconds: int, limit: int) -> list[tuple[str
     """(consumer, event id) of every delivery still unprocessed ``older_than_seconds`` after it
     was recorded, for registered consumers only; counts the hand-off as an attempt and stamps it.
     Skips rows another relay or a running task holds."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     names = [c.name for c in registry.all_consumers()]
     with transaction.atomic():
         qs = Delivery.objects.filter(

@@ -79,7 +79,7 @@ def access_comment(viewer: Any, comment_id: int, *, community: Community | None 
     )
     if comment is None:
         raise Http404
-    target = comment.contribution or comment.challenge
+    target = comment.target
     if community is not None:
         if target.community_id != community.pk:
             raise Http404

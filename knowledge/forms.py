@@ -5,6 +5,8 @@ form field named ``field_<key>``, the same key the services use for their errors
 error lands on the field it is about.
 """
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.html import escape
@@ -44,7 +46,7 @@ class FeedFilterForm(forms.Form):
     def __init__(self, *args, challenges=(), with_challenge=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Any kind")), *Kind.choices]
-        self.fields["status"].choices = [("", _("Any status"))] + [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Any status"))] + [
             (value, label) for value, label in Contribution.Status.choices if value != "draft"
         ]
         if with_challenge:
@@ -190,13 +192,13 @@ class StatusForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS.get(current, set())
-        self.fields["status"].choices = [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             (value, label) for value, label in Contribution.Status.choices if value in allowed
         ]
 
     @property
     def has_choices(self) -> bool:
-        return bool(self.fields["status"].choices)
+        return bool(cast(forms.ChoiceField, self.fields["status"]).choices)
 
 
 class CommentForm(ServiceErrorsMixin, forms.Form):

@@ -68,7 +68,8 @@ class Toolkit(models.Model):
         verbose_name_plural = _("toolkits")
 
     def __str__(self) -> str:
-        return self.current_version.title if self.current_version_id else f"Toolkit {self.pk}"
+        version = self.current_version
+        return version.title if version is not None else f"Toolkit {self.pk}"
 
     @property
     def kind_label(self) -> str:
@@ -215,6 +216,9 @@ class Contribution(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Not a column: whether the viewer supports it, set where the feed is built from rows.
+    viewer_supports: bool
+
     class Meta:
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
@@ -331,6 +335,10 @@ class StatusChange(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Not a column: the label of ``to_status``, set by a reader that lists moves (the impact
+    # report) in the language it is built in.
+    to_label: str
+
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -366,6 +374,13 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    # Not columns: set for the viewer by knowledge.selectors (present_comments and
+    # with_first_replies) before a template or serializer reads the comment.
+    removed: bool
+    show_moderation: bool
+    by_viewer: bool
+    shown_replies: list["Comment"]
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -397,6 +412,14 @@ class Comment(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.moderation_state == ModerationState.HIDDEN
+
+    @property
+    def target(self) -> "Contribution | Challenge":
+        """The contribution or challenge the comment belongs to (exactly one of them, as the
+        comment_has_one_target constraint says)."""
+        target = self.contribution or self.challenge
+        assert target is not None, "a comment belongs to a contribution or a challenge"
+        return target
 
     @property
     def is_pending(self) -> bool:

@@ -51,6 +51,8 @@ def _contribution(contribution: Contribution, fields) -> list[str]:
 def _comment(comment: Comment, fields) -> list[str]:
     if comment.contribution_id is not None:
         return _by_contribution(comment.contribution_id)
+    if comment.challenge_id is None:  # the comment_has_one_target constraint rules it out
+        return []
     found = Challenge.objects.filter(pk=comment.challenge_id).values_list("community_id")
     return [generations.community(pk) for (pk,) in found[:1]]
 

@@ -8,7 +8,9 @@ anyone else); a held comment is listed for its author and moderators only; a hid
 keeps its place in the thread, but to anyone else it is ``removed`` (no body, no author).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -16,6 +18,8 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Query
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
+from accounts.models import User
+from accounts.types import Viewer
 from cocreate.permissions import allowed, refusal, require
 from communities.models import Community
 
@@ -37,6 +41,8 @@ from .models import (
 )
 
 S = Contribution.Status
+# Whatever iterable of comments present_comments is given (a list, a page), it gives back.
+_Comments = TypeVar("_Comments", bound=Iterable[Comment])
 
 FEED_SORTS: dict[str, tuple[str, ...]] = {
     "new": ("-submitted_at", "-id"),
@@ -49,25 +55,27 @@ COMMENTS_PAGE = 20
 VISIBLE = ModerationState.VISIBLE
 
 
-def moderates(user, community: Community) -> bool:
+def moderates(user: Viewer, community: Community) -> bool:
     """Whether the user sees hidden and held content of the community (its moderators, managers,
     the firm's staff and platform admins). No query once the membership is cached."""
     return user.is_authenticated and allowed(user, "knowledge.staff", community)
 
 
-def participation_refusal(user, community: Community) -> str | None:
+def participation_refusal(user: Viewer, community: Community) -> str | None:
     """Why the user may not post, comment, support or flag in the community right now, in words
     they can act on; None when they may. Standing changes count on the very next request."""
     return refusal(user, "knowledge.contribute", community)
 
 
-def toolkits_for(*, user, community: Community, active_only: bool = True) -> QuerySet[Toolkit]:
+def toolkits_for(
+    *, user: Viewer, community: Community, active_only: bool = True
+) -> QuerySet[Toolkit]:
     require_knowledge(user, community)
     qs = Toolkit.objects.filter(community=community).select_related("current_version")
     return qs.filter(is_active=True) if active_only else qs
 
 
-def toolkit_get(*, user, community: Community, toolkit_id: int) -> Toolkit:
+def toolkit_get(*, user: Viewer, community: Community, toolkit_id: int) -> Toolkit:
     toolkit = (
         toolkits_for(user=user, community=community, active_only=False)
         .filter(pk=toolkit_id)
@@ -78,7 +86,7 @@ def toolkit_get(*, user, community: Community, toolkit_id: int) -> Toolkit:
     return toolkit
 
 
-def challenges_for(*, user, community: Community) -> QuerySet[Challenge]:
+def challenges_for(*, user: Viewer, community: Community) -> QuerySet[Challenge]:
     """Challenges members may see: everything but drafts (staff see drafts too)."""
     require_knowledge(user, community)
     qs = Challenge.objects.filter(community=community).select_related("community")
@@ -89,7 +97,7 @@ def challenges_for(*, user, community: Community) -> QuerySet[Challenge]:
 
 def contribution_feed(
     *,
-    user,
+    user: Viewer,
     community: Community,
     challenge: Challenge | None = None,
     kind: str = "",
@@ -141,23 +149,26 @@ SUMMARY_FIELDS = (
 )
 
 
-def contribution_summary_rows(queryset: QuerySet[Contribution], *, user) -> QuerySet:
+def contribution_summary_rows(queryset: QuerySet[Contribution], *, user: Viewer) -> QuerySet:
     """``contribution_feed`` as dict rows of ``SUMMARY_FIELDS``: what a summary shows (every
     feed sort key among them), the viewer's own support included as one EXISTS per row on the
     unique (contribution, user) index. One query for a page, no model instances."""
+    supports: Exists | Value
     if user.is_authenticated:
         supports = Exists(Support.objects.filter(contribution=OuterRef("pk"), user=user))
     else:
         supports = Value(False)
-    return queryset.annotate(viewer_supports=supports).values(*SUMMARY_FIELDS)
+    # The plugin takes an annotation named like a declared non-field attribute for a clash.
+    rows = queryset.annotate(viewer_supports=supports)  # type: ignore[no-redef]
+    return rows.values(*SUMMARY_FIELDS)
 
 
-def my_drafts(*, user, community: Community) -> QuerySet[Contribution]:
+def my_drafts(*, user: User, community: Community) -> QuerySet[Contribution]:
     require_knowledge(user, community)
     return Contribution.objects.filter(community=community, author=user, status=S.DRAFT)
 
 
-def my_moderated(*, user, community: Community) -> QuerySet[Contribution]:
+def my_moderated(*, user: User, community: Community) -> QuerySet[Contribution]:
     """The user's own submitted contributions that others cannot see: waiting for review or
     hidden by a moderator, newest first (the feed leaves them out)."""
     require_knowledge(user, community)
@@ -170,7 +181,7 @@ def my_moderated(*, user, community: Community) -> QuerySet[Contribution]:
     )
 
 
-def supported_ids(*, user, contributions: list[Contribution]) -> set[int]:
+def supported_ids(*, user: Viewer, contributions: list[Contribution]) -> set[int]:
     """Which of a page of contributions the user supports, in one query."""
     if not user.is_authenticated or not contributions:
         return set()
@@ -188,7 +199,7 @@ class ContributionState:
     timeline: list[StatusChange]
 
 
-def contribution_state(*, user, contribution: Contribution) -> ContributionState:
+def contribution_state(*, user: Viewer, contribution: Contribution) -> ContributionState:
     """The viewer's support and follow, and the status timeline (with reasons)."""
     supported = following = False
     if user.is_authenticated:
@@ -219,7 +230,7 @@ def contribution_state(*, user, contribution: Contribution) -> ContributionState
 
 
 def contribution_revisions(
-    *, user, contribution: Contribution, limit: int = 50
+    *, user: Viewer, contribution: Contribution, limit: int = 50
 ) -> list[ContributionRevision]:
     """Earlier versions of a contribution, newest first, for its author and staff."""
     if not (
@@ -230,7 +241,7 @@ def contribution_revisions(
     return list(contribution.revisions.select_related("editor")[:limit])
 
 
-def challenge_following(*, user, challenge: Challenge) -> bool:
+def challenge_following(*, user: Viewer, challenge: Challenge) -> bool:
     """Whether the user follows the challenge."""
     if not user.is_authenticated:
         return False
@@ -243,7 +254,9 @@ class Thread:
     next_cursor: str | None
 
 
-def _listed_comments(qs: QuerySet[Comment], *, user, community: Community) -> QuerySet[Comment]:
+def _listed_comments(
+    qs: QuerySet[Comment], *, user: Viewer, community: Community
+) -> QuerySet[Comment]:
     """The comments of ``qs`` the user may find in a thread: moderators every one; others the
     visible ones, the hidden ones that were once published (they keep their place, shown as
     removed) and their own."""
@@ -257,7 +270,7 @@ def _listed_comments(qs: QuerySet[Comment], *, user, community: Community) -> Qu
     return qs.filter(listed)
 
 
-def present_comments(comments, *, user, community: Community):
+def present_comments(comments: _Comments, *, user: Viewer, community: Community) -> _Comments:
     """Prepare comments for the viewer: ``removed`` (a hidden comment of someone else, seen by
     a non-moderator: its body is blanked here, before any template or serializer sees it) and
     ``show_moderation`` (the author or a moderator sees why it is hidden or held)."""
@@ -273,18 +286,27 @@ def present_comments(comments, *, user, community: Community):
     return comments
 
 
+def _thread_target(
+    contribution: Contribution | None, challenge: Challenge | None
+) -> Contribution | Challenge:
+    target = contribution or challenge
+    if target is None:
+        raise TypeError("a thread belongs to a contribution or a challenge: pass one")
+    return target
+
+
 def _comment_community(comment: Comment) -> Community:
-    return (comment.contribution or comment.challenge).community
+    return comment.target.community
 
 
 def top_level_comments(
-    *, user, contribution: Contribution | None = None, challenge: Challenge | None = None
+    *, user: Viewer, contribution: Contribution | None = None, challenge: Challenge | None = None
 ) -> QuerySet[Comment]:
     """Top-level comments of one contribution or challenge that the user may find (unordered;
     the caller paginates by ("created_at", "id") and passes the page to ``with_first_replies``).
     The caller must already hold the target through a selector."""
     target_filter = {"contribution": contribution} if contribution else {"challenge": challenge}
-    community = (contribution or challenge).community
+    community = _thread_target(contribution, challenge).community
     return _listed_comments(
         Comment.objects.filter(parent__isnull=True, **target_filter).select_related("author"),
         user=user,
@@ -292,7 +314,9 @@ def top_level_comments(
     )
 
 
-def with_first_replies(comments: list[Comment], *, user, community: Community) -> list[Comment]:
+def with_first_replies(
+    comments: list[Comment], *, user: Viewer, community: Community
+) -> list[Comment]:
     """Set ``shown_replies`` (the first REPLIES_SHOWN replies the user may find, oldest first) on
     each of a page of top-level comments, in one query however many comments there are, and
     present every comment for the viewer (``present_comments``)."""
@@ -316,6 +340,7 @@ def with_first_replies(comments: list[Comment], *, user, community: Community) -
             .order_by("parent_id", "created_at", "id")
         )
         for reply in replies:
+            assert reply.parent_id is not None  # filtered on parent_id__in
             parents[reply.parent_id].shown_replies.append(reply)
     present_comments(comments, user=user, community=community)
     present_comments([r for c in comments for r in c.shown_replies], user=user, community=community)
@@ -324,7 +349,7 @@ def with_first_replies(comments: list[Comment], *, user, community: Community) -
 
 def comment_thread(
     *,
-    user,
+    user: Viewer,
     contribution: Contribution | None = None,
     challenge: Challenge | None = None,
     cursor: str | None = None,
@@ -336,11 +361,13 @@ def comment_thread(
 
     top = top_level_comments(user=user, contribution=contribution, challenge=challenge)
     page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
-    with_first_replies(page.items, user=user, community=(contribution or challenge).community)
+    with_first_replies(
+        page.items, user=user, community=_thread_target(contribution, challenge).community
+    )
     return Thread(comments=page.items, next_cursor=page.next_cursor)
 
 
-def comment_replies(*, user, parent: Comment) -> QuerySet[Comment]:
+def comment_replies(*, user: Viewer, parent: Comment) -> QuerySet[Comment]:
     """The replies to ``parent`` (held through ``access_comment``) that the user may find,
     oldest first. Pass each page through ``present_comments``."""
     return _listed_comments(
@@ -350,7 +377,7 @@ def comment_replies(*, user, parent: Comment) -> QuerySet[Comment]:
     )
 
 
-def comment_is_listed(comment: Comment, *, user, community: Community) -> bool:
+def comment_is_listed(comment: Comment, *, user: Viewer, community: Community) -> bool:
     """The rule of ``_listed_comments`` for one comment already in memory (no query)."""
     if moderates(user, community):
         return True
@@ -367,14 +394,12 @@ class SearchHit:
     snippet: str  # safe HTML: escaped text with <mark> around matches
 
 
-def _author_names():
-    from accounts.models import User
-
+def _author_names() -> QuerySet[User]:
     return User.objects.only("id", "display_name")
 
 
 def search_contributions(
-    *, user, community: Community, query: str, limit: int = 20
+    *, user: Viewer, community: Community, query: str, limit: int = 20
 ) -> list[SearchHit]:
     """Ranked full-text search over published, visible contributions (hidden and held ones
     are never found, not even by their author).
@@ -395,7 +420,7 @@ def search_contributions(
         from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
         sq = SearchQuery(query, search_type="websearch", config="english")
-        rows = list(
+        rows: list[Contribution] = list(
             base.filter(search_vector=sq)
             .annotate(rank=SearchRank(F("search_vector"), sq))
             .order_by("-rank", "-id")
@@ -449,7 +474,7 @@ def search_contributions(
         at = text.lower().find(lowered)
         start = max(at - 60, 0) if at >= 0 else 0
         piece = text[start : start + 200]
-        snippet = escape(piece)
+        snippet: str = escape(piece)
         if at >= 0:
             snippet = snippet.replace(
                 escape(text[at : at + len(query)]),
@@ -461,7 +486,7 @@ def search_contributions(
 
 
 def triage_board(
-    *, user, community: Community, challenge: Challenge | None = None, per_column: int = 50
+    *, user: Viewer, community: Community, challenge: Challenge | None = None, per_column: int = 50
 ) -> dict[str, list[Contribution]]:
     """Staff-only: published, visible contributions by status, each with its average weighted
     score and number of evaluations, newest first, capped per column."""
@@ -486,7 +511,9 @@ def triage_board(
     return board
 
 
-def scorecards_for(*, user, community: Community, challenge: Challenge | None = None):
+def scorecards_for(
+    *, user: Viewer, community: Community, challenge: Challenge | None = None
+) -> QuerySet[Scorecard]:
     require(user, "knowledge.view_scorecards", community)
     qs = Scorecard.objects.filter(community=community)
     if challenge is not None:
@@ -494,7 +521,7 @@ def scorecards_for(*, user, community: Community, challenge: Challenge | None = 
     return qs
 
 
-def evaluations_for(*, user, contribution: Contribution) -> QuerySet[Evaluation]:
+def evaluations_for(*, user: Viewer, contribution: Contribution) -> QuerySet[Evaluation]:
     """Scores and notes are staff-only."""
     require(user, "knowledge.evaluate", contribution.community)
     return Evaluation.objects.filter(contribution=contribution).select_related(
@@ -526,10 +553,13 @@ FEED_ROW_FIELDS = (
 )
 
 
-def feed_rows(queryset: QuerySet[Contribution], *, user) -> QuerySet:
+def feed_rows(queryset: QuerySet[Contribution], *, user: Viewer) -> QuerySet:
     """The feed's queryset as named rows of ``FEED_ROW_FIELDS``."""
+    supports: Exists | Value
     if user.is_authenticated:
         supports = Exists(Support.objects.filter(contribution=OuterRef("pk"), user=user))
     else:
         supports = Value(False)
-    return queryset.annotate(viewer_supports=supports).values_list(*FEED_ROW_FIELDS, named=True)
+    # The plugin takes an annotation named like a declared non-field attribute for a clash.
+    rows = queryset.annotate(viewer_supports=supports)  # type: ignore[no-redef]
+    return rows.values_list(*FEED_ROW_FIELDS, named=True)

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import MAX_ID, ApiView, check_id
@@ -25,7 +25,7 @@ from communities.api import PersonSerializer
 from communities.api_base import CommunityEndpoint
 from communities.models import Community, Membership
 from knowledge.access import access_comment, access_contribution
-from knowledge.models import ModerationState
+from knowledge.models import Contribution, ModerationState
 
 from . import selectors, services
 from .models import Appeal, Flag, FlagReason, ModerationAction, ModerationSettings
@@ -65,7 +65,9 @@ def _choice(choices, **kwargs) -> serializers.ChoiceField:
 class FlagSerializer(serializers.ModelSerializer):
     """One of the caller's own reports and its outcome (never who decided)."""
 
-    community = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    community: "serializers.SlugRelatedField[Community]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     status = _choice(Flag.Status.choices, read_only=True)
 
     class Meta:
@@ -211,7 +213,9 @@ class BulkItemSerializer(serializers.Serializer):
 class BulkCreateSerializer(serializers.Serializer):
     kind = _choice([(k, K(k).label) for k in services.BULK_KINDS])
     reason = serializers.CharField(max_length=2000)
-    items = BulkItemSerializer(many=True, allow_empty=False, max_length=services.BULK_MAX_ITEMS)
+    items = BulkItemSerializer(  # type: ignore[call-arg]  # the stubs miss many=True's max_length
+        many=True, allow_empty=False, max_length=services.BULK_MAX_ITEMS
+    )
 
 
 class BulkOutcomeSerializer(serializers.Serializer):
@@ -354,7 +358,7 @@ APPEAL_ID = id_param("appeal_id", "Id of the appeal.")
 
 def _item_url(community: Community, entry: QueueItem) -> str:
     item = entry.item
-    if entry.kind == "contribution":
+    if isinstance(item, Contribution):  # kind "contribution"
         return reverse("knowledge:contribution", args=[community.slug, item.pk])
     if item.contribution_id:
         base = reverse("knowledge:contribution", args=[community.slug, item.contribution_id])
@@ -377,7 +381,7 @@ def _queue_item(community: Community, entry: QueueItem) -> dict:
         "moderation_reason": item.moderation_reason,
         "excerpt": entry.excerpt,
         "url": _item_url(community, entry),
-        "contribution": item.pk if entry.kind == "contribution" else item.contribution_id,
+        "contribution": item.pk if isinstance(item, Contribution) else item.contribution_id,
         "author": {"id": item.author_id, "public_name": item.author.public_name},
         "author_standing": {
             "status": membership.effective_status if membership else None,
@@ -407,13 +411,15 @@ class FlagListView(ApiView):
     def get_queryset(self) -> QuerySet[Flag]:
         if _fake(self):
             return Flag.objects.none()
-        return selectors.my_flags(user=self.request.user)
+        user = self.request.user
+        assert user.is_authenticated  # IsAuthenticated has run
+        return selectors.my_flags(user=user)
 
     @extend_schema(
         operation_id="moderation_flags_list",
         responses={200: FlagSerializer(many=True), **error_responses()},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """List the caller's reports with their outcome (open, upheld or dismissed)."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(FlagSerializer(page, many=True).data)
@@ -423,7 +429,7 @@ class FlagListView(ApiView):
         request=FlagCreateSerializer,
         responses={201: FlagSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Flag a contribution or a comment, once, with a reason ('other' needs a note).
 
         404 if the caller cannot see it; 403 for anyone but an active member of its community;
@@ -432,16 +438,19 @@ class FlagListView(ApiView):
         serializer = FlagCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        lookup = {}
+        contribution, comment = None, None
         if "contribution" in data:
             contribution = access_contribution(request.user, data["contribution"])
             if contribution.is_draft:
                 raise Http404  # a draft cannot be flagged: as if it were not there
-            lookup["contribution"] = contribution
         else:
-            lookup["comment"] = access_comment(request.user, data["comment"])
+            comment = access_comment(request.user, data["comment"])
         flag = services.flag_create(
-            reporter=request.user, reason=data["reason"], note=data["note"], **lookup
+            reporter=request.user,
+            reason=data["reason"],
+            note=data["note"],
+            contribution=contribution,
+            comment=comment,
         )
         return Response(FlagSerializer(flag).data, status=status.HTTP_201_CREATED)
 
@@ -462,7 +471,7 @@ class QueueView(CommunityEndpoint):
         parameters=[QueueFilterSerializer],
         responses={200: QueuePageSerializer, **error_responses(400, 403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Pending (pre-moderated) posts and posts with open flags, oldest first, each with its
         flags' reasons and notes and its author's standing (filters: kind, reason, state).
 
@@ -526,7 +535,7 @@ class ActionListView(CommunityEndpoint):
         parameters=[LogFilterSerializer],
         responses={200: ActionSerializer(many=True), **error_responses(400, 403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """The community's append-only moderation log, newest first (managers, the firm's
         staff, admins); filters: kind, actor, since, until. The CSV export is on the log page."""
         page = self.paginate_queryset(self.get_queryset())
@@ -537,7 +546,7 @@ class ActionListView(CommunityEndpoint):
         request=ActionCreateSerializer,
         responses={201: ActionSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Take one action with a required reason: hide, restore, approve, lock, unlock or
         dismiss_flags on a contribution or comment; warn, suspend (``duration_hours``),
         unsuspend, ban or unban a member. It takes effect at once and is logged; the member
@@ -582,7 +591,7 @@ class BulkActionView(CommunityEndpoint):
         request=BulkCreateSerializer,
         responses={200: BulkResultSerializer, **error_responses(400, 403, 404)},
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Hide, restore (approves pre-moderated posts) or dismiss flags on up to 100 items.
 
         Each item gets its own logged action; an item that cannot take it is reported in
@@ -630,13 +639,15 @@ class MyActionListView(CommunityEndpoint):
         if _fake(self):
             return ModerationAction.objects.none()
         community = self.get_community()
-        return selectors.my_actions(user=self.request.user, community=community)
+        user = self.request.user
+        assert user.is_authenticated  # IsAuthenticated has run
+        return selectors.my_actions(user=user, community=community)
 
     @extend_schema(
         operation_id="moderation_my_actions_list",
         responses={200: MyActionSerializer(many=True), **error_responses(404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Every action concerning the caller here, with its reason and the caller's appeal.
         Suspended, banned and departed members still see it."""
         page = self.paginate_queryset(self.get_queryset())
@@ -656,7 +667,7 @@ class AppealCreateView(CommunityEndpoint):
         request=AppealCreateSerializer,
         responses={201: MyAppealSerializer, **error_responses(400, 404, 409)},
     )
-    def post(self, request: Request, slug: str, action_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, action_id: int) -> Response:
         """Appeal, once, an action (hide, lock, warn, suspend, ban) that concerns the caller;
         a different moderator decides. 404 for actions concerning someone else."""
         community = self.get_community()
@@ -696,7 +707,7 @@ class AppealListView(CommunityEndpoint):
         parameters=[AppealFilterSerializer],
         responses={200: AppealSerializer(many=True), **error_responses(400, 403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Appeals, oldest first (``status``: open by default, upheld, overturned or all)."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(AppealSerializer(page, many=True).data)
@@ -715,7 +726,7 @@ class AppealDecideView(CommunityEndpoint):
         request=AppealDecisionSerializer,
         responses={200: AppealSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request, slug: str, appeal_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, appeal_id: int) -> Response:
         """Uphold or overturn an appeal with a reason the member reads. Overturning reverses
         the action as a new logged action. 403 for the moderator who took the action; 409 if
         already decided."""
@@ -751,7 +762,7 @@ class SettingsView(CommunityEndpoint):
         operation_id="moderation_settings_retrieve",
         responses={200: SettingsSerializer, **error_responses(403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """The flag threshold, when a member counts as established, pre-moderation and the
         rate limits of new and established members."""
         return Response(SettingsSerializer(settings_for(self.get_community())).data)
@@ -761,7 +772,7 @@ class SettingsView(CommunityEndpoint):
         request=SettingsSerializer(partial=True),
         responses={200: SettingsSerializer, **error_responses(400, 403, 404)},
     )
-    def patch(self, request: Request, slug: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Change some moderation settings."""
         community = self.get_community()
         serializer = SettingsSerializer(data=request.data, partial=True)
@@ -783,7 +794,7 @@ class TransparencyView(CommunityEndpoint):
         parameters=[TransparencyFilterSerializer],
         responses={200: TransparencySerializer, **error_responses(400, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Counts of actions by kind and by ``period`` (week, month or year; the latest 24),
         appeals by outcome and reports received. No names."""
         filters = TransparencyFilterSerializer(data=request.query_params)

@@ -1,6 +1,8 @@
 """Forms for the moderation pages. They parse input; the services decide and explain."""
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -120,7 +122,7 @@ class ContentActionForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, comment: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if comment:
-            self.fields["kind"].choices = [
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [
                 c for c in CONTENT_CHOICES if c[0] not in (K.LOCK, K.UNLOCK)
             ]
 
@@ -193,9 +195,9 @@ class LogFilterForm(forms.Form):
         label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, actors: list[tuple[int, str]] = (), **kwargs):
+    def __init__(self, *args, actors: Sequence[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", _("Anyone")), *actors]
+        cast(forms.ChoiceField, self.fields["actor"]).choices = [("", _("Anyone")), *actors]
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,7 @@ answers PermissionDenied (403). Every list runs a fixed number of queries per pa
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.db.models import CharField, Count, Q, QuerySet, Value
@@ -12,12 +13,17 @@ from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
+from accounts.models import User
+from accounts.types import Viewer
 from cocreate.pagination import KeysetPage
 from cocreate.permissions import allowed, require
 from communities.models import Community, Membership
 from knowledge.models import Comment, Contribution, ModerationState
 
 from .models import Appeal, Flag, FlagReason, ModerationAction
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 K = ModerationAction.Kind
 QUEUE_KINDS = ("contribution", "comment")
@@ -32,7 +38,9 @@ _QUEUE_SALT = "moderation.queue"
 # --- Content --------------------------------------------------------------------------------------
 
 
-def contribution_for_moderation(*, user, community: Community, contribution_id: int):
+def contribution_for_moderation(
+    *, user: Viewer, community: Community, contribution_id: int
+) -> Contribution:
     """A published contribution of ``community`` for its moderators (any moderation state)."""
     require(user, "moderation.moderate", community)
     item = (
@@ -47,7 +55,7 @@ def contribution_for_moderation(*, user, community: Community, contribution_id: 
     return item
 
 
-def comment_for_moderation(*, user, community: Community, comment_id: int) -> Comment:
+def comment_for_moderation(*, user: Viewer, community: Community, comment_id: int) -> Comment:
     """A comment in ``community`` (on a contribution or a challenge) for its moderators."""
     require(user, "moderation.moderate", community)
     item = (
@@ -64,18 +72,24 @@ def _comment_in(community: Community) -> Q:
     return Q(contribution__community=community) | Q(challenge__community=community)
 
 
-def flags_on(*, contribution=None, comment=None) -> list[Flag]:
+def flags_on(
+    *, contribution: Contribution | None = None, comment: Comment | None = None
+) -> list[Flag]:
     """Open flags on one item, oldest first (reporters are never shown; only reasons and notes)."""
     lookup = {"contribution": contribution} if contribution is not None else {"comment": comment}
     return list(Flag.objects.filter(status=Flag.Status.OPEN, **lookup).order_by("created_at", "id"))
 
 
-def actions_on(*, contribution=None, comment=None) -> list[ModerationAction]:
+def actions_on(
+    *, contribution: Contribution | None = None, comment: Comment | None = None
+) -> list[ModerationAction]:
     lookup = {"contribution": contribution} if contribution is not None else {"comment": comment}
     return list(ModerationAction.objects.filter(**lookup).select_related("actor", "appeal"))
 
 
-def has_flagged(*, user, contribution=None, comment=None) -> bool:
+def has_flagged(
+    *, user: Viewer, contribution: Contribution | None = None, comment: Comment | None = None
+) -> bool:
     if not user.is_authenticated:
         return False
     lookup = {"contribution": contribution} if contribution is not None else {"comment": comment}
@@ -106,7 +120,7 @@ class QueueItem:
         return f"{self.kind}:{self.item.pk}"
 
     @property
-    def reasons(self) -> list[tuple[str, int]]:
+    def reasons(self) -> list[tuple["StrOrPromise", int]]:
         counts = Counter(f.reason for f in self.flags)
         labels = dict(FlagReason.choices)
         return [(labels.get(r, r), n) for r, n in counts.most_common()]
@@ -117,26 +131,33 @@ class QueueItem:
 
     @property
     def contribution(self) -> Contribution | None:
-        if self.kind == "contribution":
+        if isinstance(self.item, Contribution):  # kind "contribution"
             return self.item
         return self.item.contribution
 
     @property
     def excerpt(self) -> str:
         text = self.item.body or ""
-        if self.kind == "contribution":
+        if isinstance(self.item, Contribution):  # kind "contribution"
             text = f"{self.item.title} — {text}" if text else self.item.title
         text = " ".join(text.split())
         return text if len(text) <= 280 else text[:279] + "…"
 
 
-def _queue_branch(model, community: Community, *, kind_filter: Q, state: str, reason: str):
+def _queue_branch(
+    model: type[Contribution] | type[Comment],
+    community: Community,
+    *,
+    kind_filter: Q,
+    state: str,
+    reason: str,
+) -> QuerySet[Any]:
     flag_fk = "contribution_id" if model is Contribution else "comment_id"
     open_flags = Flag.objects.filter(community=community, status=Flag.Status.OPEN)
     if reason:
         open_flags = open_flags.filter(reason=reason)
     flagged = Q(pk__in=open_flags.exclude(**{flag_fk: None}).values(flag_fk))
-    qs = model.objects.filter(kind_filter)
+    qs: QuerySet[Any] = model.objects.filter(kind_filter)
     if model is Contribution:
         qs = qs.exclude(status=Contribution.Status.DRAFT)
     if state == "pending":
@@ -180,7 +201,7 @@ def _after(kind: str, position: tuple[datetime, str, int] | None) -> Q:
 
 def moderation_queue(
     *,
-    user,
+    user: Viewer,
     community: Community,
     kind: str = "",
     reason: str = "",
@@ -316,7 +337,7 @@ def author_standings(*, community: Community, user_ids: set[int]) -> dict[int, S
 # --- Members --------------------------------------------------------------------------------------
 
 
-def member_for_moderation(*, user, community: Community, user_id: int) -> Membership:
+def member_for_moderation(*, user: Viewer, community: Community, user_id: int) -> Membership:
     """A person's membership in ``community`` (any standing) for its moderators."""
     require(user, "moderation.moderate", community)
     membership = (
@@ -330,7 +351,7 @@ def member_for_moderation(*, user, community: Community, user_id: int) -> Member
     return membership
 
 
-def member_history(*, community: Community, member) -> QuerySet[ModerationAction]:
+def member_history(*, community: Community, member: User) -> QuerySet[ModerationAction]:
     """Every action concerning ``member`` in ``community``, newest first."""
     return (
         ModerationAction.objects.filter(community=community, subject=member)
@@ -342,7 +363,7 @@ def member_history(*, community: Community, member) -> QuerySet[ModerationAction
 # --- The author's side ----------------------------------------------------------------------------
 
 
-def my_actions(*, user, community: Community) -> QuerySet[ModerationAction]:
+def my_actions(*, user: User, community: Community) -> QuerySet[ModerationAction]:
     """Actions concerning the user in ``community``, with their appeal; who acted is not shown
     to the member on the pages, but the reason always is."""
     return (
@@ -352,14 +373,14 @@ def my_actions(*, user, community: Community) -> QuerySet[ModerationAction]:
     )
 
 
-def my_action_get(*, user, community: Community, action_id: int) -> ModerationAction:
+def my_action_get(*, user: User, community: Community, action_id: int) -> ModerationAction:
     action = my_actions(user=user, community=community).filter(pk=action_id).first()
     if action is None:
         raise Http404
     return action
 
 
-def my_flags(*, user, community: Community | None = None) -> QuerySet[Flag]:
+def my_flags(*, user: User, community: Community | None = None) -> QuerySet[Flag]:
     """The user's own reports and their outcome (never who decided)."""
     qs = Flag.objects.filter(reporter=user).select_related(
         "community", "contribution", "comment", "comment__contribution"
@@ -372,7 +393,7 @@ def my_flags(*, user, community: Community | None = None) -> QuerySet[Flag]:
 # --- Appeals --------------------------------------------------------------------------------------
 
 
-def appeals(*, user, community: Community, status: str = "open") -> QuerySet[Appeal]:
+def appeals(*, user: Viewer, community: Community, status: str = "open") -> QuerySet[Appeal]:
     """Appeals in ``community`` for its moderators (``status`` open, upheld, overturned or all)."""
     require(user, "moderation.view_appeals", community)
     qs = Appeal.objects.filter(action__community=community).select_related(
@@ -389,7 +410,7 @@ def appeals(*, user, community: Community, status: str = "open") -> QuerySet[App
     return qs
 
 
-def appeal_get(*, user, community: Community, appeal_id: int) -> Appeal:
+def appeal_get(*, user: Viewer, community: Community, appeal_id: int) -> Appeal:
     appeal = appeals(user=user, community=community, status="all").filter(pk=appeal_id).first()
     if appeal is None:
         raise Http404
@@ -401,7 +422,7 @@ def appeal_get(*, user, community: Community, appeal_id: int) -> Appeal:
 
 def moderation_log(
     *,
-    user,
+    user: Viewer,
     community: Community,
     kind: str = "",
     actor_id: int | None = None,
@@ -439,12 +460,12 @@ def log_actors(*, community: Community) -> list[tuple[int, str]]:
 @dataclass
 class Transparency:
     period: str
-    kinds: list[tuple[str, str]]  # (kind, label) in display order
+    kinds: list[tuple[str, "StrOrPromise"]]  # (kind, label) in display order
     totals: dict[str, int]  # kind -> count
     rows: list[tuple[datetime, dict[str, int], int]]  # (period start, kind -> count, total)
 
     @property
-    def total_rows(self) -> list[tuple[str, int]]:
+    def total_rows(self) -> list[tuple["StrOrPromise", int]]:
         return [(label, self.totals[kind]) for kind, label in self.kinds]
 
     @property
@@ -459,7 +480,9 @@ class Transparency:
     flags: int  # reports received
 
 
-def transparency(*, user, community: Community, period: str = "month", limit: int = 24):
+def transparency(
+    *, user: Viewer, community: Community, period: str = "month", limit: int = 24
+) -> Transparency:
     """Counts only, never names: actions by kind and by period (the latest ``limit`` periods),
     appeals by outcome, reports received. Anyone who can see the community may read it."""
     if not allowed(user, "communities.view_community", community):

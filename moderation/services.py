@@ -7,13 +7,15 @@ named to anyone else).
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cocreate import caching
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.permissions import require
@@ -33,7 +35,7 @@ MAX_SUSPENSION = timedelta(days=365)
 # Actions the member concerned may appeal (once).
 APPEALABLE = (K.HIDE, K.LOCK, K.SUSPEND, K.BAN, K.WARN)
 # What overturning an action on appeal does.
-REVERSAL = {
+REVERSAL: dict[str, str] = {
     K.HIDE: K.RESTORE,
     K.LOCK: K.UNLOCK,
     K.SUSPEND: K.UNSUSPEND,
@@ -41,23 +43,24 @@ REVERSAL = {
 }
 
 
-def _target(contribution: Contribution | None, comment: Comment | None):
-    if (contribution is None) == (comment is None):
-        raise ValidationError(_("Choose one contribution or one comment."))
-    target = contribution if contribution is not None else comment
-    community = contribution.community if contribution is not None else comment_community(comment)
-    return target, community
+def _target(
+    contribution: Contribution | None, comment: Comment | None
+) -> tuple[Contribution | Comment, Community]:
+    if contribution is not None and comment is None:
+        return contribution, contribution.community
+    if comment is not None and contribution is None:
+        return comment, comment_community(comment)
+    raise ValidationError(_("Choose one contribution or one comment."))
 
 
 def comment_community(comment: Comment) -> Community:
-    parent = comment.contribution if comment.contribution_id else comment.challenge
-    return parent.community
+    return comment.target.community
 
 
 @transaction.atomic
 def flag_create(
     *,
-    reporter,
+    reporter: User,
     reason: str,
     note: str = "",
     contribution: Contribution | None = None,
@@ -127,12 +130,12 @@ def _settle_flags(*, lookup: dict, outcome: str, action: ModerationAction) -> No
 
 def moderation_act(
     *,
-    actor,
+    actor: User,
     kind: str,
     reason: str,
     contribution: Contribution | None = None,
     comment: Comment | None = None,
-    member=None,
+    member: User | None = None,
     community: Community | None = None,
     duration: timedelta | None = None,
     reverses: ModerationAction | None = None,
@@ -160,13 +163,13 @@ def moderation_act(
         if subject_id == actor.pk:
             raise Conflict(_("Moderators cannot act on their own posts or standing."), "self")
         until = None
-        lookup = {}
+        lookup: dict[str, Contribution | Comment | None] = {}
         if kind in CONTENT_KINDS:
             lookup = (
                 {"contribution": contribution} if contribution is not None else {"comment": comment}
             )
             _apply_content(kind, reason, target, lookup, actor)
-        else:
+        elif member is not None:  # a member action names its member (checked above)
             until = _apply_member(kind, reason, member, community, actor, duration)
         action = ModerationAction.objects.create(
             community=community,
@@ -200,21 +203,29 @@ def moderation_act(
     return action
 
 
-def _apply_content(kind: str, reason: str, target, lookup: dict, actor) -> None:
+def _apply_content(
+    kind: str,
+    reason: str,
+    target: Contribution | Comment,
+    lookup: dict[str, Contribution | Comment | None],
+    actor: User,
+) -> None:
+    contribution = target if isinstance(target, Contribution) else None
+    comment = target if isinstance(target, Comment) else None
     if kind == K.HIDE:
         if target.moderation_state == ModerationState.HIDDEN:
             raise Conflict(_("This is already hidden."), "already_hidden")
         knowledge_services.content_set_moderation_state(
-            state=ModerationState.HIDDEN, reason=reason, **lookup
+            state=ModerationState.HIDDEN, reason=reason, contribution=contribution, comment=comment
         )
     elif kind in (K.RESTORE, K.APPROVE):
         if target.moderation_state == ModerationState.VISIBLE:
             raise Conflict(_("This is already visible."), "already_visible")
         knowledge_services.content_set_moderation_state(
-            state=ModerationState.VISIBLE, reason="", **lookup
+            state=ModerationState.VISIBLE, reason="", contribution=contribution, comment=comment
         )
     elif kind in (K.LOCK, K.UNLOCK):
-        if "comment" in lookup:
+        if not isinstance(target, Contribution):  # a comment
             raise ValidationError({"kind": _("Lock the contribution's discussion instead.")})
         if target.is_locked == (kind == K.LOCK):
             raise Conflict(
@@ -233,7 +244,14 @@ def _apply_content(kind: str, reason: str, target, lookup: dict, actor) -> None:
         raise Conflict(_("There are no open flags to dismiss."), "no_open_flags")
 
 
-def _apply_member(kind, reason, member, community, actor, duration):
+def _apply_member(
+    kind: str,
+    reason: str,
+    member: User,
+    community: Community,
+    actor: User,
+    duration: timedelta | None,
+) -> datetime | None:
     membership = Membership.objects.filter(community=community, user=member).first()
     if membership is None:
         raise ValidationError({"member": _("This person is not in the community.")})
@@ -263,7 +281,7 @@ def _apply_member(kind, reason, member, community, actor, duration):
 
 
 @transaction.atomic
-def appeal_create(*, appellant, action: ModerationAction, text: str) -> Appeal:
+def appeal_create(*, appellant: User, action: ModerationAction, text: str) -> Appeal:
     """The member an action concerns appeals it, once, with a text."""
     if action.subject_id != appellant.pk:
         raise PermissionDenied(_("Only the member concerned can appeal."))
@@ -289,7 +307,7 @@ def appeal_create(*, appellant, action: ModerationAction, text: str) -> Appeal:
 
 
 @transaction.atomic
-def appeal_decide(*, actor, appeal: Appeal, overturn: bool, reason: str) -> Appeal:
+def appeal_decide(*, actor: User, appeal: Appeal, overturn: bool, reason: str) -> Appeal:
     """A moderator other than the one who acted decides; overturning reverses the action
     (restore, unlock, lift suspension or ban) as a new, logged action."""
     appeal = Appeal.objects.select_for_update().select_related("action").get(pk=appeal.pk)
@@ -346,7 +364,7 @@ SETTINGS_FIELDS = (
 
 
 @transaction.atomic
-def settings_update(*, actor, community: Community, **changes) -> ModerationSettings:
+def settings_update(*, actor: User, community: Community, **changes: Any) -> ModerationSettings:
     require(actor, "moderation.configure", community)
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
@@ -382,7 +400,7 @@ class BulkOutcome:
 
 
 def moderation_bulk_act(
-    *, actor, community: Community, kind: str, reason: str, items: list[tuple[str, int]]
+    *, actor: User, community: Community, kind: str, reason: str, items: list[tuple[str, int]]
 ) -> list[BulkOutcome]:
     """One action with one reason on several contributions and comments of ``community``.
 
@@ -440,7 +458,13 @@ def moderation_bulk_act(
         ):
             actual = K.APPROVE
         try:
-            action = moderation_act(actor=actor, kind=actual, reason=reason, **{type_: target})
+            action = moderation_act(
+                actor=actor,
+                kind=actual,
+                reason=reason,
+                contribution=target if isinstance(target, Contribution) else None,
+                comment=target if isinstance(target, Comment) else None,
+            )
         except (ValidationError, PermissionDenied, Conflict) as exc:
             outcomes.append(BulkOutcome(type_, pk, False, detail=error_text(exc), code=_code(exc)))
         else:

@@ -17,7 +17,7 @@ def settings_for(community: Community) -> ModerationSettings:
     if found is None:
         found = ModerationSettings.objects.filter(community=community).first()
         found = found or ModerationSettings(community=community)
-        community._moderation_settings = found
+        community.__dict__["_moderation_settings"] = found  # a memo on this instance
     return found
 
 

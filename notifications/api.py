@@ -8,9 +8,9 @@ the same as a missing id. State changes are explicit views that call one service
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination
 from cocreate.api.schema import error_responses
 from cocreate.api.views import ApiView, check_id
@@ -67,7 +67,7 @@ class ReadAllSerializer(serializers.Serializer):
 
 class TopicPreferenceSerializer(serializers.Serializer):
     topic = serializers.ChoiceField(choices=TOPIC_CHOICES)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     channel = serializers.ChoiceField(choices=Channel.choices)
     default = serializers.CharField(
         read_only=True, help_text="The topic's default channel (one of the channel values)."
@@ -119,7 +119,9 @@ class NotificationListView(ApiView):
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return selectors.notifications_for(user=self.request.user)
+        user = self.request.user
+        assert user.is_authenticated  # IsAuthenticated has run
+        return selectors.notifications_for(user=user)
 
     @extend_schema(
         operation_id="notifications_list",
@@ -130,7 +132,7 @@ class NotificationListView(ApiView):
         ],
         responses={200: NotificationSerializer(many=True), **error_responses()},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """List your notifications, newest first (cursor pagination)."""
         qs = self.get_queryset()
         if request.query_params.get("unread") in ("1", "true", "True"):
@@ -146,7 +148,7 @@ class UnreadCountView(ApiView):
         operation_id="notifications_unread_count",
         responses={200: UnreadCountSerializer, **error_responses()},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """How many of your notifications are unread (what the bell shows)."""
         count = selectors.unread_count(user=request.user)
         return Response({"unread": count, "capped": count >= UNREAD_CAP})
@@ -161,7 +163,7 @@ class NotificationReadView(ApiView):
         request=None,
         responses={200: NotificationSerializer, **error_responses(404)},
     )
-    def post(self, request: Request, notification_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, notification_id: int) -> Response:
         """Mark one of your notifications read (repeating it changes nothing)."""
         found = selectors.notification_get(
             user=request.user, notification_id=check_id(notification_id)
@@ -179,7 +181,7 @@ class ReadAllView(ApiView):
         request=None,
         responses={200: ReadAllSerializer, **error_responses()},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Mark all your notifications read."""
         return Response({"updated": services.notification_mark_read(user=request.user)})
 
@@ -203,7 +205,7 @@ class PreferencesView(ApiView):
         operation_id="notification_preferences_get",
         responses={200: PreferencesSerializer, **error_responses()},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Your channel for every topic (your choice or its default) and your muted
         communities."""
         return Response(_preferences(request.user))
@@ -213,7 +215,7 @@ class PreferencesView(ApiView):
         request=PreferencesUpdateSerializer,
         responses={200: PreferencesSerializer, **error_responses(400)},
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthenticatedRequest) -> Response:
         """Replace your preferences: topics left out return to their default; the muted set is
         replaced when ``muted_communities`` is given."""
         return self._update(request, partial=False)
@@ -223,11 +225,11 @@ class PreferencesView(ApiView):
         request=PreferencesUpdateSerializer,
         responses={200: PreferencesSerializer, **error_responses(400)},
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         """Change the channel of the topics given (and the muted set, when given)."""
         return self._update(request, partial=True)
 
-    def _update(self, request: Request, *, partial: bool) -> Response:
+    def _update(self, request: AuthenticatedRequest, *, partial: bool) -> Response:
         serializer = PreferencesUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -106,7 +106,7 @@ def _group_by_community(items: list[Notification]) -> list[dict]:
     """Digest sections, one per community (named), in the order the items came."""
     from communities.models import Community
 
-    names = dict(
+    names: dict[int | None, str] = dict(
         Community.objects.filter(
             pk__in={i.community_id for i in items if i.community_id}
         ).values_list("pk", "name")

@@ -98,6 +98,9 @@ class Notification(models.Model):
     )
     emailed_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a column: the link with the site's address, set for an email's items.
+    absolute_url: str
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [

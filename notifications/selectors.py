@@ -7,21 +7,24 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.models import User
+from accounts.types import Viewer
 from cocreate.permissions import allowed
+from communities.models import Community
 
 from .impact import LIST_LIMIT, PERIODS, ImpactReport, forward_statuses, impact_frequency
-from .models import CommunityMute, Notification, Preference
+from .models import Announcement, CommunityMute, Notification, Preference
 from .topics import TOPICS
 
 UNREAD_CAP = 100  # the bell shows "99+" beyond this; never an unbounded COUNT(*)
 
 
-def notifications_for(*, user) -> QuerySet[Notification]:
+def notifications_for(*, user: User) -> QuerySet[Notification]:
     """The member's notifications, newest first (served by the ``notif_inbox`` index)."""
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
-def unread_count(*, user, cap: int = UNREAD_CAP) -> int:
+def unread_count(*, user: Viewer, cap: int = UNREAD_CAP) -> int:
     """How many unread notifications the member has, counted up to ``cap`` (one query on the
     partial ``notif_unread`` index)."""
     if not user.is_authenticated:
@@ -33,7 +36,7 @@ def unread_count(*, user, cap: int = UNREAD_CAP) -> int:
     return len(unread.values_list("pk", flat=True)[:cap])
 
 
-def notification_get(*, user, notification_id: int) -> Notification:
+def notification_get(*, user: User, notification_id: int) -> Notification:
     found = (
         Notification.objects.select_related("event")
         .filter(recipient=user, pk=notification_id)
@@ -55,7 +58,7 @@ def contribution_ids(notifications: list[Notification]) -> dict[int, int]:
     return result
 
 
-def followed_ids(*, user, contribution_ids: set[int]) -> set[int]:
+def followed_ids(*, user: User, contribution_ids: set[int]) -> set[int]:
     from knowledge.models import Follow
 
     if not contribution_ids:
@@ -79,7 +82,7 @@ class TopicChoice:
         return self.channel == self.default
 
 
-def preferences_for(*, user) -> list[TopicChoice]:
+def preferences_for(*, user: User) -> list[TopicChoice]:
     """Every topic with the member's channel for it (their choice or the topic's default)."""
     chosen = dict(Preference.objects.filter(user=user).values_list("topic", "channel"))
     return [
@@ -90,26 +93,24 @@ def preferences_for(*, user) -> list[TopicChoice]:
     ]
 
 
-def channel_for(*, user, topic: str) -> str:
+def channel_for(*, user: User, topic: str) -> str:
     chosen = Preference.objects.filter(user=user, topic=topic).values_list("channel", flat=True)
     return next(iter(chosen), TOPICS[topic].default)
 
 
-def muted_communities(*, user) -> list:
+def muted_communities(*, user: User) -> list[Community]:
     """The communities the member muted (a muted community that since disappeared is skipped)."""
-    from communities.models import Community
-
     ids = list(CommunityMute.objects.filter(user=user).values_list("community_id", flat=True))
     if not ids:
         return []
     return list(Community.objects.filter(pk__in=ids).order_by("name"))
 
 
-def muted_ids(*, user) -> set[int]:
+def muted_ids(*, user: User) -> set[int]:
     return set(CommunityMute.objects.filter(user=user).values_list("community_id", flat=True))
 
 
-def announcement_get(*, user, community, announcement_id: int):
+def announcement_get(*, user: Viewer, community: Community, announcement_id: int) -> Announcement:
     """An announcement of a community the member may see members' things in; else 404."""
     from .models import Announcement
 
@@ -129,7 +130,7 @@ def announcement_get(*, user, community, announcement_id: int):
 
 
 def impact_report(
-    *, user, since: datetime, until: datetime | None = None, with_totals: bool = False
+    *, user: User, since: datetime, until: datetime | None = None, with_totals: bool = False
 ) -> ImpactReport:
     """What the member's own knowledge did between ``since`` and ``until``. Four queries at
     most whatever the volume (each section capped at ``LIST_LIMIT``); only the member's own

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,13 +15,16 @@ from events.models import OutboxEvent
 
 from .models import Channel
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 FANOUT = "fanout"  # recipients: every active member of the event's community, in batches
 
 
 @dataclass(frozen=True)
 class Topic:
     key: str
-    label: str
+    label: "StrOrPromise"
     default: str  # a Channel value
 
 
@@ -91,7 +95,7 @@ def _title(event: OutboxEvent) -> str:
 class Route:
     topic: str
     recipients: Callable[[OutboxEvent], list[int] | str]
-    text: Callable[[OutboxEvent], str]
+    text: Callable[[OutboxEvent], "StrOrPromise"]
     url: Callable[[OutboxEvent], str]
 
 
@@ -125,6 +129,8 @@ def batch_lookups():
 def _community(community_id: int | None):
     from communities.models import Community
 
+    if community_id is None:
+        return None
     memo = _lookups.get()
     if memo is not None and ("community", community_id) in memo:
         return memo["community", community_id]

@@ -21,7 +21,7 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
         child=serializers.ListField(child=serializers.CharField()), required=False
     )
 

@@ -25,9 +25,12 @@ class FixedWindowRateThrottle(throttling.SimpleRateThrottle):
 
     # Not DRF's "throttle_%(scope)s_%(ident)s": those keys hold timestamp lists.
     cache_format = "throttle:fw:%(scope)s:%(ident)s"
+    # Set by SimpleRateThrottle.__init__ from the parsed rate.
+    num_requests: int
+    duration: int
 
     @property
-    def THROTTLE_RATES(self) -> dict:
+    def THROTTLE_RATES(self) -> dict:  # type: ignore[override]  # read-only on purpose, see below
         # DRF copies the rates into a class attribute at import; read them per request, so
         # changed settings (override_settings in tests) apply. Same dict in production.
         return api_settings.DEFAULT_THROTTLE_RATES

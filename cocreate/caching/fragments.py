@@ -87,7 +87,8 @@ def template_digest(*names: str) -> str:
     digest.update(_deployed_templates_digest().encode())
     for name in names:
         digest.update(name.encode())
-        digest.update(get_template(name).template.source.encode())
+        # The django backend's template wraps the engine's Template (stubs lack ``.template``).
+        digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
     return digest.hexdigest()[:16]
 
 
@@ -206,7 +207,7 @@ def _compiled(fields: tuple[str, ...]) -> tuple[Callable[[Mapping[str, Any]], An
             groups.setdefault((root, tuple(bits[:at])), []).append(tuple(bits[at + 1 :]))
         else:
             groups.setdefault((root, None), []).append(tuple(bits))
-    readers = []
+    readers: list[Callable[..., Any]] = []
     for (root, head), tails in groups.items():
         many = _many(tuple(tails))
         if head is None:

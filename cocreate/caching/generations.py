@@ -137,7 +137,7 @@ def cached(
             current = tokens(held)
         if current == held:
             return value
-    current = tokens(known if known is not None else scopes())
+    current = tokens(known if known is not None else scopes() if callable(scopes) else scopes)
     value, storable = build()
     if storable and current is not None:
         try:

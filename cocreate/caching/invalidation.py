@@ -66,7 +66,7 @@ def changed(*rows: models.Model | Iterable[models.Model], fields: Iterable[str] 
     written = frozenset(fields) or None
     scopes: list[str] = []
     for row in _flatten(rows):
-        model = row._meta.concrete_model
+        model = row._meta.concrete_model or type(row)
         declarations = _declared.get(model) or _declared.get(type(row))
         if not declarations:
             raise LookupError(f"no scopes.py declares what {model.__name__} invalidates")

@@ -4,9 +4,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses
 from cocreate.errors import ValidationError
@@ -94,7 +94,7 @@ class ChallengeListView(KnowledgeView):
         operation_id="knowledge_challenges_list",
         responses={200: ChallengeSerializer(many=True), **error_responses(404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List challenges, newest first. Drafts are listed for staff only."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ChallengeSerializer(page, many=True).data)
@@ -104,7 +104,7 @@ class ChallengeListView(KnowledgeView):
         request=ChallengeCreateSerializer,
         responses={201: ChallengeSerializer, **error_responses(400, 403, 404)},
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Pose a challenge (managers), as a draft or open straight away. An open challenge
         needs a deadline in the future (or none)."""
         community = self.get_community()
@@ -135,7 +135,7 @@ class ChallengeDetailView(KnowledgeView):
         operation_id="knowledge_challenges_retrieve",
         responses={200: ChallengeSerializer, **error_responses(404)},
     )
-    def get(self, request: Request, slug: str, challenge_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str, challenge_id: int) -> Response:
         """Return a challenge (a draft one only to staff)."""
         return Response(ChallengeSerializer(self.get_challenge()).data)
 
@@ -153,7 +153,7 @@ class ChallengePhaseView(KnowledgeView):
         request=PhaseSerializer,
         responses={200: ChallengeSerializer, **error_responses(400, 403, 404)},
     )
-    def post(self, request: Request, slug: str, challenge_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, challenge_id: int) -> Response:
         """Set the phase: draft, open, evaluation or closed. Opening needs the deadline (if
         any) in the future: otherwise 400 on ``deadline``."""
         challenge = self.get_challenge()

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import public_name
+from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination
 from cocreate.api.schema import RETRY_AFTER_HEADER, SLUG_PARAM, error_responses
 from cocreate.errors import ValidationError
@@ -65,7 +66,7 @@ class ContributionSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contribution
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "kind",
@@ -144,7 +145,7 @@ class ContributionSerializer(ContributionSummarySerializer):
     status timeline."""
 
     toolkit_version = ToolkitVersionRefSerializer(read_only=True)
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
         read_only=True, help_text=_("Answers keyed by the toolkit version's field keys.")
     )
     following = serializers.SerializerMethodField()
@@ -205,7 +206,7 @@ class ContributionSerializer(ContributionSummarySerializer):
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, contribution: Contribution) -> list[dict]:
         state = self._state()
-        return TimelineEntrySerializer(state.timeline if state else [], many=True).data
+        return TimelineEntrySerializer(state.timeline if state else [], many=True).data  # type: ignore[return-value]  # many=True makes a ListSerializer: its data is a list
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_moderation_reason(self, contribution: Contribution) -> str | None:
@@ -227,7 +228,7 @@ class ContributionCreateSerializer(serializers.Serializer):
     body = serializers.CharField(
         max_length=50000, required=False, allow_blank=True, default="", help_text=_("Markdown.")
     )
-    fields = AnswersField(
+    fields = AnswersField(  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
         required=False,
         default=dict,
         help_text=_("Answers keyed by field key; errors come back keyed field_<key>."),
@@ -245,7 +246,7 @@ class ContributionEditSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200, required=False)
     body = serializers.CharField(max_length=50000, required=False, allow_blank=True)
-    fields = AnswersField(required=False)
+    fields = AnswersField(required=False)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     tags = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=50
     )
@@ -313,13 +314,14 @@ class ContributionListView(KnowledgeView):
         parameters=[FeedFilterSerializer],
         responses={200: ContributionSummarySerializer(many=True), **error_responses(400, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List published contributions (never drafts) in the chosen order: ``new`` (latest
         submitted), ``top`` (most supported), ``discussed`` (most comments) or ``trending``
         (latest activity). The cursor follows the chosen order. Each item says whether the
         caller supports it."""
         rows = selectors.contribution_summary_rows(self.get_queryset(), user=request.user)
         page = self.paginate_queryset(rows)
+        assert page is not None  # the view paginates
         return self.get_paginated_response([_contribution_summary(row) for row in page])
 
     @extend_schema(
@@ -331,7 +333,7 @@ class ContributionListView(KnowledgeView):
             **error_responses(400, 403, 404, rate_limited=True),
         },
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Contribute through a toolkit (active members), as a draft (``submit`` false) or
         submitted. On submit every required toolkit field must be answered (errors keyed
         ``field_<key>``) and a challenge must be open with its deadline ahead (400 on
@@ -380,7 +382,7 @@ class ContributionDetailView(KnowledgeView):
         operation_id="knowledge_contributions_retrieve",
         responses={200: ContributionSerializer, **error_responses(404)},
     )
-    def get(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Return a contribution with the caller's support and follow and the status timeline
         (with reasons). A draft answers 404 to everyone but its author and staff."""
         contribution = self.get_contribution()
@@ -391,7 +393,7 @@ class ContributionDetailView(KnowledgeView):
         request=ContributionEditSerializer,
         responses={200: ContributionSerializer, **error_responses(400, 403, 404)},
     )
-    def patch(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Edit title, body, answers or tags (the author, until a decision); fields left out
         keep their value and the previous text is kept as a revision. Required toolkit fields
         are checked unless it is a draft."""
@@ -425,7 +427,7 @@ class ContributionSubmitView(KnowledgeView):
             **error_responses(400, 403, 404, 409, rate_limited=True),
         },
     )
-    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Submit the caller's draft: required fields are checked against the toolkit version
         it was written with (400, keyed ``field_<key>``). 409 if it was already submitted;
         429 with ``Retry-After`` when publishing too often. A new member's submission may start
@@ -455,7 +457,7 @@ class SupportView(KnowledgeView):
         request=None,
         responses={200: SupportStateSerializer, **error_responses(403, 404, 409)},
     )
-    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Support the contribution (active members; once each, repeating is harmless).
         409 for drafts and for hidden or held contributions; 403 (with the reason) for
         suspended members."""
@@ -469,7 +471,7 @@ class SupportView(KnowledgeView):
         request=None,
         responses={200: SupportStateSerializer, **error_responses(404)},
     )
-    def delete(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Withdraw the caller's support (harmless if there was none)."""
         contribution = self.get_contribution()
         services.support_remove(user=request.user, contribution=contribution)
@@ -489,7 +491,7 @@ class StatusView(KnowledgeView):
         request=StatusChangeSerializer,
         responses={200: ContributionSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Set the status with a reason the author and followers see. ``duplicate`` and
         ``merged`` need ``related_to`` (the original). 409 for a move the lifecycle does not
         allow (e.g. from ``shipped``, or of a draft)."""

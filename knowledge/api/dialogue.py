@@ -5,9 +5,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import OldestFirstCursorPagination
 from cocreate.api.schema import RETRY_AFTER_HEADER, SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import ApiView, check_id
@@ -62,7 +62,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "author",
             "parent",
@@ -106,7 +106,7 @@ class ThreadCommentSerializer(CommentSerializer):
 
 class CommentCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=10000, help_text=_("Markdown; @handle mentions."))
-    parent = id_field(
+    parent = id_field(  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
         required=False, allow_null=True, default=None, help_text=_("Reply to this comment.")
     )
     official = serializers.BooleanField(
@@ -124,13 +124,14 @@ class HelpfulSerializer(serializers.Serializer):
 
 def _thread_page(view: ApiView, queryset: QuerySet[Comment], community: Community) -> Response:
     page = view.paginate_queryset(queryset)
+    assert page is not None  # every thread view paginates
     selectors.with_first_replies(page, user=view.request.user, community=community)
     return view.get_paginated_response(ThreadCommentSerializer(page, many=True).data)
 
 
 def _comment_create(
     view: KnowledgeView,
-    request: Request,
+    request: AuthenticatedRequest,
     *,
     contribution: Contribution | None = None,
     challenge: Challenge | None = None,
@@ -173,7 +174,7 @@ class ChallengeCommentsView(KnowledgeView):
         operation_id="knowledge_challenges_comments_list",
         responses={200: ThreadCommentSerializer(many=True), **error_responses(404)},
     )
-    def get(self, request: Request, slug: str, challenge_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str, challenge_id: int) -> Response:
         """List top-level comments, oldest first, each with its first replies."""
         challenge = self.get_challenge()
         return _thread_page(
@@ -191,7 +192,7 @@ class ChallengeCommentsView(KnowledgeView):
             **error_responses(400, 403, 404, 409, rate_limited=True),
         },
     )
-    def post(self, request: Request, slug: str, challenge_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, challenge_id: int) -> Response:
         """Comment on the challenge or reply to a comment (active members). 409 when the
         discussion is locked or the challenge is closed; 403 (with the reason) for suspended
         members; 429 with ``Retry-After`` when posting too often. A new member's comment may
@@ -210,7 +211,7 @@ class FollowView(KnowledgeView):
         request=None,
         responses={200: FollowStateSerializer, **error_responses(403, 404)},
     )
-    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Follow the contribution."""
         contribution = self.get_contribution()
         following = services.follow_set(
@@ -223,7 +224,7 @@ class FollowView(KnowledgeView):
         request=None,
         responses={200: FollowStateSerializer, **error_responses(403, 404)},
     )
-    def delete(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Stop following the contribution."""
         contribution = self.get_contribution()
         following = services.follow_set(
@@ -245,7 +246,7 @@ class LockView(KnowledgeView):
         request=LockSerializer,
         responses={200: LockSerializer, **error_responses(400, 403, 404)},
     )
-    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Lock (``locked`` true) or reopen the discussion. New comments on a locked
         discussion answer 409."""
         contribution = self.get_contribution()
@@ -267,7 +268,7 @@ class ContributionCommentsView(KnowledgeView):
         operation_id="knowledge_contributions_comments_list",
         responses={200: ThreadCommentSerializer(many=True), **error_responses(404)},
     )
-    def get(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """List top-level comments, oldest first, each with its first three replies (the rest
         from /comments/{id}/replies/)."""
         contribution = self.get_contribution()
@@ -286,7 +287,7 @@ class ContributionCommentsView(KnowledgeView):
             **error_responses(400, 403, 404, 409, rate_limited=True),
         },
     )
-    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Comment or reply (active members); ``official`` marks a staff reply as the firm's
         official response (403 for others). 409 on drafts, locked discussions and hidden or
         held posts; 403 (with the reason) for suspended members; 429 with ``Retry-After`` when
@@ -308,7 +309,7 @@ class CommentView(ApiView):
         operation_id="knowledge_comments_retrieve",
         responses={200: CommentSerializer, **error_responses(404)},
     )
-    def get(self, request: Request, comment_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, comment_id: int) -> Response:
         """Return one comment (404 unless the caller may read its discussion)."""
         return Response(CommentSerializer(self.get_comment()).data)
 
@@ -317,7 +318,7 @@ class CommentView(ApiView):
         request=CommentEditSerializer,
         responses={200: CommentSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def patch(self, request: Request, comment_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, comment_id: int) -> Response:
         """Edit the caller's own comment; the previous text is kept. 409 when the discussion
         is locked."""
         comment = self.get_comment()
@@ -341,13 +342,12 @@ class CommentRepliesView(ApiView):
         operation_id="knowledge_comments_replies_list",
         responses={200: CommentSerializer(many=True), **error_responses(404)},
     )
-    def get(self, request: Request, comment_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, comment_id: int) -> Response:
         """List the replies, oldest first."""
         parent = access_comment(request.user, check_id(comment_id))
         page = self.paginate_queryset(selectors.comment_replies(user=request.user, parent=parent))
-        selectors.present_comments(
-            page, user=request.user, community=(parent.contribution or parent.challenge).community
-        )
+        assert page is not None  # the view paginates
+        selectors.present_comments(page, user=request.user, community=parent.target.community)
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
 
@@ -362,7 +362,7 @@ class CommentHelpfulView(ApiView):
         request=HelpfulSerializer,
         responses={200: CommentSerializer, **error_responses(400, 403, 404)},
     )
-    def post(self, request: Request, comment_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, comment_id: int) -> Response:
         """Mark (``helpful`` true) or unmark the comment as helpful."""
         comment = access_comment(request.user, check_id(comment_id))
         serializer = HelpfulSerializer(data=request.data)

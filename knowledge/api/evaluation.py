@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses
 from cocreate.errors import ValidationError
@@ -20,7 +20,7 @@ from .fields import CONTRIBUTION_ID, PUBLISHED_STATUSES, S, id_field
 
 class CriterionSerializer(serializers.Serializer):
     key = serializers.CharField(read_only=True)
-    label = serializers.CharField(max_length=120)
+    label = serializers.CharField(max_length=120)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     weight = serializers.IntegerField(min_value=1, max_value=100)
 
 
@@ -90,7 +90,7 @@ class TriageItemSerializer(ContributionSummarySerializer):
 
 class TriageColumnSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PUBLISHED_STATUSES)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     contributions = TriageItemSerializer(many=True)
 
 
@@ -115,7 +115,7 @@ class EvaluationsView(KnowledgeView):
         operation_id="knowledge_contributions_evaluations_list",
         responses={200: EvaluationSerializer(many=True), **error_responses(403, 404)},
     )
-    def get(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """List the evaluations, newest first (staff)."""
         contribution = self.get_contribution()
         qs = selectors.evaluations_for(user=request.user, contribution=contribution)
@@ -127,7 +127,7 @@ class EvaluationsView(KnowledgeView):
         request=EvaluationCreateSerializer,
         responses={201: EvaluationSerializer, **error_responses(400, 403, 404, 409)},
     )
-    def post(self, request: Request, slug: str, contribution_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Score the contribution on every criterion of a scorecard, 1-5 (staff); replaces
         the caller's earlier scores on that scorecard. 409 for drafts."""
         community = self.get_community()
@@ -166,7 +166,7 @@ class TriageView(KnowledgeView):
         parameters=[ChallengeFilterSerializer],
         responses={200: TriageBoardSerializer, **error_responses(400, 403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """One column per published status (newest first, at most 50 each), every item with
         its average weighted score and number of evaluations (staff)."""
         community = self.get_community()
@@ -195,7 +195,7 @@ class ScorecardListView(KnowledgeView):
         parameters=[ChallengeFilterSerializer],
         responses={200: ScorecardSerializer(many=True), **error_responses(400, 403, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List scorecards, oldest first (staff); with ``challenge``, that challenge's and the
         general ones."""
         community = self.get_community()
@@ -211,7 +211,7 @@ class ScorecardListView(KnowledgeView):
         request=ScorecardCreateSerializer,
         responses={201: ScorecardSerializer, **error_responses(400, 403, 404)},
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Define a scorecard (managers): criteria with labels and weights 1-100, each scored
         1-5 when evaluating; optionally for one challenge."""
         community = self.get_community()

@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthenticatedRequest
 from cocreate.api.schema import SLUG_PARAM, error_responses
 from communities.api import PersonSerializer
 
@@ -54,7 +54,7 @@ class SearchView(KnowledgeView):
         parameters=[SearchQuerySerializer],
         responses={200: SearchResultsSerializer, **error_responses(400, 404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Up to 20 published contributions matching ``q``, best first.
 
         ``snippet`` is HTML: the matching passage with its text HTML-escaped and every match

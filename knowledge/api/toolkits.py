@@ -4,9 +4,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import check_id
@@ -28,9 +28,9 @@ class ToolkitFieldSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Letters, digits and _; derived from the label when left out."),
     )
-    label = serializers.CharField(max_length=120)
+    label = serializers.CharField(max_length=120)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     type = serializers.ChoiceField(choices=FieldType.choices)
-    required = serializers.BooleanField(default=False)
+    required = serializers.BooleanField(default=False)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     help = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     choices = serializers.ListField(
         child=serializers.CharField(max_length=120),
@@ -48,7 +48,7 @@ class ToolkitSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="current_version.number", read_only=True)
     title = serializers.CharField(source="current_version.title", read_only=True)
     guidance = serializers.CharField(source="current_version.guidance", read_only=True)
-    fields = ToolkitFieldSerializer(source="current_version.fields", many=True, read_only=True)
+    fields = ToolkitFieldSerializer(source="current_version.fields", many=True, read_only=True)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     version_created_at = serializers.DateTimeField(
         source="current_version.created_at", read_only=True
     )
@@ -78,7 +78,7 @@ class ToolkitCreateSerializer(serializers.Serializer):
         max_length=40, required=False, allow_blank=True, default="", help_text=_("For 'other'.")
     )
     guidance = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    fields = ToolkitFieldSerializer(many=True, required=False, default=list)
+    fields = ToolkitFieldSerializer(many=True, required=False, default=list)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
 
 
 class ToolkitReviseSerializer(serializers.Serializer):
@@ -86,7 +86,7 @@ class ToolkitReviseSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=120)
     guidance = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    fields = ToolkitFieldSerializer(many=True)
+    fields = ToolkitFieldSerializer(many=True)  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
 
 
 @extend_schema(parameters=[SLUG_PARAM])
@@ -111,7 +111,7 @@ class ToolkitListView(KnowledgeView):
         operation_id="knowledge_toolkits_list",
         responses={200: ToolkitSerializer(many=True), **error_responses(404)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List the toolkits members contribute through, oldest first. Managers also see the
         toolkits that no longer accept contributions (``is_active`` false)."""
         page = self.paginate_queryset(self.get_queryset())
@@ -122,7 +122,7 @@ class ToolkitListView(KnowledgeView):
         request=ToolkitCreateSerializer,
         responses={201: ToolkitSerializer, **error_responses(400, 403, 404)},
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         """Design a toolkit (managers): its first version has the given title, guidance and
         typed fields."""
         community = self.get_community()
@@ -157,15 +157,16 @@ class ToolkitDetailView(KnowledgeView):
         operation_id="knowledge_toolkits_retrieve",
         responses={200: ToolkitSerializer, **error_responses(404)},
     )
-    def get(self, request: Request, slug: str, toolkit_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, slug: str, toolkit_id: int) -> Response:
         """Return a toolkit with its current version's fields."""
         return Response(ToolkitSerializer(self.get_toolkit()).data)
 
-    def _revise(self, request: Request, *, partial: bool) -> Response:
+    def _revise(self, request: AuthenticatedRequest, *, partial: bool) -> Response:
         toolkit = self.get_toolkit()
         serializer = ToolkitReviseSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         current = toolkit.current_version
+        assert current is not None  # toolkit_create writes the first version
         values = {"title": current.title, "guidance": current.guidance, "fields": current.fields}
         values.update(serializer.validated_data)
         services.toolkit_revise(actor=request.user, toolkit=toolkit, **values)
@@ -176,7 +177,7 @@ class ToolkitDetailView(KnowledgeView):
         request=ToolkitReviseSerializer,
         responses={200: ToolkitSerializer, **error_responses(400, 403, 404)},
     )
-    def put(self, request: Request, slug: str, toolkit_id: int) -> Response:
+    def put(self, request: AuthenticatedRequest, slug: str, toolkit_id: int) -> Response:
         """Revise a toolkit (managers): title, guidance and fields become a new version.
         Contributions already written keep the version they were written with."""
         return self._revise(request, partial=False)
@@ -186,7 +187,7 @@ class ToolkitDetailView(KnowledgeView):
         request=ToolkitReviseSerializer,
         responses={200: ToolkitSerializer, **error_responses(400, 403, 404)},
     )
-    def patch(self, request: Request, slug: str, toolkit_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, slug: str, toolkit_id: int) -> Response:
         """Revise a toolkit (managers); what is left out is copied from the current version.
         Always creates a new version."""
         return self._revise(request, partial=True)

@@ -1,6 +1,8 @@
 """Writes on contributions: writing, submitting and editing them, their lifecycle (staff
 moves with reasons) and supports."""
 
+from collections.abc import Sequence
+
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -70,7 +72,7 @@ def _store_tags(contribution: Contribution) -> None:
     caching.changed(rows)
 
 
-def _clean_tags(tags: list[str] | str) -> list[str]:
+def _clean_tags(tags: Sequence[str] | str) -> list[str]:
     cleaned = normalize_tags(tags)
     if len(cleaned) > MAX_TAGS:
         raise ValidationError({"tags": _("Use at most 10 tags.")})
@@ -85,7 +87,7 @@ def contribution_create(
     title: str,
     body: str = "",
     fields: dict | None = None,
-    tags: list[str] | str = (),
+    tags: Sequence[str] | str = (),
     challenge: Challenge | None = None,
     submit: bool = True,
 ) -> Contribution:
@@ -98,6 +100,8 @@ def contribution_create(
     if toolkit.community_id != community.pk or not toolkit.is_active:
         raise ValidationError({"toolkit": _("Choose one of this community's toolkits.")})
     version = toolkit.current_version
+    if version is None:  # toolkit_create always writes a first version
+        raise ValidationError({"toolkit": _("Choose one of this community's toolkits.")})
     errors = {}
     title = (title or "").strip()
     if not title:

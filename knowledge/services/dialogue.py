@@ -82,9 +82,12 @@ def comment_create(
                     _("This contribution is hidden or waiting for review; it cannot be discussed."),
                     "moderated",
                 )
-        else:
-            locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
-            if locked.is_locked or locked.phase in (Challenge.Phase.CLOSED, Challenge.Phase.DRAFT):
+        elif challenge is not None:
+            locked_challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+            if locked_challenge.is_locked or locked_challenge.phase in (
+                Challenge.Phase.CLOSED,
+                Challenge.Phase.DRAFT,
+            ):
                 raise Conflict(_("This challenge is closed for discussion."), "closed")
         if parent is not None:
             parent_state = (
@@ -111,7 +114,7 @@ def comment_create(
             first_approval_pending=held,
         )
         if not held:
-            announce_comment(comment, community=community, target=contribution or challenge)
+            announce_comment(comment, community=community, target=target)
     return comment
 
 
@@ -120,7 +123,7 @@ def comment_edit(*, editor: User, comment: Comment, body: str) -> Comment:
     """The author edits a comment; the previous text is kept."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     require(editor, "knowledge.edit_comment", comment)  # its author, still taking part
-    target = comment.contribution or comment.challenge
+    target = comment.target
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something first.")})
@@ -157,6 +160,8 @@ def discussion_set_locked(
     challenge: Challenge | None = None,
 ) -> None:
     target = contribution or challenge
+    if target is None:
+        raise TypeError("discussion_set_locked takes a contribution or a challenge")
     require(actor, "knowledge.lock_discussion", target.community)
     type(target).objects.filter(pk=target.pk).update(is_locked=locked)
     target.is_locked = locked

@@ -73,7 +73,7 @@ def evaluation_submit(
         raise Conflict(_("Drafts cannot be evaluated."), "draft")
     cleaned, errors = {}, {}
     for criterion in scorecard.criteria:
-        raw = (scores or {}).get(criterion["key"])
+        raw = (scores or {}).get(criterion["key"], "")  # missing: not a number, scored 0
         try:
             value = int(raw)
         except (TypeError, ValueError):

@@ -35,7 +35,7 @@ def content_set_moderation_state(
     # A held post that becomes visible for the first time is published now: counted, and its
     # deferred events (new contribution, reply, mention, ...) recorded. Hidden posts never are.
     announce = state == ModerationState.VISIBLE and locked.first_approval_pending
-    changes = {"moderation_state": state, "moderation_reason": reason}
+    changes: dict[str, str | bool] = {"moderation_state": state, "moderation_reason": reason}
     if announce:
         changes["first_approval_pending"] = False
     model.objects.filter(pk=target.pk).update(**changes)
@@ -47,5 +47,4 @@ def content_set_moderation_state(
     if isinstance(locked, Contribution):
         announce_contribution(locked)
     else:
-        parent = locked.contribution if locked.contribution_id else locked.challenge
-        announce_comment(locked, community=parent.community, target=parent)
+        announce_comment(locked, community=locked.target.community, target=locked.target)

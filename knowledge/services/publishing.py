@@ -66,7 +66,9 @@ def _mentioned_members(body: str, community: Community, author: User) -> list[in
     )
 
 
-def announce_comment(comment: Comment, *, community: Community, target) -> None:
+def announce_comment(
+    comment: Comment, *, community: Community, target: Contribution | Challenge
+) -> None:
     """What publishing a comment counts and tells: the target's (and parent's) counters, and
     the reply, commented, official-response and mention events. Runs once per comment: when it
     is posted, or at its first approval when it was held for review. Call in the transaction

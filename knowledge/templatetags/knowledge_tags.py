@@ -1,16 +1,21 @@
 """Presentation helpers for the knowledge pages. Everything they return is plain data; the
 templates escape it."""
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.translation import gettext as _
 
 from ..models import Challenge, Contribution, FieldType
 from ..services import TRANSITIONS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 register = template.Library()
 
 S = Contribution.Status
-STATUS_CLASSES = {
+STATUS_CLASSES: dict[str, str] = {
     S.DRAFT: "status-draft",
     S.SUBMITTED: "status-new",
     S.UNDER_REVIEW: "status-review",
@@ -21,7 +26,7 @@ STATUS_CLASSES = {
     S.DUPLICATE: "status-closed",
     S.MERGED: "status-closed",
 }
-PHASE_CLASSES = {
+PHASE_CLASSES: dict[str, str] = {
     Challenge.Phase.DRAFT: "status-draft",
     Challenge.Phase.OPEN: "status-good",
     Challenge.Phase.EVALUATION: "status-review",
@@ -40,7 +45,7 @@ def phase_class(value: str) -> str:
 
 
 @register.filter
-def status_label(value: str) -> str:
+def status_label(value: str) -> "StrOrPromise":
     try:
         return S(value).label
     except ValueError:
@@ -48,7 +53,7 @@ def status_label(value: str) -> str:
 
 
 @register.simple_tag
-def allowed_statuses(current: str) -> list[tuple[str, str]]:
+def allowed_statuses(current: str) -> list[tuple[str, "StrOrPromise"]]:
     """The statuses staff may move a contribution to from ``current``, in lifecycle order."""
     allowed = TRANSITIONS.get(current, set())
     return [(value, label) for value, label in S.choices if value in allowed]

@@ -2,6 +2,8 @@
 refusals with their reason, and the permission helper (``cocreate.permissions``: the rules
 table with each refusal's words, without Django's superuser shortcut)."""
 
+from typing import NoReturn
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
@@ -23,7 +25,7 @@ def knowledge_community(request, slug: str) -> Community:
         refuse(request, str(exc))
 
 
-def refuse(request, message: str):
+def refuse(request, message: str) -> NoReturn:
     """Refuse with 403 and say why on the error page (a message, since the page is generic)."""
     messages.error(request, message)
     raise PermissionDenied(message)

@@ -1,12 +1,22 @@
 """Announcements: a manager's message to every member of a community (a fanned-out event)."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
+from accounts.models import User
 from events.services import event_record
+
+if TYPE_CHECKING:
+    from communities.models import Community
+
+    from ..models import Announcement
 
 
 @transaction.atomic
-def announcement_create(*, actor, community, title: str, body: str):
+def announcement_create(
+    *, actor: User, community: "Community", title: str, body: str
+) -> "Announcement":
     """A manager tells every member something; delivered in batches by the workers."""
     from django.utils.translation import gettext as _
 

@@ -3,6 +3,8 @@ through a plan of chunks (one task each) written in the transaction that process
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,6 +16,10 @@ from cocreate import caching
 from ..models import FanoutChunk
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
+    from communities.models import Membership
     from events.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -71,7 +77,7 @@ def notify(
     event: "OutboxEvent",
     topic: str,
     recipient_ids: list[int],
-    text: str,
+    text: "StrOrPromise",
     url: str,
     email_range: tuple[int, int | None] | None = None,
 ) -> int:
@@ -122,7 +128,7 @@ class Message:
     event: "OutboxEvent"
     topic: str
     recipient_ids: list[int]
-    text: str
+    text: "StrOrPromise"
     url: str
 
 
@@ -142,12 +148,13 @@ def notify_many(messages: list[Message]) -> None:
         for key, ids in wanted.items()
         if ids
     }
-    rows, emailing = [], []
+    rows: list[Notification] = []
+    emailing: list[int] = []
     for m in messages:
         chosen = channels.get((m.topic, m.event.community_id), {})
-        ids = [uid for uid in dict.fromkeys(m.recipient_ids) if uid in chosen]
-        ids = [uid for uid in ids if uid != m.event.actor_id]
-        for uid in ids:
+        shown = [uid for uid in dict.fromkeys(m.recipient_ids) if uid in chosen]
+        shown = [uid for uid in shown if uid != m.event.actor_id]
+        for uid in shown:
             rows.append(
                 Notification(
                     recipient_id=uid,
@@ -161,14 +168,14 @@ def notify_many(messages: list[Message]) -> None:
                     email_state=EMAIL_STATE_FOR[chosen[uid]],
                 )
             )
-        if any(chosen[uid] == "email" for uid in ids):
+        if any(chosen[uid] == "email" for uid in shown):
             emailing.append(m.event.pk)
     if not rows:
         return
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=fanout_batch_size())
     caching.changed(rows)  # their bells (and every cached page showing one)
     for event_id in emailing:
-        transaction.on_commit(lambda event_id=event_id: _enqueue_emails(event_id))
+        transaction.on_commit(partial(_enqueue_emails, event_id))
 
 
 def _enqueue_emails(event_id: int, email_range: tuple[int, int | None] | None = None) -> None:
@@ -183,9 +190,11 @@ def _enqueue_emails(event_id: int, email_range: tuple[int, int | None] | None = 
         logger.warning("notifications: could not enqueue emails for event %s", event_id)
 
 
-def _active_member_ids(community_id: int):
+def _active_member_ids(community_id: int | None) -> "QuerySet[Membership, int]":
     from communities.models import Membership
 
+    if community_id is None:  # an event of no community has no members to reach
+        return Membership.objects.none().values_list("user_id", flat=True)
     return (
         Membership.objects.filter(community_id=community_id, status=Membership.Status.ACTIVE)
         .order_by("user_id")
@@ -283,7 +292,7 @@ def pending_fanout_chunk_ids(*, older_than_seconds: int, limit: int) -> list[int
     """Ids of fan-out chunks still not done ``older_than_seconds`` after they were last queued
     (their worker died, or the broker lost the message); marks them queued again now, so each
     is re-sent at most once per interval. Skips chunks a running task holds locked."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     with transaction.atomic():
         qs = FanoutChunk.objects.filter(done_at__isnull=True, queued_at__lte=cutoff)
         qs = qs.order_by("id").select_for_update(skip_locked=True)

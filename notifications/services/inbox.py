@@ -2,10 +2,11 @@
 
 from django.utils import timezone
 
+from accounts.models import User
 from cocreate import caching
 
 
-def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark one notification (or, without an id, all of them) read. Returns how many changed."""
     from ..models import Notification
 

@@ -1,9 +1,16 @@
 """A member's choices: how to hear about each topic, muted communities, unsubscribe links."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
+from accounts.models import User
 
-def preference_set(*, user, topic: str, channel: str):
+if TYPE_CHECKING:
+    from ..models import Preference
+
+
+def preference_set(*, user: User, topic: str, channel: str) -> "Preference":
     """Choose how to hear about a topic: in_app, email, daily, weekly or off."""
     from cocreate.errors import ValidationError
 
@@ -22,7 +29,7 @@ def preference_set(*, user, topic: str, channel: str):
     return pref
 
 
-def community_mute_set(*, user, community_id: int, muted: bool) -> bool:
+def community_mute_set(*, user: User, community_id: int, muted: bool) -> bool:
     """Mute (or unmute) a community for the member: nothing from it reaches them except about
     their membership and moderation. The caller checks the community is visible to them."""
     from ..models import CommunityMute
@@ -34,7 +41,7 @@ def community_mute_set(*, user, community_id: int, muted: bool) -> bool:
     return muted
 
 
-def _silence_waiting(*, user, topic: str) -> int:
+def _silence_waiting(*, user: User, topic: str) -> int:
     """Drop the emails still owed for a topic (now or in a digest) once the member stops emails
     for it: a digest sent after "off" would break the member's trust in the setting."""
     from ..models import Notification
@@ -55,7 +62,9 @@ def _silence_waiting(*, user, topic: str) -> int:
 
 
 @transaction.atomic
-def preferences_update(*, user, channels: dict[str, str], reset_missing: bool = False) -> dict:
+def preferences_update(
+    *, user: User, channels: dict[str, str], reset_missing: bool = False
+) -> dict:
     """Set the member's channel for each topic in ``channels`` (all-or-nothing: any unknown topic
     or channel raises ValidationError and nothing changes). With ``reset_missing`` (a PUT),
     topics not named return to their default. Moving a topic to in_app or off also drops the
@@ -118,7 +127,7 @@ def unsubscribe_apply(*, user_id: int, topic: str) -> list[str]:
 
 
 @transaction.atomic
-def community_mutes_replace(*, user, community_ids: list[int]) -> list[int]:
+def community_mutes_replace(*, user: User, community_ids: list[int]) -> list[int]:
     """Make exactly these communities muted for the member. The caller checks each community
     is visible to them. Returns the muted ids, sorted."""
     from ..models import CommunityMute

@@ -9,6 +9,7 @@ For benchmarks only: ``make bench`` runs it against a database of its own.
 """
 
 import random
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -92,7 +93,7 @@ class Command(BaseCommand):
                         Community.Visibility.PRIVATE if i % 5 == 4 else Community.Visibility.PUBLIC
                     ),
                     join_policy=POLICIES[i % len(POLICIES)],
-                    created_at=now - timezone.timedelta(minutes=i),
+                    created_at=now - timedelta(minutes=i),
                 )
                 for i in range(n_communities)
             ),
