@@ -213,6 +213,15 @@ class TestHome:
         assert response.context["pending_count"] == 1
         assert reverse("communities:requests", args=["trail-bike-lab"]) in response.content.decode()
 
+    def test_announcements_are_reached_from_the_home_by_managers_only(
+        self, client, manager, member
+    ):
+        announce = reverse("notifications:announce", args=["trail-bike-lab"])
+        client.force_login(manager)
+        assert f'href="{announce}"' in client.get("/c/trail-bike-lab/").content.decode()
+        client.force_login(member)
+        assert announce not in client.get("/c/trail-bike-lab/").content.decode()
+
     def test_description_is_escaped(self, client, organization):
         CommunityFactory(
             organization=organization, slug="xss", description="<script>alert(1)</script>"
