@@ -9,3 +9,8 @@ class KnowledgeConfig(AppConfig):
     def ready(self) -> None:
         # Cached pages go stale when what they show changes.
         from . import scopes  # noqa: F401  (its declarations connect themselves)
+
+        # Its pages in the community navigation.
+        from .pages import register_pages
+
+        register_pages()

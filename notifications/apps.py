@@ -12,3 +12,7 @@ class NotificationsConfig(AppConfig):
         from . import consumers, scopes  # noqa: F401  (scopes' declarations connect themselves)
 
         consumers.register()
+        # Its pages in the community navigation.
+        from .pages import register_pages
+
+        register_pages()
