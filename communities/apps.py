@@ -11,6 +11,7 @@ class CommunitiesConfig(AppConfig):
         from . import scopes  # noqa: F401  (its declarations connect themselves)
 
         # Its pages in the community navigation.
-        from .pages import register_pages
+        from .pages import register_home, register_pages
 
         register_pages()
+        register_home()

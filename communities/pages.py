@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
+from .landing import Count, Waiting
+from .landing import register as register_on_home
 from .navigation import Item, register
 
 
@@ -38,5 +41,19 @@ def register_pages() -> None:
             section="manage",
             order=90,
             perm="communities.manage_community",
+        ),
+    )
+
+
+def register_home() -> None:
+    register_on_home(
+        Count("members", _("Members"), lambda community: community.member_count, order=0),
+        Waiting(
+            "join_requests",
+            _("Join requests"),
+            "communities:requests",
+            "communities.decide_join_request",
+            lambda user, community: selectors.join_requests(user=user, community=community).count(),
+            order=10,
         ),
     )

@@ -14,7 +14,7 @@ from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed, require
 
-from . import selectors, services
+from . import landing, selectors, services
 from .access import access_community
 from .forms import (
     CommunityCreateForm,
@@ -183,10 +183,8 @@ def home(request, slug):
         "can_join": allowed(user, "communities.join_community", community),
         "can_view_members": allowed(user, "communities.view_members", community),
         "can_manage": can_manage,
-        "can_moderate": allowed(user, "communities.moderate_community", community),
-        "pending_count": (
-            selectors.join_requests(user=user, community=community).count() if can_manage else None
-        ),
+        # What every app adds to the home for this viewer (communities.landing).
+        "landing": landing.shown(user, community),
         "join_form": JoinForm(question=community.application_question),
     }
     return render(request, "communities/home.html", context)

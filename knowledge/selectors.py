@@ -563,3 +563,93 @@ def feed_rows(queryset: QuerySet[Contribution], *, user: Viewer) -> QuerySet:
     # The plugin takes an annotation named like a declared non-field attribute for a clash.
     rows = queryset.annotate(viewer_supports=supports)  # type: ignore[no-redef]
     return rows.values_list(*FEED_ROW_FIELDS, named=True)
+
+
+# --- The community home (``knowledge.home`` contributes these to it) ----------------------------
+
+HOME_LIST_SIZE = 5
+
+
+def open_challenges(*, user: Viewer, community: Community, limit: int = 3) -> list[Challenge]:
+    """Challenges open for contributions, the nearest deadline first (those without one last)."""
+    require_knowledge(user, community)
+    return list(
+        Challenge.objects.filter(community=community, phase=Challenge.Phase.OPEN)
+        .only("id", "title", "wanted", "deadline", "contribution_count", "community_id")
+        .order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")[:limit]
+    )
+
+
+def home_ideas(
+    *, user: Viewer, community: Community, limit: int = HOME_LIST_SIZE
+) -> dict[str, list[Contribution]]:
+    """The community's most recent and most supported published ideas (two queries)."""
+    feed = contribution_feed(user=user, community=community).only(
+        "id",
+        "title",
+        "kind",
+        "status",
+        "support_count",
+        "comment_count",
+        "submitted_at",
+        "created_at",
+        "community_id",
+        "author_id",
+        "author__display_name",
+        "challenge_id",
+        "challenge__title",
+    )
+    return {
+        "recent": list(feed.order_by("-submitted_at", "-id")[:limit]),
+        "top": list(feed.filter(support_count__gt=0).order_by("-support_count", "-id")[:limit]),
+    }
+
+
+def knowledge_counts(community: Community) -> dict[str, int]:
+    """Published ideas and ideas shipped in ``community``, in one query (kept on the community
+    object for the rest of the request)."""
+    cached = community.__dict__.get("_knowledge_counts")
+    if cached is None:
+        cached = (
+            Contribution.objects.filter(community=community, moderation_state=VISIBLE)
+            .exclude(status=S.DRAFT)
+            .aggregate(ideas=Count("pk"), shipped=Count("pk", filter=Q(status=S.SHIPPED)))
+        )
+        community.__dict__["_knowledge_counts"] = cached
+    return cached
+
+
+def to_triage_count(*, user: Viewer, community: Community) -> int:
+    """Submitted ideas no one has reviewed yet (the triage board's first column)."""
+    require(user, "knowledge.triage", community)
+    return Contribution.objects.filter(
+        community=community, moderation_state=VISIBLE, status=S.SUBMITTED
+    ).count()
+
+
+def my_held_comments(
+    *, user: User, community: Community, limit: int = HOME_LIST_SIZE
+) -> list[Comment]:
+    """The user's own comments others cannot see (waiting for review or hidden), newest first."""
+    require_knowledge(user, community)
+    return list(
+        Comment.objects.filter(
+            Q(contribution__community=community) | Q(challenge__community=community),
+            author=user,
+        )
+        .exclude(moderation_state=VISIBLE)
+        .select_related("contribution", "challenge")
+        .only(
+            "id",
+            "body",
+            "moderation_state",
+            "created_at",
+            "contribution__id",
+            "contribution__title",
+            "contribution__community_id",
+            "challenge__id",
+            "challenge__title",
+            "challenge__community_id",
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )

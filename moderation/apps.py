@@ -14,3 +14,7 @@ class ModerationConfig(AppConfig):
         from .pages import register_pages
 
         register_pages()
+        # What it adds to a community's home.
+        from .home import register_home
+
+        register_home()

@@ -518,3 +518,16 @@ def transparency(
         appeals={status: appeal_counts.get(status, 0) for status in Appeal.Status.values},
         flags=Flag.objects.filter(community=community).count(),
     )
+
+
+def queue_size(*, user: Viewer, community: Community) -> int:
+    """How many items wait in ``community``'s moderation queue (``moderation_queue``'s items,
+    unfiltered): two counts, whatever the queue's length."""
+    require(user, "moderation.view_queue", community)
+    contributions = _queue_branch(
+        Contribution, community, kind_filter=Q(community=community), state="", reason=""
+    )
+    comments = _queue_branch(
+        Comment, community, kind_filter=_comment_in(community), state="", reason=""
+    )
+    return contributions.count() + comments.count()

@@ -210,8 +210,12 @@ class TestHome:
     def test_manager_sees_manage_links_and_pending_count(self, client, manager, pending_applicant):
         client.force_login(manager)
         response = client.get("/c/trail-bike-lab/")
-        assert response.context["pending_count"] == 1
-        assert reverse("communities:requests", args=["trail-bike-lab"]) in response.content.decode()
+        requests_url = reverse("communities:requests", args=["trail-bike-lab"])
+        # "Waiting for you" names the one pending request, linked to where it is decided.
+        assert ("Join requests", requests_url, 1) in [
+            (str(label), url, n) for label, url, n in response.context["landing"].waiting
+        ]
+        assert requests_url in response.content.decode()
 
     def test_announcements_are_reached_from_the_home_by_managers_only(
         self, client, manager, member
