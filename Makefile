@@ -21,6 +21,8 @@ $(VENV)/.dev-installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.lock
 	touch $(VENV)/.base-installed $@
 
+# Links in emails follow the address the server is started on (HOST, PORT) unless SITE_URL says.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.base-installed migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

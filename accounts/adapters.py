@@ -1,14 +1,39 @@
 """allauth adapter: where sign-up and login hand over to Cocreate."""
 
+from dataclasses import dataclass
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+
+
+@dataclass(frozen=True)
+class _Site:
+    """What allauth's emails call the site: Cocreate's name, at the address it was reached."""
+
+    name: str
+    domain: str
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Without django.contrib.sites allauth would name the site after the host it was
+        # reached at ("Hello from 127.0.0.1:8000!"); the emails say SITE_NAME instead.
+        request = context.get("request") or allauth_context.request
+        domain = get_current_site(request).domain
+        site = _Site(name=settings.SITE_NAME, domain=domain)
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
+
     def populate_username(self, request, user) -> None:
         # The user model has no username; email is the login.
         return None
 
     def save_user(self, request, user, form, commit=True):
+        # The sign-up form asks for the name others see; the @handle is derived from it.
+        name = form.cleaned_data.get("display_name")
+        if name:
+            user.display_name = name
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             from .services import assign_handle

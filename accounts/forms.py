@@ -1,3 +1,4 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -25,3 +26,23 @@ class ProfileForm(forms.Form):
     )
     locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up with the name other members see: asked once, at the door, so nobody
+    appears as an email address or a blank in a thread."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("The name other members see. Your email address is never shown."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def clean_display_name(self) -> str:
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Tell us the name other members should see."))
+        return name

@@ -2,7 +2,7 @@
 
 Environment variables (see README "Configuration"):
 DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS,
-DEFAULT_FROM_EMAIL, SITE_URL, TIME_ZONE, CONN_MAX_AGE, ACCOUNT_EMAIL_VERIFICATION.
+DEFAULT_FROM_EMAIL, SITE_URL, SITE_NAME, TIME_ZONE, CONN_MAX_AGE, ACCOUNT_EMAIL_VERIFICATION.
 """
 
 from pathlib import Path
@@ -25,6 +25,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# What emails and pages call the platform.
+SITE_NAME = env.str("SITE_NAME", default="Cocreate")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -114,7 +116,8 @@ else:
 # Sessions read from the cache, written through to the database (survive a cache flush).
 SESSION_ENGINE = "accounts.sessions"
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-process transport, named with a host so kombu does not warn "No hostname was supplied".
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without a broker every task runs in-process, right away (the embedded run).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -191,6 +194,8 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for the display name (accounts.forms.SignupForm).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

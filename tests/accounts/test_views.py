@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
+
 from ..factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,44 @@ class TestProfile:
     def test_anonymous_goes_to_login(self, client):
         response = client.get(reverse("profile_edit"))
         assert response["Location"].startswith("/accounts/login/")
+
+
+class TestSignup:
+    PASSWORD = "a-long-sign-up-passphrase"
+
+    def post(self, client, **extra):
+        data = {"email": "nia@example.test", "password1": self.PASSWORD, "password2": self.PASSWORD}
+        data.update(extra)
+        return client.post("/accounts/signup/", data)
+
+    def test_sign_up_asks_for_the_name_others_see(self, client):
+        body = client.get("/accounts/signup/").content.decode()
+        assert 'name="display_name"' in body and "Display name" in body
+        response = self.post(client, display_name="  Nia   Newbie ")
+        assert response.status_code == 302
+        user = User.objects.get(email="nia@example.test")
+        assert user.display_name == "Nia Newbie"
+        assert user.handle == "nia_newbie"  # from the name, not the email
+
+    def test_a_blank_name_is_refused_and_nobody_is_created(self, client):
+        response = self.post(client, display_name="   ")
+        assert response.status_code == 200
+        assert "display_name" in response.context["form"].errors
+        assert not User.objects.filter(email="nia@example.test").exists()
+
+    def test_emails_name_the_site_cocreate_not_the_host(self, client, mailoutbox):
+        self.post(client, display_name="Nia Newbie")
+        message = mailoutbox[-1]
+        assert message.subject.startswith("[Cocreate]")
+        assert "Cocreate" in message.body
+        assert "Hello from testserver" not in message.body
+        # The link still points at the address the site was reached at.
+        assert "http://testserver/accounts/confirm-email/" in message.body
+
+
+@pytest.mark.parametrize("url", ["/accounts/signup/", "/accounts/login/", "/communities/"])
+def test_one_spelling_of_sign_up_and_sign_in(client, url):
+    body = client.get(url).content.decode()
+    for other in ("Sign Up", "Signup", "Sign In"):
+        assert other not in body, (url, other)
+    assert "Sign up" in body and "Sign in" in body

@@ -29,3 +29,4 @@ CASES = [
 ]
 
 CASES.append(Case("root", "GET", lambda w: "/", expect(302)))
+CASES.append(Case("favicon", "GET", lambda w: "/favicon.ico", expect(301)))

@@ -61,6 +61,7 @@ def test_sign_up_find_request_and_get_approved(new_page, bike_lab):
     page = new_page()
 
     page.goto("/accounts/signup/")
+    page.get_by_label("Display name").fill("Nia Newbie")
     page.fill("input[name=email]", "newbie@example.test")
     page.fill("input[name=password1]", NEW_PASSWORD)
     page.fill("input[name=password2]", NEW_PASSWORD)
