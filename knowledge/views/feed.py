@@ -9,6 +9,7 @@ from cocreate.caching import cached_page, form_state, fragment
 from communities.selectors import community_scopes
 
 from .. import selectors
+from ..home import held_panel
 from ..forms import FeedFilterForm, SearchForm
 from ..models import Challenge, Contribution
 from .access import knowledge_community
@@ -82,6 +83,8 @@ def feed(request, slug):
             "page": feed_page,
             "items": [_card_item(row) for row in feed_page.items],
             "filtered": any(filters.values()) or challenge is not None,
+            # The viewer's own posts a moderator has yet to review: listed where they look.
+            "held": held_panel(user, community) if feed_page.is_first else None,
             "drafts": (
                 list(selectors.my_drafts(user=user, community=community)[:DRAFTS_SHOWN])
                 if context["can_contribute"]

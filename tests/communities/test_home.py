@@ -216,3 +216,16 @@ def test_the_home_costs_the_same_for_a_member_at_5_and_50(client, community, mem
 
     client.force_login(member)
     same_get_at_5_and_50(add, client, community.get_absolute_url(), contains="Recent")
+
+
+def test_my_posts_waiting_for_review_are_listed_in_the_feed_too(
+    client, community, member, other_member, toolkit
+):
+    newcomer(community, member)
+    make_contribution(author=member, community=community, toolkit=toolkit, title="Held in feed")
+    feed = reverse("knowledge:feed", args=[community.slug])
+    client.force_login(member)
+    panel = section(client.get(feed).content.decode(), "held-heading")
+    assert "Held in feed" in panel and "Waiting for review" in panel
+    client.force_login(other_member)
+    assert "Held in feed" not in client.get(feed).content.decode()
