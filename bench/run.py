@@ -38,6 +38,8 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 # Pages also measured with the page cache bypassed (name_miss).
 MISS_MEASURED = {
     "directory",
+    "community_home",
+    "community_home_100k",
     "api_communities",
     "feed_100k",
     "feed_1k",
@@ -310,6 +312,8 @@ def main() -> None:
             big, small = values["BENCH_BIG_KNOWLEDGE"], values["BENCH_SMALL_KNOWLEDGE"]
             showcase = values["BENCH_CONTRIBUTION_200"]
             targets += [
+                # The landing page a member sees: open challenges, recent and top ideas, counts.
+                ("community_home_100k", f"/c/{big}/", session),
                 ("feed_100k", f"/c/{big}/ideas/", session),
                 ("feed_1k", f"/c/{small}/ideas/", session),
                 ("contribution_200_comments", f"/c/{big}/ideas/{showcase}/", session),
