@@ -133,3 +133,20 @@ def test_the_check_catches_a_violation(new_page, lab):
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')")
     rules = {v["id"] for v in Axe().run(page, options=WCAG_AA).response["violations"]}
     assert "image-alt" in rules
+
+
+def test_an_htmx_update_is_announced_and_keeps_the_focus(new_page, lab):
+    """Supporting an idea by keyboard: the new count is read out by the live region, and the
+    focus stays on the (replaced) button so the next key press acts where the person is."""
+    manager, _member, ids = lab
+    page = new_page()
+    _sign_in(page, manager)
+    page.goto(f"/c/lab/ideas/{ids['idea']}/")
+    page.focus("#support-button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("button.k-supported")
+    page.wait_for_function(
+        "document.getElementById('live-status').textContent.includes('You support this idea.')"
+    )
+    assert "1 supporter." in page.inner_text("#live-status")
+    assert page.evaluate("document.activeElement.id") == "support-button"
