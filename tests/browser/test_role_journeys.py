@@ -196,7 +196,9 @@ def test_a_manager_responds_scores_and_announces(new_page, lab, width):
     page.get_by_label("Message").fill("Come and ride the prototypes on Saturday.")
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=Your announcement is on its way to every member.")
-    assert Announcement.objects.filter(community_id=community.pk, title="Workshop open day").exists()
+    assert Announcement.objects.filter(
+        community_id=community.pk, title="Workshop open day"
+    ).exists()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
