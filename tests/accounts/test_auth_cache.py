@@ -10,8 +10,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIRequestFactory
 
 from accounts import services
+from accounts.authentication import CachedTokenAuthentication
 from accounts.middleware import CachedAuthenticationMiddleware
-from cocreate.api.authentication import CachedTokenAuthentication
 from cocreate.caching import generations
 
 from ..clients import session_client, token_client
