@@ -29,7 +29,12 @@ from ..models import (
 )
 from ..rendering import render_markdown
 from ..toolkit_fields import clean_answers
-from .publishing import announce_contribution, held_for_review, review_reason
+from .publishing import (
+    announce_contribution,
+    approved_posts_follow,
+    held_for_review,
+    review_reason,
+)
 
 S = Contribution.Status
 MAX_TAGS = 10
@@ -172,6 +177,7 @@ def _submit(contribution: Contribution, author: User, challenge: Challenge | Non
         contribution.first_approval_pending = True
         fields += ["moderation_state", "moderation_reason", "first_approval_pending"]
     contribution.save(update_fields=fields)
+    approved_posts_follow(contribution, counted_before=False)  # a draft never counts
     StatusChange.objects.create(
         contribution=contribution, actor=author, from_status=S.DRAFT, to_status=S.SUBMITTED
     )

@@ -17,6 +17,7 @@ from communities import services as community_services
 from communities.models import Community, Membership, Organization
 from knowledge import services as knowledge_services
 from knowledge.models import Contribution
+from knowledge.services.publishing import approved_posts_recount
 
 WORDS = [
     "chain", "frame", "brake", "saddle", "wheel", "light", "quiet", "weight", "grip", "tyre",
@@ -63,6 +64,8 @@ class Command(BaseCommand):
             self._contributions(community, toolkit.current_version_id, member_ids, count)
             if n_comments:
                 self._comments(community, member_ids, n_comments)
+            # The members' approved posts, as the services would have counted them.
+            approved_posts_recount(community=community)
             self.stdout.write(f"{slug}: {count} contributions, {n_comments} comments")
         with connection.cursor() as cursor:
             # Fresh statistics (and no dead tuples from earlier attempts) for the planner.
