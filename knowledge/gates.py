@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from accounts.models import User
-from accounts.types import Viewer
 from communities.models import Community
 
 
 class PostRateCheck(Protocol):
     def __call__(
-        self, *, user: Viewer, community: Community, ip: str | None, is_reply: bool, links: int
+        self, *, user: User, community: Community, ip: str | None, is_reply: bool, links: int
     ) -> None: ...
 
 
@@ -33,7 +32,7 @@ class ReviewHold(Protocol):
 
 
 def no_rate_limit(
-    *, user: Viewer, community: Community, ip: str | None, is_reply: bool, links: int
+    *, user: User, community: Community, ip: str | None, is_reply: bool, links: int
 ) -> None:
     """The default rate check: every post may go out."""
 
@@ -72,7 +71,7 @@ def registered() -> Gates:
 
 
 def check_post_rate(
-    *, user: Viewer, community: Community, ip: str | None, is_reply: bool, links: int
+    *, user: User, community: Community, ip: str | None, is_reply: bool, links: int
 ) -> None:
     """Count one new contribution or comment by ``user`` in ``community`` from ``ip`` (with
     ``links`` links); raise ``RateLimited`` when it is one too many."""

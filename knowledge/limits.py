@@ -21,8 +21,10 @@ def check_post_rate(
 ) -> None:
     """Count one new contribution or comment by the request's user in ``community``; raise
     ``cocreate.errors.RateLimited`` (with the seconds to wait) when it is one too many."""
+    user = request.user
+    assert user.is_authenticated  # only signed-in members reach a posting view
     gates.check_post_rate(
-        user=request.user,
+        user=user,
         community=community,
         ip=client_ip(request),
         is_reply=is_reply,

@@ -9,7 +9,7 @@ import time
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from accounts.types import Viewer
+from accounts.models import User
 from cocreate.caching.backend import count as shared_count
 from cocreate.errors import RateLimited
 from communities.models import Community
@@ -34,7 +34,7 @@ def hit(*, scope: str, subject: str, limit: int, period: int) -> None:
 
 
 def check_post(
-    *, user: Viewer, community: Community, ip: str | None, is_reply: bool, links: int
+    *, user: User, community: Community, ip: str | None, is_reply: bool, links: int
 ) -> None:
     """Limits for a new contribution or comment by ``user`` in ``community`` from ``ip``.
     Knowledge asks through ``knowledge.gates``."""

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.types import Viewer
 from communities.models import Community, Membership
 
 from .models import ModerationSettings
@@ -22,7 +21,7 @@ def settings_for(community: Community) -> ModerationSettings:
     return found
 
 
-def is_established(user: Viewer, community: Community) -> bool:
+def is_established(user: User, community: Community) -> bool:
     """Established: staff roles, or joined long enough ago, or enough approved posts."""
     membership = Membership.objects.filter(community=community, user=user).first()
     if membership is None or membership.effective_status != Membership.Status.ACTIVE:

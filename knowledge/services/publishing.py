@@ -45,7 +45,8 @@ def approved_posts_follow(post: Contribution | Comment, *, counted_before: bool)
         return
     if isinstance(post, Contribution):
         community_id: int | Subquery = post.community_id
-    else:  # only comments on contributions count
+    else:
+        assert post.contribution_id is not None  # only comments on contributions count
         community_id = Subquery(
             Contribution.objects.filter(pk=post.contribution_id).values("community_id")
         )

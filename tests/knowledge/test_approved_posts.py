@@ -174,9 +174,10 @@ def test_the_recount_repairs_what_bypassed_the_services(community, member, moder
     post = make_contribution(author=member, community=community, toolkit=toolkit)
     services.comment_create(author=member, contribution=post, body="Also")
     Membership.objects.filter(community=community).update(approved_posts=7)
-    assert approved_posts_recount(community=community) == Membership.objects.filter(
-        community=community
-    ).count()
+    assert (
+        approved_posts_recount(community=community)
+        == Membership.objects.filter(community=community).count()
+    )
     assert_in_step((member, community), (moderator, community))
     assert counter(member, community) == 2
 
