@@ -2,6 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from .services import assign_handle
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user) -> None:
@@ -11,7 +13,5 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            from .services import assign_handle
-
             assign_handle(user=user)
         return user

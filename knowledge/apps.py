@@ -8,4 +8,4 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         # Cached pages go stale when what they show changes.
-        from . import scopes  # noqa: F401  (its declarations connect themselves)
+        from . import scopes  # noqa: F401, PLC0415 — connects its declarations; imports models

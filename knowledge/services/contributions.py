@@ -3,6 +3,7 @@ moves with reasons) and supports."""
 
 from collections.abc import Sequence
 
+from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -56,7 +57,6 @@ NEEDS_ORIGINAL = {S.DUPLICATE, S.MERGED}
 def _update_search_vector(contribution_id: int) -> None:
     if connection.vendor != "postgresql":
         return
-    from django.contrib.postgres.search import SearchVector
 
     Contribution.objects.filter(pk=contribution_id).update(  # cache: no page shows the index
         search_vector=SearchVector("title", weight="A", config="english")
