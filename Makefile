@@ -36,6 +36,7 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=cocreate.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # mypy with the Django and DRF plugins over the apps (the file list is in pyproject.toml).

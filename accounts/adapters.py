@@ -7,6 +7,8 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 
+from .services import assign_handle
+
 
 @dataclass(frozen=True)
 class _Site:
@@ -36,7 +38,5 @@ class AccountAdapter(DefaultAccountAdapter):
             user.display_name = name
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            from .services import assign_handle
-
             assign_handle(user=user)
         return user

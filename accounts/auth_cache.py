@@ -29,6 +29,7 @@ from django.contrib.auth import (
     load_backend,
 )
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
@@ -115,8 +116,6 @@ def get_user(request):
 
     Return the user of the request's session, or AnonymousUser.
     """
-    from django.contrib.auth.models import AnonymousUser
-
     user = None
     try:
         user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])

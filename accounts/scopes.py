@@ -1,6 +1,6 @@
 """Which cached copies a change to a user row or to their API token makes stale: the user's
 generation token (and the API token's own), so cached copies (``accounts.auth_cache``, the
-cached token authentication in ``cocreate.api.authentication``, every page they see) stop
+cached token authentication in ``accounts.authentication``, every page they see) stop
 being served on the next request. Saves from the admin, allauth (password change, last
 login) and DRF's token model all reach these declarations; a bulk ``update()`` on users must
 call ``caching.changed`` with them.

@@ -3,8 +3,10 @@
 import re
 from collections.abc import Sequence
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils.text import slugify
+from rest_framework.authtoken.models import Token
 
 from .models import User
 
@@ -60,8 +62,6 @@ def user_create(
 
     Sign-up through the site goes through allauth; this is for seeds, admins and tests.
     """
-    from allauth.account.models import EmailAddress
-
     email = email.strip().lower()
     if is_superuser:
         user = User.objects.create_superuser(email=email, password=password)
@@ -96,8 +96,6 @@ def api_token_issue(*, user: User) -> str:
 
     Expects an authenticated, active user whose credentials the caller has just checked.
     """
-    from rest_framework.authtoken.models import Token
-
     token, _created = Token.objects.get_or_create(user=user)
     return token.key
 
@@ -105,7 +103,5 @@ def api_token_issue(*, user: User) -> str:
 @transaction.atomic
 def api_token_revoke(*, user: User) -> bool:
     """Delete the person's API token; True if there was one. Requests with it then get 401."""
-    from rest_framework.authtoken.models import Token
-
     deleted, _details = Token.objects.filter(user=user).delete()
     return bool(deleted)

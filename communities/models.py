@@ -169,6 +169,11 @@ class Membership(models.Model):
     decision_message = models.TextField(_("message from the managers"), max_length=2000, blank=True)
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    # The member's published posts in this community that moderators let stand: contributions
+    # past draft and comments on contributions, while visible. Kept by knowledge's publishing
+    # service in the transaction that changes a post (``knowledge.services.publishing``), so
+    # moderation's standing check (``moderation.trust``) reads one row.
+    approved_posts = models.PositiveIntegerField(_("approved posts"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

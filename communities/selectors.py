@@ -3,8 +3,9 @@ only ever holds what the actor may see, and a private community answers 404 to o
 
 from typing import Any
 
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.types import Viewer
@@ -12,6 +13,7 @@ from cocreate.caching import generations
 from cocreate.permissions import require
 
 from .models import Community, Invitation, Membership, Organization, OrganizationStaff
+from .rules import _org_staff_ids as cached_ids
 from .rules import remember_membership
 
 VISIBLE_STATUSES = (Membership.Status.ACTIVE, Membership.Status.SUSPENDED)
@@ -24,8 +26,6 @@ DIRECTORY_SORTS: dict[str, tuple[str, ...]] = {
 
 
 def _org_staff_ids(user: Viewer) -> list[int]:
-    from .rules import _org_staff_ids as cached_ids
-
     return list(cached_ids(user))
 
 
@@ -108,8 +108,6 @@ def directory_rows(
     """``community_directory`` rows (dicts, or named tuples with ``named``) of ``fields`` and
     the viewer's own membership (``viewer_role``, ``viewer_status``: ``None`` without one),
     joined in: one query for a page, no model instances."""
-    from django.db.models import F, Value
-
     if user.is_authenticated:
         queryset = queryset.annotate(
             viewer_membership_row=FilteredRelation(
@@ -195,8 +193,6 @@ def join_request_get(*, user: Viewer, community: Community, membership_id: int) 
 def invitations(*, user: Viewer, community: Community, state: str = "") -> QuerySet[Invitation]:
     """The community's invitations for its managers; ``state`` filters open/accepted/revoked/
     expired (the same rules as ``Invitation.state``)."""
-    from django.utils import timezone
-
     require(user, "communities.invite", community)
     qs = Invitation.objects.filter(community=community).select_related("invited_by")
     now = timezone.now()

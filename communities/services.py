@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -380,7 +381,6 @@ def invitation_create(
     email = (email or "").strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose member, moderator or manager.")})
-    from django.core.validators import validate_email
 
     try:
         validate_email(email)

@@ -15,47 +15,22 @@ side effects outside the database (at-least-once delivery).
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
 
-if TYPE_CHECKING:
-    from .models import OutboxEvent
+from . import registered
+from .registered import BatchHandler, Consumer, Handler, all_consumers, consumers_for, get
+from .tasks import delivery_task
 
-Handler = Callable[["OutboxEvent"], None]
-BatchHandler = Callable[[list["OutboxEvent"]], None]
-
-
-@dataclass(frozen=True)
-class Consumer:
-    name: str
-    kinds: frozenset[str]
-    handle: Handler
-    max_retries: int = 8
-    retry_backoff_max: int = 300
-    # Deliveries of this consumer one task may take on at once when they have queued up.
-    batch: int = 20
-    # Optional: the same as ``handle`` on each event, for several at once (fewer round trips).
-    handle_batch: BatchHandler | None = field(default=None, compare=False)
-    # Re-queues the consumer's own unfinished follow-up work (``events.relay`` calls it).
-    relay: Callable[..., int] | None = field(default=None, compare=False)
-    task: Any = field(default=None, compare=False, repr=False)
-
-    @property
-    def task_name(self) -> str:
-        return f"{self.name}.deliver_event"
-
-
-_consumers: dict[str, Consumer] = {}
-_by_kind: dict[str, tuple[Consumer, ...]] = {}
-
-
-def _index() -> None:
-    by_kind: dict[str, list[Consumer]] = {}
-    for consumer in _consumers.values():
-        for kind in consumer.kinds:
-            by_kind.setdefault(kind, []).append(consumer)
-    _by_kind.clear()
-    _by_kind.update({kind: tuple(found) for kind, found in by_kind.items()})
+__all__ = [
+    "BatchHandler",
+    "Consumer",
+    "Handler",
+    "all_consumers",
+    "consumers_for",
+    "get",
+    "register",
+    "unregister",
+]
 
 
 def register(
@@ -76,9 +51,6 @@ def register(
     ``handle_batch(events)``, if given, must do what ``handle`` does on each event; a worker's
     batch uses it, and falls back to ``handle`` per event (a savepoint each) if it fails.
     The task's retry policy is fixed when the name is first registered."""
-    # The task module imports the services, which read this registry: built here, not on import.
-    from .tasks import delivery_task  # noqa: PLC0415
-
     consumer = Consumer(
         name=name,
         kinds=frozenset(kinds),
@@ -90,24 +62,9 @@ def register(
         relay=relay,
     )
     consumer = replace(consumer, task=delivery_task(consumer))
-    _consumers[name] = consumer
-    _index()
+    registered.put(consumer)
     return consumer
 
 
 def unregister(name: str) -> None:
-    _consumers.pop(name, None)
-    _index()
-
-
-def consumers_for(kind: str) -> tuple[Consumer, ...]:
-    """The consumers that want events of ``kind`` (none: the event is only recorded)."""
-    return _by_kind.get(kind, ())
-
-
-def get(name: str) -> Consumer:
-    return _consumers[name]
-
-
-def all_consumers() -> list[Consumer]:
-    return list(_consumers.values())
+    registered.remove(name)

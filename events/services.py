@@ -11,7 +11,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import registry
+from . import registered
 from .models import Delivery, OutboxEvent
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def event_record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         community_id=community_id,
     )
-    consumers = registry.consumers_for(kind)
+    consumers = registered.consumers_for(kind)
     if consumers:
         # One plain INSERT (this is on every request that records an event; the ORM's
         # bulk_create costs several times as much CPU for one or two rows).
@@ -61,7 +61,7 @@ def event_record(
     return event
 
 
-def _enqueue(event_id: int, consumers: tuple[registry.Consumer, ...]) -> None:
+def _enqueue(event_id: int, consumers: tuple[registered.Consumer, ...]) -> None:
     # The hand-off time travels in the message: the delivery records how long it waited.
     enqueued_at = time.time()
     for consumer in consumers:
@@ -108,8 +108,8 @@ def delivery_process(
     call's own delivery is recorded (attempts, last error) and raised, for the task's retry; a
     failing batch-mate is recorded and left to its own message and retry.
     """
-    registered = registry.get(consumer)
-    handler, handle_batch = registered.handle, registered.handle_batch
+    found = registered.get(consumer)
+    handler, handle_batch = found.handle, found.handle_batch
     began = started_at or timezone.now()
     own_error: Exception | None = None
     with transaction.atomic():
@@ -160,7 +160,7 @@ def delivery_process(
     return own is not None
 
 
-def _handle(handler: registry.Handler, delivery: Delivery) -> None:
+def _handle(handler: registered.Handler, delivery: Delivery) -> None:
     """Run the handler, and save the event's payload if the handler changed it (a secret
     scrubbed once used); a failed handler leaves the event as it was."""
     event = delivery.event
@@ -181,7 +181,7 @@ class _Failed:
         self.pk, self.delivery, self.error = delivery.pk, delivery, error
 
 
-def _handle_all(handle_batch: registry.BatchHandler, todo: list[Delivery]) -> bool:
+def _handle_all(handle_batch: registered.BatchHandler, todo: list[Delivery]) -> bool:
     """The consumer's batch handler on every event, in one savepoint. False if it failed (its
     work rolled back, the events' payloads as they were)."""
     events = [d.event for d in todo]
@@ -201,7 +201,7 @@ def _handle_all(handle_batch: registry.BatchHandler, todo: list[Delivery]) -> bo
 
 
 def _handle_each(
-    handler: registry.Handler, todo: list[Delivery], consumer: str
+    handler: registered.Handler, todo: list[Delivery], consumer: str
 ) -> list[Delivery | _Failed]:
     """The handler on each event, each in a savepoint: a failure rolls back only its own work
     and is recorded on its delivery."""
@@ -255,7 +255,7 @@ def pending_deliveries(*, older_than_seconds: int, limit: int) -> list[tuple[str
     was recorded, for registered consumers only; counts the hand-off as an attempt and stamps it.
     Skips rows another relay or a running task holds."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    names = [c.name for c in registry.all_consumers()]
+    names = [c.name for c in registered.all_consumers()]
     with transaction.atomic():
         qs = Delivery.objects.filter(
             consumer__in=names, processed_at__isnull=True, created_at__lte=cutoff

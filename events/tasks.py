@@ -7,10 +7,10 @@ each has its own queue (route ``<consumer>.*``) and its own retry policy.
 from celery import shared_task
 from django.utils import timezone
 
-from . import registry, services
+from . import registered, services
 
 
-def delivery_task(consumer: registry.Consumer):
+def delivery_task(consumer: registered.Consumer):
     """The task that delivers one event to ``consumer`` (a second call returns the same task)."""
     name = consumer.name
     if consumer.task_name in _delivery_tasks:
@@ -29,7 +29,7 @@ def delivery_task(consumer: registry.Consumer):
         hand-off) is stamped by the sender. A worker (not an in-process, eager run) also takes
         the consumer's other waiting deliveries, up to its batch, in the same transaction."""
         started_at = timezone.now()
-        batch = 1 if self.request.is_eager else registry.get(name).batch
+        batch = 1 if self.request.is_eager else registered.get(name).batch
         return services.delivery_process(
             consumer=name,
             event_id=event_id,
@@ -53,9 +53,9 @@ def relay(older_than_seconds: int = 30, limit: int = 500) -> int:
     for consumer_name, event_id in services.pending_deliveries(
         older_than_seconds=older_than_seconds, limit=limit
     ):
-        registry.get(consumer_name).task.delay(event_id, enqueued_at=_now())
+        registered.get(consumer_name).task.delay(event_id, enqueued_at=_now())
         count += 1
-    for consumer in registry.all_consumers():
+    for consumer in registered.all_consumers():
         if consumer.relay is not None:
             count += consumer.relay(older_than_seconds=older_than_seconds, limit=limit)
     return count

@@ -17,7 +17,14 @@ from communities.rules import membership_for
 
 from .models import Challenge, Comment, Contribution
 
-VIEW_KNOWLEDGE = "knowledge.view_knowledge"
+# The accessors are built on the selectors' querysets and on their community-level check.
+from .selectors import (
+    VIEW_KNOWLEDGE,
+    challenges_for,
+    comment_is_listed,
+    present_comments,
+    require_knowledge,
+)
 
 
 def access_knowledge(viewer: Any, slug: str, *, need: str | None = None) -> Standing:
@@ -27,16 +34,8 @@ def access_knowledge(viewer: Any, slug: str, *, need: str | None = None) -> Stan
     return access_community(viewer, slug, within=VIEW_KNOWLEDGE, need=need)
 
 
-def require_knowledge(viewer: Any, community: Community) -> None:
-    """404 unless the viewer may read the knowledge of a community already resolved."""
-    if not allowed(viewer, VIEW_KNOWLEDGE, community):
-        raise Http404
-
-
 def access_challenge(viewer: Any, challenge_id: int, *, community: Community) -> Challenge:
     """A challenge of ``community``: drafts only for its staff; else 404."""
-    from .selectors import challenges_for
-
     challenge = challenges_for(user=viewer, community=community).filter(pk=challenge_id).first()
     if challenge is None:
         raise Http404
@@ -70,8 +69,6 @@ def access_comment(viewer: Any, comment_id: int, *, community: Community | None 
     """A comment the viewer may find, on a contribution or a challenge they may see (of
     ``community`` when given), presented for them (a hidden one reads "removed"); 404
     otherwise, also for a comment held for review."""
-    from .selectors import comment_is_listed, present_comments
-
     comment = (
         Comment.objects.select_related("contribution__community", "challenge__community", "author")
         .filter(pk=comment_id)

@@ -1,10 +1,12 @@
 """Rate limits on new posts, applied by the page and API views (services take no requests):
-per member, per client address, and tighter for new members (``moderation.ratelimits``)."""
+per member, per client address, and tighter for new members. Moderation sets the limits
+(``moderation.ratelimits``); knowledge asks through ``gates``."""
 
 from django.http import HttpRequest
 
 from communities.models import Community
 
+from . import gates
 from .rendering import count_links
 
 
@@ -19,11 +21,10 @@ def check_post_rate(
 ) -> None:
     """Count one new contribution or comment by the request's user in ``community``; raise
     ``cocreate.errors.RateLimited`` (with the seconds to wait) when it is one too many."""
-    # Imported here: moderation imports the knowledge models at module import.
-    from moderation.ratelimits import check_post
-
-    check_post(
-        user=request.user,
+    user = request.user
+    assert user.is_authenticated  # only signed-in members reach a posting view
+    gates.check_post_rate(
+        user=user,
         community=community,
         ip=client_ip(request),
         is_reply=is_reply,

@@ -12,19 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils.html import escape
 
 from accounts.models import User
 from accounts.types import Viewer
+from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed, refusal, require
 from communities.models import Community
 
-# knowledge.access resolves single objects with this module's querysets (and imports it lazily).
-from .access import require_knowledge
 from .models import (
     Challenge,
     Comment,
@@ -53,6 +54,15 @@ FEED_SORTS: dict[str, tuple[str, ...]] = {
 REPLIES_SHOWN = 3
 COMMENTS_PAGE = 20
 VISIBLE = ModerationState.VISIBLE
+
+VIEW_KNOWLEDGE = "knowledge.view_knowledge"
+
+
+def require_knowledge(viewer: Viewer, community: Community) -> None:
+    """404 unless the viewer may read the knowledge of a community already resolved: the
+    check every read here starts with (``knowledge.access`` builds its accessors on it)."""
+    if not allowed(viewer, VIEW_KNOWLEDGE, community):
+        raise Http404
 
 
 def moderates(user: Viewer, community: Community) -> bool:
@@ -357,8 +367,6 @@ def comment_thread(
 ) -> Thread:
     """A page of top-level comments (oldest first) with their first replies, in two queries
     however long the thread is. More replies come from ``comment_replies``."""
-    from cocreate.pagination import keyset_paginate
-
     top = top_level_comments(user=user, contribution=contribution, challenge=challenge)
     page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
     with_first_replies(
@@ -407,8 +415,6 @@ def search_contributions(
     PostgreSQL: the stored, GIN-indexed search vector with websearch syntax, ranked by
     ts_rank, snippets from ts_headline. SQLite: a substring match, newest first.
     """
-    from django.utils.html import escape
-
     require_knowledge(user, community)
     query = " ".join((query or "").split())[:200]
     if not query:
@@ -417,8 +423,6 @@ def search_contributions(
         status=S.DRAFT
     )
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-
         sq = SearchQuery(query, search_type="websearch", config="english")
         rows: list[Contribution] = list(
             base.filter(search_vector=sq)

@@ -9,8 +9,12 @@ import time
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cocreate.caching.backend import count as shared_count
 from cocreate.errors import RateLimited
+from communities.models import Community
+
+from .trust import is_established, settings_for
 
 
 def hit(*, scope: str, subject: str, limit: int, period: int) -> None:
@@ -29,10 +33,11 @@ def hit(*, scope: str, subject: str, limit: int, period: int) -> None:
         )
 
 
-def check_post(*, user, community, ip: str | None, is_reply: bool, links: int) -> None:
-    """Limits for a new contribution or comment by ``user`` in ``community`` from ``ip``."""
-    from .trust import is_established, settings_for
-
+def check_post(
+    *, user: User, community: Community, ip: str | None, is_reply: bool, links: int
+) -> None:
+    """Limits for a new contribution or comment by ``user`` in ``community`` from ``ip``.
+    Knowledge asks through ``knowledge.gates``."""
     conf = settings_for(community)
     established = is_established(user, community)
     if not established and links > conf.new_links_per_post:

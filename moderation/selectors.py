@@ -446,8 +446,6 @@ def moderation_log(
 
 def log_actors(*, community: Community) -> list[tuple[int, str]]:
     """Everyone who has acted in the community, for the log's filter."""
-    from accounts.models import User
-
     users = User.objects.filter(
         pk__in=ModerationAction.objects.filter(community=community).values("actor_id")
     ).order_by("display_name", "id")

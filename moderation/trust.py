@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.models import User
 from communities.models import Community, Membership
-from knowledge.models import Comment, Contribution, ModerationState
 
 from .models import ModerationSettings
 
@@ -21,7 +21,7 @@ def settings_for(community: Community) -> ModerationSettings:
     return found
 
 
-def is_established(user, community: Community) -> bool:
+def is_established(user: User, community: Community) -> bool:
     """Established: staff roles, or joined long enough ago, or enough approved posts."""
     membership = Membership.objects.filter(community=community, user=user).first()
     if membership is None or membership.effective_status != Membership.Status.ACTIVE:
@@ -33,18 +33,12 @@ def is_established(user, community: Community) -> bool:
         days=conf.established_after_days
     ):
         return True
-    approved = (
-        Contribution.objects.filter(
-            community=community, author=user, moderation_state=ModerationState.VISIBLE
-        )
-        .exclude(status=Contribution.Status.DRAFT)
-        .count()
-    )
-    if approved >= conf.established_after_posts:
-        return True
-    approved += Comment.objects.filter(
-        contribution__community=community,
-        author=user,
-        moderation_state=ModerationState.VISIBLE,
-    ).count()
-    return approved >= conf.established_after_posts
+    # Contributions past draft and comments on contributions, while visible: kept on the
+    # membership by knowledge's publishing service (``approved_posts_follow``).
+    return membership.approved_posts >= conf.established_after_posts
+
+
+def holds_for_review(*, author: User, community: Community) -> bool:
+    """Whether a new post by ``author`` waits for a moderator: the community pre-moderates new
+    members and ``author`` is not established. Knowledge asks through ``knowledge.gates``."""
+    return settings_for(community).premoderate_new_members and not is_established(author, community)

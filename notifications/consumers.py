@@ -13,6 +13,10 @@ from events import registry
 from events.models import OutboxEvent
 
 from .models import COMMENT_EVENT_KINDS
+from .services import fanout_plan, notify, reachable
+from .services.fanout import Message, notify_many
+from .tasks import requeue_fanout_chunks
+from .topics import ROUTES, batch_lookups
 
 CONSUMER = "notifications"
 
@@ -40,9 +44,6 @@ def _route_event(event: OutboxEvent) -> None:
     """Turn an event into notifications: directly for named recipients, or, for the whole
     community, through a fan-out plan written now (one task per chunk of members, queued after
     commit). A person several events of one comment would reach hears about it once."""
-    from .services import fanout_plan, notify
-    from .topics import ROUTES
-
     route = ROUTES[event.kind]
     recipients = route.recipients(event)
     if isinstance(recipients, str):  # FANOUT, the one string a route answers
@@ -66,9 +67,6 @@ def _not_reached_by_a_more_specific_event(event: OutboxEvent, recipients: list[i
     reaches. All of a comment's events are written in one transaction, so whichever is processed
     first, each sees the same siblings: one notification per person per comment, through the
     most specific event whose topic the person has not switched off or muted."""
-    from .services import reachable
-    from .topics import ROUTES
-
     comment_id = event.payload.get("comment_id")
     higher = COMMENT_EVENT_KINDS[: COMMENT_EVENT_KINDS.index(event.kind)]
     if not comment_id or not higher or not recipients:
@@ -94,8 +92,6 @@ def _not_reached_by_a_more_specific_event(event: OutboxEvent, recipients: list[i
 
 
 def _handlers() -> dict[str, Callable[[OutboxEvent], None]]:
-    from .topics import ROUTES
-
     return {"invitation.created": send_invitation_email, **dict.fromkeys(ROUTES, _route_event)}
 
 
@@ -110,9 +106,6 @@ def handle_batch(events: list[OutboxEvent]) -> None:
     """Several events at once (a worker's batch). Events to named recipients outside the
     comment family (whose siblings decide who hears) share their queries in ``notify_many``;
     every other event is handled as on its own. The same notifications as ``handle`` on each."""
-    from .services.fanout import Message, notify_many
-    from .topics import ROUTES, batch_lookups
-
     messages = []
     with batch_lookups():
         for event in events:
@@ -142,8 +135,6 @@ _HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {}
 def register() -> None:
     """Register notifications with the event bus: its kinds, its handler, its fan-out relay.
     Its deliveries go through ``notifications.deliver_event`` on the notifications queue."""
-    from .tasks import requeue_fanout_chunks
-
     _HANDLERS.clear()
     _HANDLERS.update(_handlers())
     registry.register(

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import ngettext
 
+from knowledge.models import Contribution
+
 from .models import Channel
 
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
@@ -18,8 +20,6 @@ LIST_LIMIT = 50  # per section; the page and email say how many more there were
 
 
 def forward_statuses() -> list[str]:
-    from knowledge.models import Contribution
-
     S = Contribution.Status
     return [S.UNDER_REVIEW, S.ACCEPTED, S.IN_DEVELOPMENT, S.SHIPPED, S.MERGED]
 

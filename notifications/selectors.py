@@ -4,15 +4,18 @@ asking: another member's notification answers 404, the same as a missing one."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.types import Viewer
 from cocreate.permissions import allowed
 from communities.models import Community
+from knowledge.models import Comment, Contribution, Follow, ModerationState, StatusChange, Support
 
 from .impact import LIST_LIMIT, PERIODS, ImpactReport, forward_statuses, impact_frequency
+from .mail import DIGEST_HOUR, local_hour
 from .models import Announcement, CommunityMute, Notification, Preference
 from .topics import TOPICS
 
@@ -59,8 +62,6 @@ def contribution_ids(notifications: list[Notification]) -> dict[int, int]:
 
 
 def followed_ids(*, user: User, contribution_ids: set[int]) -> set[int]:
-    from knowledge.models import Follow
-
     if not contribution_ids:
         return set()
     return set(
@@ -112,8 +113,6 @@ def muted_ids(*, user: User) -> set[int]:
 
 def announcement_get(*, user: Viewer, community: Community, announcement_id: int) -> Announcement:
     """An announcement of a community the member may see members' things in; else 404."""
-    from .models import Announcement
-
     if not allowed(user, "communities.view_members", community):
         raise Http404
     found = (
@@ -135,11 +134,6 @@ def impact_report(
     """What the member's own knowledge did between ``since`` and ``until``. Four queries at
     most whatever the volume (each section capped at ``LIST_LIMIT``); only the member's own
     contributions are read, so no other visibility check is needed."""
-    from django.db.models import Count, Q, Sum
-    from django.utils import timezone
-
-    from knowledge.models import Comment, Contribution, ModerationState, StatusChange
-
     until = until or timezone.now()
     window = {"created_at__gte": since, "created_at__lt": until}
     moves = list(
@@ -202,14 +196,6 @@ def impact_report(
 def impact_recipients(*, frequency: str, now: datetime | None = None) -> list[int]:
     """Members whose knowledge did something in the last period, whose impact reminder comes at
     this frequency, and whose local time is the digest hour (Monday for weekly ones)."""
-    from django.db.models import F
-    from django.utils import timezone
-
-    from accounts.models import User
-    from knowledge.models import Comment, StatusChange, Support
-
-    from .emails import DIGEST_HOUR, _local_hour
-
     now = now or timezone.now()
     window = {"created_at__gte": now - PERIODS[frequency], "created_at__lt": now}
     authors: set[int] = set()
@@ -241,7 +227,7 @@ def impact_recipients(*, frequency: str, now: datetime | None = None) -> list[in
     for user_id, tz_name in users:
         if impact_frequency(chosen.get(user_id, default)) != frequency:
             continue
-        hour, weekday = _local_hour(tz_name, now)
+        hour, weekday = local_hour(tz_name, now)
         if hour == DIGEST_HOUR and (frequency == "daily" or weekday == 0):
             due.append(user_id)
     return sorted(due)

@@ -6,6 +6,9 @@ import logging
 from celery import shared_task
 
 from . import services
+from .emails import digest_recipients, send_due_emails
+from .emails import send_digest as build_and_send
+from .selectors import impact_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +42,6 @@ def send_event_emails(
 ) -> int:
     """Send the immediate emails owed for one event's notifications (for a fan-out chunk, only
     those of its recipients, user ids in (after, upto])."""
-    from .emails import send_due_emails
-
     return send_due_emails(
         event_id=event_id, after_user_id=after_user_id, upto_user_id=upto_user_id
     )
@@ -50,8 +51,6 @@ def send_event_emails(
 def send_digests(frequency: str) -> int:
     """Hourly: hand each member whose local digest hour has come to its own task (one email
     per member per period; nothing is sent to members with nothing waiting)."""
-    from .emails import digest_recipients
-
     users = digest_recipients(frequency=frequency)
     for user_id in users:
         send_digest.delay(user_id, frequency)
@@ -60,8 +59,6 @@ def send_digests(frequency: str) -> int:
 
 @shared_task(name="notifications.send_digest", max_retries=5, autoretry_for=(Exception,))
 def send_digest(user_id: int, frequency: str) -> int:
-    from .emails import send_digest as build_and_send
-
     return build_and_send(user_id=user_id, frequency=frequency)
 
 
@@ -72,8 +69,6 @@ def send_digest(user_id: int, frequency: str) -> int:
 def send_impact_reminders(frequency: str) -> int:
     """Hourly: hand each member whose local reminder hour has come (and whose knowledge did
     something this period) to their own task."""
-    from .selectors import impact_recipients
-
     users = impact_recipients(frequency=frequency)
     for user_id in users:
         send_impact_reminder.delay(user_id, frequency)

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import Community
 from events.models import OutboxEvent
+from knowledge.models import Challenge, Contribution, Follow
 
 from .models import Channel
 
@@ -49,8 +51,6 @@ def _name(event: OutboxEvent) -> str:
 
 
 def _contribution(event: OutboxEvent):
-    from knowledge.models import Contribution
-
     cid = event.payload.get("contribution_id")
     return Contribution.objects.select_related("community").filter(pk=cid).first() if cid else None
 
@@ -76,8 +76,6 @@ def _comment_anchor(event: OutboxEvent) -> str:
 
 
 def _followers_and_author(event: OutboxEvent) -> list[int]:
-    from knowledge.models import Follow
-
     c = _contribution(event)
     if c is None:
         return []
@@ -105,8 +103,6 @@ def _recipient(event: OutboxEvent) -> list[int]:
 
 
 def _status_label(value: str) -> str:
-    from knowledge.models import Contribution
-
     try:
         return str(Contribution.Status(value).label)
     except ValueError:
@@ -127,8 +123,6 @@ def batch_lookups():
 
 
 def _community(community_id: int | None):
-    from communities.models import Community
-
     if community_id is None:
         return None
     memo = _lookups.get()
@@ -152,8 +146,6 @@ def _community_url(event: OutboxEvent) -> str:
 
 
 def _challenge_url(event: OutboxEvent) -> str:
-    from knowledge.models import Challenge
-
     ch = (
         Challenge.objects.select_related("community")
         .filter(pk=event.payload.get("challenge_id"))

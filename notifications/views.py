@@ -26,10 +26,13 @@ from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed
 from communities.access import access_community
 from communities.models import Community
+from communities.selectors import my_memberships
+from knowledge import services as knowledge_services
+from knowledge.models import Contribution
 
 from . import selectors, services
-from .emails import read_unsubscribe_token
 from .forms import AnnouncementForm, MuteForm, PreferencesForm
+from .mail import read_unsubscribe_token
 from .topics import TOPICS
 
 PAGE_SIZE = 25
@@ -126,9 +129,6 @@ def notification_read_all(request):
 @require_POST
 def notification_follow(request, pk: int):
     """Follow or unfollow the contribution a notification is about, from the notification."""
-    from knowledge import services as knowledge_services
-    from knowledge.models import Contribution
-
     notification = selectors.notification_get(user=request.user, notification_id=pk)
     about = selectors.contribution_ids([notification]).get(notification.pk)
     contribution = (
@@ -171,7 +171,6 @@ def preferences(request):
             return redirect("notifications:preferences")
     muted = selectors.muted_communities(user=user)
     muted_ids = {c.pk for c in muted}
-    from communities.selectors import my_memberships
 
     mutable = [
         m.community

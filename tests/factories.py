@@ -1,7 +1,11 @@
 """factory_boy factories shared by every test package."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from communities.models import Community, Membership, Organization, OrganizationStaff
@@ -73,10 +77,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from datetime import timedelta
-
-        from django.db.models import F
-        from django.utils import timezone
 
         if kwargs.get("status") == Membership.Status.ACTIVE:
             kwargs.setdefault("joined_at", timezone.now() - timedelta(days=ESTABLISHED_DAYS_AGO))

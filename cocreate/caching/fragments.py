@@ -38,9 +38,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from operator import attrgetter
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache as shared_cache
+from django.template import engines
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
@@ -59,11 +62,6 @@ def _deployed_templates_digest() -> str:
     """Digest of every template and translation catalogue the project can render (once per
     process): a deploy that changes any markup or text never serves what the old ones made,
     whether or not a fragment's caller listed every template it includes."""
-    from pathlib import Path
-
-    from django.conf import settings
-    from django.template import engines
-
     roots: list[Path] = []
     for engine in engines.all():
         roots.extend(Path(d) for d in getattr(engine, "template_dirs", ()))

@@ -239,7 +239,7 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated request gets 401 with WWW-Authenticate: Token (with
     # session first DRF answers 403). Session authentication (with CSRF) serves the browser.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cocreate.api.authentication.CachedTokenAuthentication",
+        "accounts.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -3,6 +3,7 @@ moves with reasons) and supports."""
 
 from collections.abc import Sequence
 
+from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,7 +30,12 @@ from ..models import (
 )
 from ..rendering import render_markdown
 from ..toolkit_fields import clean_answers
-from .publishing import announce_contribution, held_for_review, review_reason
+from .publishing import (
+    announce_contribution,
+    approved_posts_follow,
+    held_for_review,
+    review_reason,
+)
 
 S = Contribution.Status
 MAX_TAGS = 10
@@ -51,7 +57,6 @@ NEEDS_ORIGINAL = {S.DUPLICATE, S.MERGED}
 def _update_search_vector(contribution_id: int) -> None:
     if connection.vendor != "postgresql":
         return
-    from django.contrib.postgres.search import SearchVector
 
     Contribution.objects.filter(pk=contribution_id).update(  # cache: no page shows the index
         search_vector=SearchVector("title", weight="A", config="english")
@@ -172,6 +177,7 @@ def _submit(contribution: Contribution, author: User, challenge: Challenge | Non
         contribution.first_approval_pending = True
         fields += ["moderation_state", "moderation_reason", "first_approval_pending"]
     contribution.save(update_fields=fields)
+    approved_posts_follow(contribution, counted_before=False)  # a draft never counts
     StatusChange.objects.create(
         contribution=contribution, actor=author, from_status=S.DRAFT, to_status=S.SUBMITTED
     )

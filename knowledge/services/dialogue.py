@@ -12,7 +12,12 @@ from cocreate.permissions import require
 
 from ..models import Challenge, Comment, CommentRevision, Contribution, Follow, ModerationState
 from ..rendering import render_markdown
-from .publishing import announce_comment, held_for_review, review_reason
+from .publishing import (
+    announce_comment,
+    approved_posts_follow,
+    held_for_review,
+    review_reason,
+)
 
 S = Contribution.Status
 
@@ -113,6 +118,7 @@ def comment_create(
             moderation_reason=review_reason() if held else "",
             first_approval_pending=held,
         )
+        approved_posts_follow(comment, counted_before=False)
         if not held:
             announce_comment(comment, community=community, target=target)
     return comment

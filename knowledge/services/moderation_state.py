@@ -8,7 +8,12 @@ from cocreate import caching
 from cocreate.errors import ValidationError
 
 from ..models import Comment, Contribution, ModerationState
-from .publishing import announce_comment, announce_contribution
+from .publishing import (
+    announce_comment,
+    announce_contribution,
+    approved_posts_follow,
+    counts_as_approved,
+)
 
 
 @transaction.atomic
@@ -24,6 +29,8 @@ def content_set_moderation_state(
 
     The first time a post held for review becomes visible, what publishing it would have done
     happens now (counters, notifications); a post that is only ever hidden is never announced.
+    The author's approved posts (``Membership.approved_posts``) follow every change between
+    visible and not.
     """
     if state not in ModerationState.values:
         raise ValidationError({"state": _("Unknown moderation state.")})
@@ -38,9 +45,12 @@ def content_set_moderation_state(
     changes: dict[str, str | bool] = {"moderation_state": state, "moderation_reason": reason}
     if announce:
         changes["first_approval_pending"] = False
+    counted_before = counts_as_approved(locked)
     model.objects.filter(pk=target.pk).update(**changes)
     for name, value in changes.items():
         setattr(target, name, value)
+        setattr(locked, name, value)
+    approved_posts_follow(locked, counted_before=counted_before)
     caching.changed(target, fields=changes)
     if not announce:
         return

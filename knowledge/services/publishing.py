@@ -4,7 +4,8 @@ posted or, if it was held, at its first approval."""
 
 import re
 
-from django.db.models import F
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,15 +14,69 @@ from cocreate import caching
 from communities.models import Community, Membership
 from events.services import event_record
 
-from ..models import Challenge, Comment, Contribution
+from .. import gates
+from ..models import Challenge, Comment, Contribution, ModerationState
 
 
 def held_for_review(author: User, community: Community) -> bool:
-    """Whether a new post by ``author`` waits for a moderator (pre-moderation of new members)."""
-    # Imported here: moderation imports the knowledge models at module import.
-    from moderation.trust import is_established, settings_for
+    """Whether a new post by ``author`` waits for a moderator (pre-moderation of new members,
+    which moderation decides: ``gates``)."""
+    return gates.held_for_review(author=author, community=community)
 
-    return settings_for(community).premoderate_new_members and not is_established(author, community)
+
+def counts_as_approved(post: Contribution | Comment) -> bool:
+    """Whether ``post`` counts among its author's approved posts in its community
+    (``Membership.approved_posts``, which moderation's trust tiers read): a contribution past
+    draft, or a comment on a contribution (not on a challenge), while it is visible."""
+    if post.moderation_state != ModerationState.VISIBLE:
+        return False
+    if isinstance(post, Contribution):
+        return post.status != Contribution.Status.DRAFT
+    return post.contribution_id is not None
+
+
+def approved_posts_follow(post: Contribution | Comment, *, counted_before: bool) -> None:
+    """Keep the author's ``Membership.approved_posts`` exact after ``post`` was written:
+    ``counted_before`` says whether it counted before the write (``counts_as_approved`` on the
+    old state; ``False`` for a new post). One UPDATE when the answer changed, none otherwise.
+    Call in the transaction that wrote the post, holding its row lock."""
+    counted = counts_as_approved(post)
+    if counted == counted_before:
+        return
+    if isinstance(post, Contribution):
+        community_id: int | Subquery = post.community_id
+    else:
+        assert post.contribution_id is not None  # only comments on contributions count
+        community_id = Subquery(
+            Contribution.objects.filter(pk=post.contribution_id).values("community_id")
+        )
+    Membership.objects.filter(community_id=community_id, user_id=post.author_id).update(
+        approved_posts=F("approved_posts") + (1 if counted else -1)  # cache: no page shows it
+    )
+
+
+def _per_member(posts: QuerySet) -> Coalesce:
+    counted = posts.order_by().values("author_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def approved_posts_recount(*, community: Community) -> int:
+    """Set every membership of ``community`` to its approved posts counted from the posts
+    themselves (what ``approved_posts_follow`` keeps up one change at a time), for writes that
+    bypass the services, such as the bench seed. Returns the number of memberships."""
+    contributions = Contribution.objects.filter(
+        community_id=OuterRef("community_id"),
+        author_id=OuterRef("user_id"),
+        moderation_state=ModerationState.VISIBLE,
+    ).exclude(status=Contribution.Status.DRAFT)
+    comments = Comment.objects.filter(
+        contribution__community_id=OuterRef("community_id"),
+        author_id=OuterRef("user_id"),
+        moderation_state=ModerationState.VISIBLE,
+    )
+    return Membership.objects.filter(community=community).update(
+        approved_posts=_per_member(contributions) + _per_member(comments)  # cache: not shown
+    )
 
 
 def review_reason() -> str:

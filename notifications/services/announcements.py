@@ -3,29 +3,25 @@
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cocreate.errors import ValidationError
+from cocreate.permissions import require
 from events.services import event_record
+from knowledge.rendering import render_markdown
+
+from ..models import Announcement
 
 if TYPE_CHECKING:
     from communities.models import Community
-
-    from ..models import Announcement
 
 
 @transaction.atomic
 def announcement_create(
     *, actor: User, community: "Community", title: str, body: str
-) -> "Announcement":
+) -> Announcement:
     """A manager tells every member something; delivered in batches by the workers."""
-    from django.utils.translation import gettext as _
-
-    from cocreate.errors import ValidationError
-    from cocreate.permissions import require
-    from knowledge.rendering import render_markdown
-
-    from ..models import Announcement
-
     require(actor, "notifications.announce", community)
     errors = {}
     if not (title or "").strip():

@@ -12,14 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from cocreate import caching
+from communities.models import Membership
 
-from ..models import FanoutChunk
+from ..models import Channel, CommunityMute, FanoutChunk, Notification, Preference
+from ..topics import ROUTES, TOPICS
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
 
-    from communities.models import Membership
     from events.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,6 @@ FANOUT_BATCH = 1000  # the default of NOTIFICATIONS_FANOUT_BATCH
 def _channels(*, user_ids: list[int], topic: str, community_id: int | None) -> dict[int, str]:
     """Each recipient's channel for a topic (their preference or the topic's default); muted
     communities and "off" drop the recipient."""
-    from ..models import Channel, CommunityMute, Preference
-    from ..topics import TOPICS
-
     default = TOPICS[topic].default
     chosen = dict(
         Preference.objects.filter(user_id__in=user_ids, topic=topic).values_list(
@@ -88,8 +86,6 @@ def notify(
 
     ``email_range`` (after, upto], a fan-out chunk's user ids, limits the email task it queues
     to that chunk's recipients, so each email task is bounded like the chunk."""
-    from ..models import Notification
-
     ids = [uid for uid in dict.fromkeys(recipient_ids) if uid and uid != event.actor_id]
     if not ids:
         return 0
@@ -137,8 +133,6 @@ def notify_many(messages: list[Message]) -> None:
     same rows and emails as one ``notify`` per message, with each query made once per batch
     rather than once per event: the channels once per (topic, community), one batched insert,
     one bump of the recipients' bells."""
-    from ..models import Notification
-
     wanted: dict[tuple[str, int | None], set[int]] = {}
     for m in messages:
         ids = {uid for uid in m.recipient_ids if uid and uid != m.event.actor_id}
@@ -179,7 +173,7 @@ def notify_many(messages: list[Message]) -> None:
 
 
 def _enqueue_emails(event_id: int, email_range: tuple[int, int | None] | None = None) -> None:
-    from ..tasks import send_event_emails
+    from ..tasks import send_event_emails  # noqa: PLC0415 — the task runs this module's services
 
     try:
         if email_range is None:
@@ -191,8 +185,6 @@ def _enqueue_emails(event_id: int, email_range: tuple[int, int | None] | None = 
 
 
 def _active_member_ids(community_id: int | None) -> "QuerySet[Membership, int]":
-    from communities.models import Membership
-
     if community_id is None:  # an event of no community has no members to reach
         return Membership.objects.none().values_list("user_id", flat=True)
     return (
@@ -239,7 +231,7 @@ def fanout_plan(*, event: "OutboxEvent", batch_size: int | None = None) -> list[
 
 
 def _enqueue_chunks(chunk_ids: list[int]) -> None:
-    from ..tasks import fanout_chunk
+    from ..tasks import fanout_chunk  # noqa: PLC0415 — the task runs fanout_chunk_process
 
     for chunk_id in chunk_ids:
         try:
@@ -258,8 +250,6 @@ def fanout_chunk_process(*, chunk_id: int) -> int | None:
     mid-chunk commits nothing and the chunk is done again from scratch. Memory and work are
     bounded by the chunk size.
     """
-    from ..topics import ROUTES
-
     with transaction.atomic():
         chunk = (
             FanoutChunk.objects.select_for_update(of=("self",))

@@ -4,7 +4,17 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from ..impact import PERIODS, impact_frequency
+from ..mail import absolute_url, send_email
+from ..models import Channel, Notification
+from ..selectors import channel_for, impact_report
+from ..topics import IMPACT_KIND
 
 
 def impact_reminder_send(*, user_id: int, frequency: str, now: datetime | None = None) -> bool:
@@ -12,18 +22,6 @@ def impact_reminder_send(*, user_id: int, frequency: str, now: datetime | None =
     notification linking to the impact page, and an email unless the member chose in-app only.
     At most once per period (the member's row is locked and the last reminder checked); nothing
     when nothing happened or the topic is off. Returns whether a reminder was made."""
-    from django.urls import reverse
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from accounts.models import User
-
-    from ..emails import _absolute, _send
-    from ..impact import PERIODS, impact_frequency
-    from ..models import Channel, Notification
-    from ..selectors import channel_for, impact_report
-    from ..topics import IMPACT_KIND
-
     now = now or timezone.now()
     period = PERIODS[frequency]
     with transaction.atomic():
@@ -59,11 +57,11 @@ def impact_reminder_send(*, user_id: int, frequency: str, now: datetime | None =
         if emailing:
             # Sent inside the transaction: if sending fails, no reminder is recorded and the task
             # retries; once recorded, the period's reminder is never sent again.
-            _send(
+            send_email(
                 user=user,
                 subject=f"[Cocreate] {text}"[:150],
                 template="impact",
-                context={"report": report, "url": _absolute(url), "frequency": frequency},
+                context={"report": report, "url": absolute_url(url), "frequency": frequency},
                 topic="impact",
             )
     return True

@@ -5,11 +5,11 @@ from django.utils import timezone
 from accounts.models import User
 from cocreate import caching
 
+from ..models import Notification
+
 
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark one notification (or, without an id, all of them) read. Returns how many changed."""
-    from ..models import Notification
-
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
@@ -24,8 +24,6 @@ def notifications_mark_emailed(*, notification_ids: list[int]) -> int:
 
     Call inside the transaction that locked the rows and sent the email, so a failed send
     leaves them due and a retry cannot send them twice."""
-    from ..models import Notification
-
     return Notification.objects.filter(pk__in=notification_ids).update(  # cache: not shown
         email_state=Notification.EmailState.SENT, emailed_at=timezone.now()
     )

@@ -1,22 +1,16 @@
 """A member's choices: how to hear about each topic, muted communities, unsubscribe links."""
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 
 from accounts.models import User
+from cocreate.errors import ValidationError
 
-if TYPE_CHECKING:
-    from ..models import Preference
+from ..models import Channel, CommunityMute, Notification, Preference
+from ..topics import TOPICS, kinds_for
 
 
-def preference_set(*, user: User, topic: str, channel: str) -> "Preference":
+def preference_set(*, user: User, topic: str, channel: str) -> Preference:
     """Choose how to hear about a topic: in_app, email, daily, weekly or off."""
-    from cocreate.errors import ValidationError
-
-    from ..models import Channel, Preference
-    from ..topics import TOPICS
-
     if topic not in TOPICS:
         raise ValidationError({"topic": "Unknown topic."})
     if channel not in Channel.values:
@@ -32,8 +26,6 @@ def preference_set(*, user: User, topic: str, channel: str) -> "Preference":
 def community_mute_set(*, user: User, community_id: int, muted: bool) -> bool:
     """Mute (or unmute) a community for the member: nothing from it reaches them except about
     their membership and moderation. The caller checks the community is visible to them."""
-    from ..models import CommunityMute
-
     if muted:
         CommunityMute.objects.get_or_create(user=user, community_id=community_id)
     else:
@@ -44,9 +36,6 @@ def community_mute_set(*, user: User, community_id: int, muted: bool) -> bool:
 def _silence_waiting(*, user: User, topic: str) -> int:
     """Drop the emails still owed for a topic (now or in a digest) once the member stops emails
     for it: a digest sent after "off" would break the member's trust in the setting."""
-    from ..models import Notification
-    from ..topics import kinds_for
-
     kinds = kinds_for(topic)
     if not kinds:
         return 0
@@ -69,11 +58,6 @@ def preferences_update(
     or channel raises ValidationError and nothing changes). With ``reset_missing`` (a PUT),
     topics not named return to their default. Moving a topic to in_app or off also drops the
     emails still waiting for it. Returns every topic's effective channel."""
-    from cocreate.errors import ValidationError
-
-    from ..models import Channel, Preference
-    from ..topics import TOPICS
-
     errors = {}
     for topic, channel in channels.items():
         if topic not in TOPICS:
@@ -105,11 +89,6 @@ def unsubscribe_apply(*, user_id: int, topic: str) -> list[str]:
     """What a one-click unsubscribe link does. A topic's link turns that topic off; a digest's
     link (``digest_daily`` / ``digest_weekly``) moves every topic delivered in that digest to
     in-app only, so nothing is lost but no more digests come. Returns the topics changed."""
-    from accounts.models import User
-
-    from ..models import Preference
-    from ..topics import TOPICS
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return []
@@ -130,8 +109,6 @@ def unsubscribe_apply(*, user_id: int, topic: str) -> list[str]:
 def community_mutes_replace(*, user: User, community_ids: list[int]) -> list[int]:
     """Make exactly these communities muted for the member. The caller checks each community
     is visible to them. Returns the muted ids, sorted."""
-    from ..models import CommunityMute
-
     wanted = set(community_ids)
     CommunityMute.objects.filter(user=user).exclude(community_id__in=wanted).delete()
     have = set(CommunityMute.objects.filter(user=user).values_list("community_id", flat=True))

@@ -3,6 +3,7 @@ generation token: no query per request, and every change is seen on the very nex
 
 import pytest
 from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,8 +11,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIRequestFactory
 
 from accounts import services
+from accounts.authentication import CachedTokenAuthentication
 from accounts.middleware import CachedAuthenticationMiddleware
-from cocreate.api.authentication import CachedTokenAuthentication
 from cocreate.caching import generations
 
 from ..clients import session_client, token_client
@@ -48,8 +49,6 @@ def cache_down(monkeypatch):
 
 
 def test_replaces_djangos_middleware_as_a_subclass(settings):
-    from django.contrib.auth.middleware import AuthenticationMiddleware
-
     assert "accounts.middleware.CachedAuthenticationMiddleware" in settings.MIDDLEWARE
     assert "django.contrib.auth.middleware.AuthenticationMiddleware" not in settings.MIDDLEWARE
     # The admin's system check (admin.E408) and allauth look for a subclass.

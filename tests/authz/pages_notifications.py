@@ -5,6 +5,12 @@ for the community's managers (and the firm's staff and platform admins): 403 whe
 community is visible, 404 where it is not; reading an announcement is for its members and
 staff."""
 
+from events.models import OutboxEvent
+from notifications.mail import unsubscribe_token
+from notifications.models import Notification
+from notifications.services import announcement_create
+from notifications.topics import TOPICS
+
 from .matrix import Case, expect
 
 PUBLIC = "/c/public-request"
@@ -18,9 +24,6 @@ MANAGERS_POST = {"manager": 302, "org_staff": 302, "platform_admin": 302}
 def _notification(w):
     """The member's notification about the moderator's comment on their contribution."""
     if "notification" not in w.extra:
-        from events.models import OutboxEvent
-        from notifications.models import Notification
-
         event = OutboxEvent.objects.create(
             kind="comment.mention",
             payload={"contribution_id": w.contribution.pk, "comment_id": w.comment.pk},
@@ -40,15 +43,11 @@ def _notification(w):
 
 
 def _token(w, topic: str = "mentions") -> str:
-    from notifications.emails import unsubscribe_token
-
     return unsubscribe_token(user_id=w.users["member"].pk, topic=topic)
 
 
 def _announcement(w):
     if "announcement" not in w.extra:
-        from notifications.services import announcement_create
-
         w.extra["announcement"] = announcement_create(
             actor=w.users["manager"], community=w.community, title="Ride out", body="Saturday."
         )
@@ -56,8 +55,6 @@ def _announcement(w):
 
 
 def _preferences_data(w) -> dict:
-    from notifications.topics import TOPICS
-
     return {f"topic_{key}": "in_app" for key in TOPICS}
 
 

@@ -12,6 +12,7 @@ import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.views import APIView
 
 from . import __path__ as authz_path
 from .matrix import Case
@@ -50,11 +51,8 @@ def _required_methods(callback) -> set[str] | None:
     if actions:
         return {m.upper() for m in actions}
     cls = getattr(callback, "cls", None)
-    if cls is not None and hasattr(cls, "http_method_names"):
-        from rest_framework.views import APIView
-
-        if issubclass(cls, APIView):
-            return {m.upper() for m in HTTP_METHODS if hasattr(cls, m)}
+    if cls is not None and hasattr(cls, "http_method_names") and issubclass(cls, APIView):
+        return {m.upper() for m in HTTP_METHODS if hasattr(cls, m)}
     return None
 
 

@@ -2,9 +2,14 @@
 invitation-only community and an open community, and one person for every role."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
 
 from communities import services
 from communities.models import Community, Invitation, Membership, Organization
+from knowledge import services as knowledge
+from moderation import services as moderation
 
 from ..factories import (
     CommunityFactory,
@@ -96,9 +101,6 @@ def build_world() -> World:
     )
     # Everyone in the world joined long ago: established members, whose posts are published at
     # once (pre-moderation of new members is exercised by the moderation tests).
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     Membership.objects.filter(
         community__organization=organization, status=Membership.Status.ACTIVE
@@ -109,11 +111,6 @@ def build_world() -> World:
 
 
 def _add_knowledge(world: World) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from knowledge import services as knowledge
 
     manager, member = world.users["manager"], world.users["member"]
     world.toolkit = knowledge.toolkit_create(
@@ -171,9 +168,6 @@ def _add_moderation(world: World) -> None:
     - ``elsewhere``: a public community where none of the role users is a member, so the
       moderator and manager of ``community`` are refused there.
     """
-    from knowledge import services as knowledge
-    from moderation import services as moderation
-
     target = world.target.user
     other = UserFactory(display_name="Other Moderator")
     MembershipFactory(community=world.community, user=other, role="moderator")

@@ -20,7 +20,7 @@ CHROMIUM_ARGS = [
 def browser():
     require_or_skip(CHROMIUM.exists(), f"no Chromium at {CHROMIUM}")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415 — optional: skip if absent
     except ImportError:  # pragma: no cover - the dev extra installs it
         require_or_skip(False, "the playwright package is not installed")
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are

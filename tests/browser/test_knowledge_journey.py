@@ -16,6 +16,7 @@ from django.utils import timezone
 from communities.models import Community, Membership
 from knowledge import services
 from knowledge.models import Contribution, Evaluation
+from moderation import services as moderation
 
 from ..factories import (
     TEST_PASSWORD,
@@ -183,8 +184,6 @@ def test_new_member_is_premoderated_and_moderation_shows_at_once(new_page, lab):
     """A newcomer's idea waits for review (only they see it, with the notice); once a moderator
     approves it, everyone sees it on the next page load; a hidden comment reads "Removed by a
     moderator." to others while its author still sees the text and the reason."""
-    from moderation import services as moderation
-
     community, challenge, people = lab
     newcomer = UserFactory(display_name="Nico Newcomer")
     MembershipFactory(community=community, user=newcomer, joined_at=timezone.now())

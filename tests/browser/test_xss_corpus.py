@@ -18,6 +18,7 @@ from django.utils import timezone
 from communities.models import Community
 from knowledge import services
 from knowledge.models import FieldType
+from moderation import services as moderation
 
 from ..factories import (
     TEST_PASSWORD,
@@ -142,8 +143,6 @@ def corpus():
     """Every payload through every user-writable field, via the services; and every payload as
     a moderator's reason for hiding a contribution and a comment (moderator-written text the
     author reads)."""
-    from moderation import services as moderation
-
     org = OrganizationFactory(name="Northwind", slug="northwind")
     community = CommunityFactory(
         organization=org, name="XSS Lab", slug="xss-lab", join_policy=Community.JoinPolicy.OPEN

@@ -11,6 +11,8 @@ from django.conf import settings
 
 from cocreate.caching import generations
 from cocreate.caching.invalidation import changed, declared_models
+from communities.models import Invitation
+from knowledge.models import Contribution
 
 BULK = {"update", "bulk_create", "bulk_update"}
 SKIPPED_DIRS = {"migrations", "management", "tests", "caching"}
@@ -117,9 +119,6 @@ def uncached(pk):
 
 @pytest.mark.django_db
 def test_changed_bumps_what_a_save_would_and_refuses_an_undeclared_model():
-    from communities.models import Invitation
-    from knowledge.models import Contribution
-
     scopes = [generations.community(3), generations.contribution(5), generations.user(8)]
     other = generations.contribution(6)
     before = generations.tokens([*scopes, other])

@@ -23,6 +23,7 @@ from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.urls import get_resolver
 
 from cocreate.caching import fragments
+from communities.models import Community
 
 LOCAL = None  # a name bound inside the template to a value it computed itself
 
@@ -222,8 +223,6 @@ def test_the_check_refuses_a_tag_it_does_not_know():
 
 
 def test_a_field_that_is_not_plain_data_is_refused():
-    from communities.models import Community
-
     probe = fragments.Fragment("probe", "communities/_directory_card.html", ("c",))
     with pytest.raises(TypeError, match="plain data"):
         probe.key({"c": Community(name="x")})

@@ -4,6 +4,8 @@ made while a page is being built never gets served, and a cache outage costs spe
 
 import pytest
 from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +15,7 @@ from cocreate.caching import generations, pages
 from knowledge import services as knowledge_services
 from knowledge.models import Contribution
 from notifications.models import Notification
+from tests.factories import CommunityFactory
 
 from ..factories import MembershipFactory, UserFactory
 
@@ -191,9 +194,6 @@ def test_bell_follows_notifications_on_next_request(client, member, idea):
 
 
 def test_pending_message_is_never_cached_or_served_from_cache(client, member, idea, rf):
-    from django.contrib.messages.storage.base import Message
-    from django.contrib.messages.storage.cookie import CookieStorage
-
     client.force_login(member)
     _get(client)  # the page is now cached for this member
     client.cookies["messages"] = CookieStorage(rf.get(FEED))._encode(
@@ -213,8 +213,6 @@ def test_not_found_is_not_cached(client, member):
 def test_directory_follows_a_new_community_for_anonymous_and_members(
     client, community, organization, member
 ):
-    from tests.factories import CommunityFactory
-
     assert "Rain Garden" not in _get(client, DIRECTORY)
     client.force_login(member)
     assert "Rain Garden" not in _get(client, DIRECTORY)

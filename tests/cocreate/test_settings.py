@@ -5,6 +5,7 @@ Each case runs Django in a fresh subprocess with a controlled environment, becau
 read once per process.
 """
 
+import json
 import os
 import secrets
 import string
@@ -117,7 +118,6 @@ def test_production_values(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    import json
 
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cocreate.errors import PermissionDenied
 from communities.access import access_community, access_own_standing
+from communities.api_base import CommunityEndpoint
 from communities.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 
@@ -127,8 +129,6 @@ def test_api_answers_401_before_404(private_community):
 
 
 def _api_routes(resolver=None, prefix=""):
-    from django.urls import URLPattern, URLResolver, get_resolver
-
     for entry in (resolver or get_resolver()).url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
@@ -138,8 +138,6 @@ def _api_routes(resolver=None, prefix=""):
 
 
 def test_every_community_scoped_api_view_derives_from_the_base_class():
-    from communities.api_base import CommunityEndpoint
-
     scoped = [(route, view) for route, view in _api_routes() if "<slug:slug>" in route]
     assert len(scoped) > 20  # communities, knowledge and moderation
     strays = [route for route, view in scoped if not issubclass(view.cls, CommunityEndpoint)]

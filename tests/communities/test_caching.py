@@ -4,8 +4,9 @@ and one viewer's membership, private communities or time zone never reach anothe
 Each test warms the cache first (the fragments live in the shared cache between requests)."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cocreate.caching import fragments, pages
 from communities import services
@@ -136,7 +137,6 @@ def test_time_zone_and_language_are_part_of_the_key(community):
         english = fragments.fragment_key(templates, (1,))
     with translation.override("de"):
         german = fragments.fragment_key(templates, (1,))
-    from django.utils import timezone
 
     with translation.override("en"), timezone.override("Asia/Tokyo"):
         tokyo = fragments.fragment_key(templates, (1,))
@@ -199,8 +199,6 @@ def _token_in(html: str) -> str:
 
 @pytest.mark.parametrize("url", [DIRECTORY, reverse("communities:home", args=["trail-bike-lab"])])
 def test_anonymous_pages_carry_each_visitors_own_working_csrf_token(url, community):
-    from django.test import Client
-
     tokens = []
     for _ in range(2):
         visitor = Client(enforce_csrf_checks=True)

@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
@@ -150,8 +151,6 @@ def test_staff_create_community_becomes_manager(organization, org_staff, outside
 
 
 def test_rolled_back_change_records_no_event(open_community, outsider):
-    from django.db import transaction
-
     with pytest.raises(RuntimeError), transaction.atomic():
         services.membership_join(user=outsider, community=open_community)
         raise RuntimeError("boom")

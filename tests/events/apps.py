@@ -8,6 +8,6 @@ class BusTestConsumersConfig(AppConfig):
     label = "bustest"
 
     def ready(self) -> None:
-        from . import consumers
+        from . import consumers  # noqa: PLC0415 — it imports models: needs the app registry
 
         consumers.register()

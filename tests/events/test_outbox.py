@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cocreate.celery import app as celery_app
-from events import registry, services
+from events import registered, registry, services
 from events.models import Delivery, OutboxEvent
 from events.tasks import relay
 
@@ -116,7 +116,9 @@ def test_a_failing_handler_leaves_no_partial_work(two_consumers, monkeypatch):
         event.payload = {**event.payload, "touched": True}
         raise Boom
 
-    monkeypatch.setitem(registry._consumers, FLAKY, replace(registry.get(FLAKY), handle=scribbling))
+    monkeypatch.setitem(
+        registered._consumers, FLAKY, replace(registry.get(FLAKY), handle=scribbling)
+    )
     event = services.event_record(kind=KIND, payload={"n": 1})
 
     with pytest.raises(Boom):
@@ -258,7 +260,7 @@ def test_a_batch_handler_takes_the_whole_batch_at_once_and_falls_back_when_it_fa
             two_consumers.healthy(event)
 
     monkeypatch.setitem(
-        registry._consumers, HEALTHY, replace(registry.get(HEALTHY), handle_batch=batch_handler)
+        registered._consumers, HEALTHY, replace(registry.get(HEALTHY), handle_batch=batch_handler)
     )
     events = [services.event_record(kind=KIND, payload={"n": n}) for n in range(3)]
 

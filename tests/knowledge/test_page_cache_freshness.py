@@ -3,8 +3,13 @@ write a member or staff makes through the services shows on the very next reques
 person who made it and for everyone else who had the page cached."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cocreate.caching import pages
+from communities import services as community_services
+from communities.models import Membership
 from knowledge import services
 from knowledge.models import Contribution
 from moderation import services as moderation_services
@@ -110,9 +115,6 @@ def test_edit_shows_on_next_request(client, idea, member, reader):
 def test_activity_elsewhere_leaves_a_contribution_page_cached(
     client, idea, community, member, reader, toolkit
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     other = make_contribution(
         author=member, community=community, toolkit=toolkit, title="Oil the hubs"
     )
@@ -131,9 +133,6 @@ def test_activity_elsewhere_leaves_a_contribution_page_cached(
 
 
 def test_a_role_change_reaches_every_contribution_page(client, idea, reader, manager):
-    from communities import services as community_services
-    from communities.models import Membership
-
     _warm(client, idea, reader)
     moderate = reverse("moderation:contribution", args=["trail-bike-lab", idea.pk])
     assert moderate not in _page(client, reader, idea)
@@ -145,8 +144,6 @@ def test_a_role_change_reaches_every_contribution_page(client, idea, reader, man
 
 
 def test_cached_comments_keep_each_viewers_own_controls_and_token(client, idea, member, reader):
-    from cocreate.caching import pages
-
     comment = services.comment_create(author=reader, body="Dry lube works.", contribution=idea)
     edit = reverse("knowledge:comment_edit", args=["trail-bike-lab", comment.pk])
     helpful = reverse("knowledge:comment_helpful", args=["trail-bike-lab", comment.pk])
@@ -169,8 +166,6 @@ def test_cached_comments_keep_each_viewers_own_controls_and_token(client, idea, 
 
 
 def test_more_comments_partial_carries_a_real_token(client, idea, member, reader):
-    from cocreate.caching import pages
-
     for n in range(25):
         services.comment_create(author=reader, body=f"Note {n}", contribution=idea)
     html = _page(client, member, idea)

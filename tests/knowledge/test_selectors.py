@@ -1,7 +1,9 @@
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db import connection as conn
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
@@ -12,7 +14,7 @@ from knowledge.access import access_contribution
 from knowledge.models import Contribution, Support
 
 from ..conftest import require_or_skip, uses_postgres
-from ..factories import MembershipFactory, UserFactory
+from ..factories import CommunityFactory, MembershipFactory, UserFactory
 from ..querycount import queries_run_by, same_at_5_and_50
 from .factories import make_contribution, make_toolkit
 
@@ -127,8 +129,6 @@ def test_search_snippet_escapes_user_text(community, member, toolkit):
 
 
 def test_triage_board_is_staff_only(community, member, manager, toolkit):
-    from django.core.exceptions import PermissionDenied
-
     c = make_contribution(author=member, community=community, toolkit=toolkit)
     card = services.scorecard_create(
         actor=manager, community=community, title="Fit", criteria=[{"label": "Impact"}]
@@ -147,7 +147,6 @@ def test_concurrent_supports_and_withdrawals_keep_counter_exact(organization):
     """20 members support and withdraw at once (real PostgreSQL, threads): the counter equals
     the rows afterwards."""
     require_or_skip(uses_postgres(), "needs PostgreSQL row locks and real concurrency")
-    from ..factories import CommunityFactory
 
     community = CommunityFactory(organization=organization)
     manager = UserFactory()
@@ -161,8 +160,6 @@ def test_concurrent_supports_and_withdrawals_keep_counter_exact(organization):
     errors: list[Exception] = []
 
     def act(i: int) -> None:
-        from django.db import connection as conn
-
         try:
             barrier.wait(timeout=10)
             services.support_add(user=people[i], contribution=contribution)

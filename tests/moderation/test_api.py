@@ -1,13 +1,17 @@
 """The moderation API per role: flags, queue, actions (one and bulk), log, appeals, settings,
 transparency. Errors have the shape ``{"detail", "code", "errors"}``."""
 
+import inspect
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.utils import timezone
+from rest_framework.views import APIView
 
 from knowledge import services as knowledge
 from knowledge.models import Comment, ModerationState
+from moderation import api as moderation_api
 from moderation import services
 from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 
@@ -280,12 +284,6 @@ def test_no_view_or_api_method_can_change_the_log(client, manager, moderator, me
     """The log's only writers are the services' creates: no moderation API view answers PUT or
     DELETE, the only PATCH is the settings one, the pages refuse DELETE, and the admin is
     read-only (adding included)."""
-    import inspect
-
-    from django.contrib import admin
-    from rest_framework.views import APIView
-
-    from moderation import api as moderation_api
 
     for _name, view in inspect.getmembers(moderation_api, inspect.isclass):
         if issubclass(view, APIView) and view.__module__ == moderation_api.__name__:

@@ -1,11 +1,23 @@
 import threading
+import time
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 from cocreate.errors import RateLimited
+from knowledge.limits import client_ip
+from knowledge.models import Comment, Contribution
+from knowledge.rendering import count_links
 from moderation import ratelimits
+from moderation.models import ModerationSettings
 
-from ..conftest import require_or_skip
+from ..clients import token_client
+from ..conftest import require_or_skip, uses_postgres
+from ..factories import MembershipFactory, UserFactory
+from ..knowledge.factories import make_contribution
 
 
 def test_limit_then_refuse_with_retry_after():
@@ -20,10 +32,7 @@ def test_limit_then_refuse_with_retry_after():
 
 def test_eight_concurrent_clients_never_exceed_the_limit():
     """Under 8 concurrent clients no more than the limit gets through (atomic increments)."""
-    from django.conf import settings
-
     require_or_skip(bool(settings.REDIS_URL), "needs the shared Redis cache")
-    import time
 
     if 60 - time.time() % 60 < 3:  # don't straddle two windows
         time.sleep(3.5)
@@ -56,22 +65,15 @@ API = "/api/v1"
 
 @pytest.fixture
 def post(community, manager, toolkit):
-    from ..knowledge.factories import make_contribution
-
     return make_contribution(author=manager, community=community, toolkit=toolkit)
 
 
 def _limit(community, **values):
-    from moderation.models import ModerationSettings
-
     ModerationSettings.objects.update_or_create(community=community, defaults=values)
 
 
 @pytest.mark.django_db
 def test_page_comment_over_the_limit_is_429_with_the_text_kept(client, community, member, post):
-    from django.urls import reverse
-
-    from knowledge.models import Comment
 
     _limit(community, posts_per_minute=2)
     client.force_login(member)
@@ -91,9 +93,6 @@ def test_page_comment_over_the_limit_is_429_with_the_text_kept(client, community
 def test_page_contribution_over_the_limit_is_429_with_the_form_kept(
     client, community, member, toolkit
 ):
-    from django.urls import reverse
-
-    from knowledge.models import Contribution
 
     _limit(community, posts_per_minute=1)
     client.force_login(member)
@@ -112,9 +111,6 @@ def test_page_contribution_over_the_limit_is_429_with_the_form_kept(
 
 @pytest.mark.django_db
 def test_api_over_the_limit_is_429_with_retry_after(community, member, toolkit, post):
-    from knowledge.models import Comment, Contribution
-
-    from ..clients import token_client
 
     _limit(community, posts_per_minute=1)
     api = token_client(member)
@@ -139,12 +135,6 @@ def test_api_over_the_limit_is_429_with_retry_after(community, member, toolkit, 
 
 @pytest.mark.django_db
 def test_new_members_links_and_pace_are_tighter(client, community, toolkit, post):
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from knowledge.models import Comment
-
-    from ..factories import MembershipFactory, UserFactory
 
     newcomer = UserFactory()
     MembershipFactory(community=community, user=newcomer, joined_at=timezone.now())
@@ -161,15 +151,11 @@ def test_new_members_links_and_pace_are_tighter(client, community, toolkit, post
 
 
 def test_the_client_address_is_remote_addr_not_x_forwarded_for(rf):
-    from knowledge.limits import client_ip
-
     request = rf.post("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
     assert client_ip(request) == "203.0.113.7"
 
 
 def test_links_are_counted_in_markdown():
-    from knowledge.rendering import count_links
-
     assert count_links("no links here") == 0
     assert count_links("see https://a.example and www.b.example") == 2
     assert count_links("[one](https://a.example) and <https://b.example>") == 2
@@ -181,15 +167,6 @@ def test_eight_concurrent_api_clients_posting_as_one_member(community, member, p
     """End to end: 8 clients (threads, each with its own API client) post comments as one
     member at once against real PostgreSQL and Redis: at most the limit (+1 if the minute
     turns) get 201, the others 429, and exactly the accepted comments exist."""
-    import time
-
-    from django.conf import settings
-    from django.db import connection
-
-    from knowledge.models import Comment
-
-    from ..clients import token_client
-    from ..conftest import uses_postgres
 
     require_or_skip(bool(settings.REDIS_URL), "needs the shared Redis cache")
     require_or_skip(uses_postgres(), "needs PostgreSQL for concurrent writers")
@@ -230,10 +207,6 @@ def test_eight_concurrent_api_clients_posting_as_one_member(community, member, p
 def test_submitting_drafts_over_the_limit_is_429_on_page_and_api(
     client, community, member, toolkit
 ):
-    from django.urls import reverse
-
-    from ..clients import token_client
-    from ..knowledge.factories import make_contribution
 
     _limit(community, posts_per_minute=1)
     drafts = [

@@ -1,7 +1,10 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib import admin
 from django.db import connection, transaction
+from django.db.utils import DatabaseError
 from django.utils import timezone
 
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
@@ -178,9 +181,6 @@ def test_appeal_once_decided_by_another_moderator(community, comment, moderator,
 def test_log_has_no_update_or_delete_path_in_code():
     """No code path changes a log row: the model is only ever created (checked by grep of
     the app's code) and the admin is read-only."""
-    from pathlib import Path
-
-    from django.contrib import admin
 
     root = Path(__file__).resolve().parents[2]
     offenders = []
@@ -204,7 +204,6 @@ def test_log_has_no_update_or_delete_path_in_code():
 @pytest.mark.django_db(transaction=True)
 def test_database_refuses_to_change_the_log(organization):
     require_or_skip(uses_postgres(), "the append-only trigger is PostgreSQL's")
-    from django.db.utils import DatabaseError
 
     community = CommunityFactory(organization=organization)
     moderator, member = UserFactory(), UserFactory()

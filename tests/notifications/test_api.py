@@ -3,8 +3,10 @@ or all read) and preferences (GET, PUT replaces, PATCH changes what is given).""
 
 import pytest
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from communities.models import Community
 from notifications.models import CommunityMute, Notification, Preference
 
 from ..factories import CommunityFactory, UserFactory
@@ -150,8 +152,6 @@ def test_invalid_preferences_are_400_with_field_errors(api, lab, body, field):
 
 
 def test_a_private_community_cannot_be_named_by_an_outsider(api, lab):
-    from communities.models import Community
-
     hidden = CommunityFactory(visibility=Community.Visibility.PRIVATE, slug="hidden")
     response = api.patch(
         f"{API}/notification-preferences/", {"muted_communities": [hidden.slug]}, format="json"
@@ -161,8 +161,6 @@ def test_a_private_community_cannot_be_named_by_an_outsider(api, lab):
 
 
 def test_token_authentication_works(lab):
-    from rest_framework.authtoken.models import Token
-
     token = Token.objects.create(user=UserFactory())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")

@@ -3,15 +3,18 @@ time zone (weekly ones on Mondays), nothing when nothing waits; impact reminders
 "impact" topic and come once per period."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlparse
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from knowledge import services as knowledge
+from knowledge.models import Comment, StatusChange, Support
 from notifications import emails, services, tasks
 from notifications.models import Notification
-from notifications.selectors import impact_recipients, impact_report
+from notifications.selectors import impact_recipients, impact_report, preferences_for
 from notifications.services import impact_reminder_send as send_impact_reminder
 
 from ..factories import MembershipFactory, UserFactory
@@ -156,13 +159,9 @@ def test_digest_unsubscribe_link_moves_digest_topics_to_in_app(db):
     _waiting(reader, "daily")
     emails.send_digest(user_id=reader.pk, frequency="daily")
     url = mail.outbox[0].extra_headers["List-Unsubscribe"][1:-1]
-    from urllib.parse import urlparse
-
-    from django.test import Client
 
     response = Client().post(urlparse(url).path, data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    from notifications.selectors import preferences_for
 
     channels = {c.key: c.channel for c in preferences_for(user=reader)}
     assert channels["replies"] == "in_app"  # was daily by default
@@ -186,7 +185,6 @@ def _impactful_week(lab, now, *, ago=timedelta(days=2)):
         extra = UserFactory()
         MembershipFactory(community=lab.community, user=extra)
         knowledge.support_add(user=extra, contribution=lab.contribution)
-    from knowledge.models import Comment, StatusChange, Support
 
     for model in (StatusChange, Comment, Support):
         model.objects.update(created_at=two_days_ago)

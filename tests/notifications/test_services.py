@@ -11,6 +11,7 @@ from cocreate.errors import PermissionDenied, ValidationError
 from events.models import OutboxEvent
 from events.services import delivery_process, event_record
 from notifications import services
+from notifications.consumers import _route_event
 from notifications.models import Notification, Preference
 
 from .support import CONSUMER, delivered, process, unprocessed_events
@@ -46,7 +47,6 @@ def test_the_same_event_delivered_twice_notifies_once(lab):
     assert process(event.pk) is True
     assert process(event.pk) is False
     # Even a consumer run twice (a redelivery racing the first) adds nothing.
-    from notifications.consumers import _route_event
 
     _route_event(event)
 

@@ -5,11 +5,13 @@ and mutes, the impact page, managers' announcements, and the bell."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from knowledge import services as knowledge
 from knowledge.models import Follow
 from notifications.context_processors import bell
 from notifications.models import Announcement, CommunityMute, Notification, Preference
@@ -194,8 +196,6 @@ def test_mute_and_unmute_a_community(client, lab):
 
 
 def test_impact_page_shows_what_the_knowledge_did(client, lab):
-    from knowledge import services as knowledge
-
     knowledge.contribution_set_status(
         actor=lab.manager, contribution=lab.contribution, status="under_review", reason="Promising"
     )
@@ -281,7 +281,5 @@ def test_the_bell_caps_the_count(lab, django_assert_num_queries):
 
 
 def test_the_bell_costs_anonymous_visitors_nothing(db, django_assert_num_queries):
-    from django.contrib.auth.models import AnonymousUser
-
     html = _render_bell(AnonymousUser(), django_assert_num_queries, 0)
     assert html.strip() == ""

@@ -9,14 +9,20 @@ services keep also holds here. Idempotent: a community already seeded is left al
 
 import time
 
+from django.conf import settings as django_settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
+from accounts.models import User
 from accounts.services import user_create
 from communities import services as community_services
 from communities.models import Community, Membership, Organization
 from knowledge import services as knowledge_services
 from knowledge.models import Contribution
+from knowledge.services.publishing import approved_posts_recount
 
 WORDS = [
     "chain", "frame", "brake", "saddle", "wheel", "light", "quiet", "weight", "grip", "tyre",
@@ -63,6 +69,8 @@ class Command(BaseCommand):
             self._contributions(community, toolkit.current_version_id, member_ids, count)
             if n_comments:
                 self._comments(community, member_ids, n_comments)
+            # The members' approved posts, as the services would have counted them.
+            approved_posts_recount(community=community)
             self.stdout.write(f"{slug}: {count} contributions, {n_comments} comments")
         with connection.cursor() as cursor:
             # Fresh statistics (and no dead tuples from earlier attempts) for the planner.
@@ -78,12 +86,6 @@ class Command(BaseCommand):
     def _report(self) -> None:
         """Print what the bench needs: the two communities, the showcase contribution and a
         session for the bench user (a member of both), as BENCH_* lines."""
-        from django.conf import settings as django_settings
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
-
-        from accounts.models import User
-
         bench_user = User.objects.filter(email=BENCH_USER_EMAIL).first()
         if bench_user is None:
             bench_user = user_create(
@@ -112,7 +114,6 @@ class Command(BaseCommand):
             org = community_services.organization_create(
                 name="Bench Knowledge Firm", slug="bench-knowledge"
             )
-        from accounts.models import User
 
         staff = User.objects.filter(email="bench-knowledge-staff@bench.test").first()
         if staff is None:
@@ -126,8 +127,6 @@ class Command(BaseCommand):
         return staff, org
 
     def _authors(self, staff, count: int) -> list[int]:
-        from accounts.models import User
-
         existing = list(
             User.objects.filter(email__startswith="bench-author-").values_list("id", flat=True)
         )
@@ -147,7 +146,6 @@ class Command(BaseCommand):
         present = set(
             Membership.objects.filter(community=community).values_list("user_id", flat=True)
         )
-        from django.utils import timezone
 
         now = timezone.now()
         Membership.objects.bulk_create(

@@ -1,5 +1,7 @@
 """The OpenAPI schema is valid, warning-free, and documents every API route."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -74,7 +76,6 @@ def test_schema_and_docs_are_served(client):
     assert docs.status_code == 200
     # Served from the sidecar: the docs page works offline, no CDN. Every asset the page loads
     # is on this site. (A plain search for "cdn" also hit the random CSRF token now and then.)
-    import re
 
     html = docs.content.decode()
     assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)

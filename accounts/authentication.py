@@ -17,8 +17,9 @@ import hashlib
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from accounts import auth_cache
 from cocreate.caching import generations
+
+from . import auth_cache
 
 _TOKEN_KEY = "auth:token:v2:{}"
 
