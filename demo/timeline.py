@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Model
+from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 from cocreate import caching
@@ -71,22 +72,24 @@ class Timeline:
             raise ValueError("The story's steps must follow each other in time.")
         self._last = when
         started = timezone.now()
-        marks = {model: _mark(model) for model, _columns in SHOWN}
-        events_mark = _mark(OutboxEvent)
-        announcements_mark = _mark(Announcement)
+        before = _marks()
         yield when
+        after = _marks()
         for model, columns in SHOWN:
-            _backdate(model, marks[model], columns, when)
+            if after[model] > before[model]:
+                _backdate(model, before[model], columns, when)
         self._backdate_contributions(started, when)
-        # cache: no page shows an event itself; its notifications, made after the part commits,
-        # take the event's time, so the bell reads like the story.
-        OutboxEvent.objects.filter(pk__gt=events_mark, community_id=self.community.pk).update(
-            created_at=when
-        )
-        # cache: announcements have no page cache of their own (their notifications do).
-        Announcement.objects.filter(
-            pk__gt=announcements_mark, community_id=self.community.pk
-        ).update(created_at=when)
+        if after[OutboxEvent] > before[OutboxEvent]:
+            # cache: no page shows an event; its notifications, made after the part commits,
+            # take the event's time, so the bell reads like the story.
+            OutboxEvent.objects.filter(
+                pk__gt=before[OutboxEvent], community_id=self.community.pk
+            ).update(created_at=when)
+        if after[Announcement] > before[Announcement]:
+            # cache: announcements have no page cache of their own (their notifications do).
+            Announcement.objects.filter(
+                pk__gt=before[Announcement], community_id=self.community.pk
+            ).update(created_at=when)
 
     def _backdate_contributions(self, started: datetime, when: datetime) -> None:
         """Submission and last activity of the community's contributions that the step
@@ -105,14 +108,29 @@ class Timeline:
             )
 
 
-def _mark(model: type[Model]) -> int:
-    return model._default_manager.aggregate(top=Max("pk"))["top"] or 0
+TRACKED: tuple[type[Model], ...] = (
+    *(model for model, _columns in SHOWN),
+    OutboxEvent,
+    Announcement,
+)
+
+
+def _marks() -> dict[type[Model], int]:
+    """The highest primary key of each tracked table (0 for none), in one query."""
+    quote = connection.ops.quote_name
+    tops = ", ".join(
+        f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})"  # noqa: S608
+        for m in TRACKED
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {tops}")  # noqa: S608 - the apps' own table names, quoted
+        row = cursor.fetchone()
+    return {model: top or 0 for model, top in zip(TRACKED, row, strict=True)}
 
 
 def _backdate(model: type[Model], mark: int, columns: tuple[str, ...], when: datetime) -> None:
-    rows = model._default_manager.filter(pk__gt=mark)
-    ids = list(rows.values_list("pk", flat=True))
-    if not ids:
-        return
-    model._default_manager.filter(pk__in=ids).update(**dict.fromkeys(columns, when))
-    caching.changed(list(model._default_manager.filter(pk__in=ids)), fields=columns)
+    rows = list(model._default_manager.filter(pk__gt=mark))
+    model._default_manager.filter(pk__in=[row.pk for row in rows]).update(
+        **dict.fromkeys(columns, when)
+    )
+    caching.changed(rows, fields=columns)
