@@ -21,6 +21,7 @@ DEMO_PASSWORD = "cocreate-demo"  # noqa: S105 - printed on purpose: demo account
 # Demo members have belonged for a while, so they are established (not pre-moderated, usual
 # rate limits); the newcomer, who joins as the story ends, shows what new members get.
 DEMO_MEMBERSHIP_AGE_DAYS = 45
+DEMO_COMMUNITY_AGE_DAYS = 60
 ORGANIZATION_SLUG = "northwind"
 
 
@@ -67,10 +68,15 @@ class Cast:
 TRAIL_BIKE_LAB = slugify("Trail Bike Lab")
 HOME_AUDIO = slugify("Home Audio Insiders")
 
+ABOUT = (
+    "\n\nShare what you know, discuss it with others and with our team, and see what becomes of it."
+)
 COMMUNITIES = [
     (
         "Trail Bike Lab",
         "Riders and engineers improving tomorrow's trail bikes together.",
+        "Northwind's frame, suspension and accessories engineers work here with the people "
+        "who ride their bikes: commuters, racers and bikepackers." + ABOUT,
         Community.Visibility.PUBLIC,
         Community.JoinPolicy.OPEN,
         "",
@@ -78,6 +84,8 @@ COMMUNITIES = [
     (
         "Home Audio Insiders",
         "Audiophiles shaping the next generation of home speakers.",
+        "A small circle of listeners who test early designs and tell our acoustics team what "
+        "they hear. A manager reads every request to join." + ABOUT,
         Community.Visibility.PUBLIC,
         Community.JoinPolicy.REQUEST,
         "What do you listen on today, and what would you change about it?",
@@ -85,6 +93,7 @@ COMMUNITIES = [
     (
         "Kitchen Prototype Circle",
         "An invited group testing early kitchen appliance prototypes under NDA.",
+        "Members receive prototypes at home and report back before anything is announced." + ABOUT,
         Community.Visibility.PRIVATE,
         Community.JoinPolicy.INVITATION,
         "",
@@ -92,6 +101,8 @@ COMMUNITIES = [
     (
         "Accessibility Council",
         "People with lived experience advising on accessible product design.",
+        "Council members review products and packaging before launch, and their advice "
+        "decides what changes." + ABOUT,
         Community.Visibility.PUBLIC,
         Community.JoinPolicy.INVITATION,
         "",
@@ -153,7 +164,7 @@ def seed_people() -> Seeded:
         )
         services.organization_add_staff(organization=organization, user=cast.sam)
         added.append("organisation Northwind Outdoor & Home")
-    for name, tagline, visibility, policy, question in COMMUNITIES:
+    for name, tagline, description, visibility, policy, question in COMMUNITIES:
         community = Community.objects.filter(slug=slugify(name)).first()
         if community is None:
             community = services.community_create(
@@ -161,18 +172,28 @@ def seed_people() -> Seeded:
                 organization=organization,
                 name=name,
                 tagline=tagline,
-                description=tagline
-                + "\n\nShare what you know, discuss it with others and with our team, "
-                "and see what becomes of it.",
+                description=description,
                 visibility=visibility,
                 join_policy=policy,
                 application_question=question,
             )
+            _founded_before_the_story(community, cast.sam)
             added.append(f"community {name}")
         for key, role in MEMBERS[community.slug]:
             if _add_member(community, users[key], role, cast.sam):
                 added.append(f"{users[key].display_name} in {name}")
     return Seeded(cast=cast, added=added)
+
+
+def _founded_before_the_story(community: Community, founder: User) -> None:
+    """The community (and its founder's membership) began before its members joined."""
+    founded = timezone.now() - timedelta(days=DEMO_COMMUNITY_AGE_DAYS)
+    # No service backdates a community: the demo's were founded weeks before the story.
+    Community.objects.filter(pk=community.pk).update(created_at=founded)
+    community.created_at = founded
+    Membership.objects.filter(community=community, user=founder).update(joined_at=founded)
+    caching.changed(community, fields=["created_at"])
+    caching.changed(Membership(community=community, user=founder), fields=["joined_at"])
 
 
 def _add_member(community: Community, user: User, role: str, staff: User) -> bool:

@@ -60,7 +60,11 @@ class Timeline:
         self._last: datetime | None = None
 
     def when(self, *, days: float = 0, hours: float = 0) -> datetime:
-        return self.now - timedelta(days=days, hours=hours)
+        """``days`` and ``hours`` before now; a step on an earlier day also happens earlier in
+        its day, by up to eight hours (the same for the same day, so steps stay in order), so
+        that not everything happened at the time of day the seed ran."""
+        earlier = timedelta(minutes=(int(days) * 137) % 480) if days >= 1 else timedelta(0)
+        return self.now - timedelta(days=days, hours=hours) - earlier
 
     @contextmanager
     def at(self, *, days: float = 0, hours: float = 0) -> Iterator[datetime]:

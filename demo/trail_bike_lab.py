@@ -521,7 +521,8 @@ def seed_trail_bike_lab(cast: Cast) -> bool:
         )
         say(
             priya,
-            "Fitted mine this morning: twenty seconds, no tools. Great work!",
+            f"Fitted mine this morning: twenty seconds, no tools. Great work! @{mia.handle} "
+            "will the retrofit kit fit 2021 frames too?",
             contribution=mudguard,
         )
         off_topic = say(
