@@ -122,12 +122,13 @@ TRACKED: tuple[type[Model], ...] = (
 def _marks() -> dict[type[Model], int]:
     """The highest primary key of each tracked table (0 for none), in one query."""
     quote = connection.ops.quote_name
-    tops = ", ".join(
-        f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})"  # noqa: S608
-        for m in TRACKED
-    )
+    tops = []
+    for model in TRACKED:
+        pk, table = model._meta.pk.column, model._meta.db_table
+        assert pk is not None  # a concrete model's primary key is a column
+        tops.append(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})")  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {tops}")  # noqa: S608 - the apps' own table names, quoted
+        cursor.execute(f"SELECT {', '.join(tops)}")  # noqa: S608 - the apps' own table names, quoted
         row = cursor.fetchone()
     return {model: top or 0 for model, top in zip(TRACKED, row, strict=True)}
 
