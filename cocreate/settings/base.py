@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "knowledge",
     "moderation",
     "notifications",
+    # Demo data for the embedded run (``manage.py seed_demo``): above every app, imported by none.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -68,7 +68,15 @@ def missing_announcements(source: str, cached: set[str]) -> list[tuple[int, str]
 
 def _app_modules():
     root = Path(settings.BASE_DIR)
-    for app in ("accounts", "communities", "knowledge", "moderation", "notifications", "events"):
+    for app in (
+        "accounts",
+        "communities",
+        "knowledge",
+        "moderation",
+        "notifications",
+        "events",
+        "demo",
+    ):
         for path in sorted((root / app).rglob("*.py")):
             if not SKIPPED_DIRS & set(path.relative_to(root).parts):
                 yield path
