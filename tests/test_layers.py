@@ -45,13 +45,22 @@ def test_every_app_of_the_project_has_its_layer():
         for config in apps.get_app_configs()
         if Path(config.path).parent == ROOT  # the project's own apps, not tests' or libraries'
     }
-    assert ours == {"accounts", "events", "communities", "knowledge", "moderation", "notifications"}
+    assert ours == {
+        "accounts",
+        "events",
+        "communities",
+        "knowledge",
+        "moderation",
+        "notifications",
+        "demo",
+    }
     layers = _contract("layers")["layers"]
     assert set(layers) == ours | {"cocreate"}
     assert set(_config()["root_packages"]) == set(layers)
     assert set(_contract("acyclic")["ancestors"]) == set(layers)
     # Top to bottom, as the README states it.
     assert layers == [
+        "demo",
         "notifications",
         "moderation",
         "knowledge",
