@@ -7,7 +7,8 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        # Imported once the app registry is ready: these modules import models.
+        # Imported once the app registry is ready: these modules import models. Importing
+        # scopes connects its declarations (cached pages go stale when what they show changes).
         from knowledge import gates  # noqa: PLC0415 — needs the app registry (imports models)
 
         from . import scopes  # noqa: F401, PLC0415 — connects its declarations; imports models
