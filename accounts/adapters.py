@@ -1,6 +1,7 @@
 """allauth adapter: where sign-up and login hand over to Cocreate."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils import translation
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,6 +10,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return None
 
     def save_user(self, request, user, form, commit=True):
+        # A new person keeps the language they signed up in (the switch's cookie or their
+        # browser's Accept-Language): signed in, pages follow their profile's language.
+        from .services import offered_languages
+
+        language = translation.get_language()
+        if language in offered_languages():
+            user.locale = language
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             from .services import assign_handle

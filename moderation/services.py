@@ -273,7 +273,13 @@ def _apply_member(
     # unsuspend / unban
     expected = "suspended" if kind == K.UNSUSPEND else "banned"
     if membership.status != expected:
-        raise Conflict(_("This member is not %(s)s.") % {"s": expected}, "not_applicable")
+        # One sentence per state: a status word interpolated into a sentence stays English.
+        message = (
+            _("This member is not suspended.")
+            if expected == "suspended"
+            else _("This member is not banned.")
+        )
+        raise Conflict(message, "not_applicable")
     community_services.membership_set_standing(
         actor=actor, membership=membership, status="active", reason=reason
     )
