@@ -197,6 +197,11 @@ def extracted(tmp_path_factory) -> set[tuple[str | None, str, str | None]]:
     """The msgids makemessages finds in a copy of the source tree (in a temporary directory,
     so the repository's catalogues are never touched): the copy's settings put LOCALE_PATHS in
     the copy, and the extraction is the same for every language."""
+    gettext_tools = ("xgettext", "msguniq", "msgmerge", "msgattrib")
+    require_or_skip(
+        all(shutil.which(tool) for tool in gettext_tools),
+        "GNU gettext (xgettext, msgmerge) is not installed",
+    )
     root = tmp_path_factory.mktemp("extraction")
     for name in SOURCES:
         source = REPO / name
