@@ -118,6 +118,12 @@ class TestSignedOut:
         )
         assert in_english(client.get(DIRECTORY, HTTP_ACCEPT_LANGUAGE="es").content.decode())
 
+    def test_the_switch_names_each_language_in_itself(self, client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+        html = client.get(DIRECTORY).content.decode()
+        for code, name in (("en", "English"), ("de", "Deutsch"), ("fr", "Français")):
+            assert f'<option value="{code}" lang="{code}"' in html and f">{name}</option>" in html
+
     def test_a_cookie_wins_over_the_browser(self, client):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         assert in_english(client.get(DIRECTORY, HTTP_ACCEPT_LANGUAGE="de").content.decode())

@@ -1,8 +1,9 @@
 """Every language the site offers is complete: each of the project's msgids is translated in its
 catalogue (nothing empty, nothing fuzzy, the same placeholders), the compiled .mo that the site
 loads is the .po as it stands, and the catalogue holds every string the code marks for
-translation (a fresh extraction, as ``make messages`` does it, finds nothing new). And a page
-asked for in German is in German.
+translation (a fresh extraction, as ``make messages`` does it, finds nothing new); templates mark
+every string a person reads; German says "Sie" whichever catalogue a message comes from. And a
+page asked for in German is in German.
 
 The checks run for every language in ``settings.LANGUAGES`` except English (the source).
 """
@@ -329,6 +330,82 @@ def test_the_reader_sees_fuzzy_plural_and_multiline_entries(tmp_path):
     assert plural.key == (None, "one", "many") and plural.msgstr == {0: "eins", 1: ""}
     assert multiline.key == ("verb", 'Open "it"\nnow', None) and multiline.msgstr == {0: ""}
     assert _placeholders("%(n)s of %(total)d, {x} and 100%%") == ["%(n)s", "%(total)d", "{x}"]
+
+
+# --- templates: every string a person reads is marked ---------------------------------------
+
+# Attributes a person reads (or hears from a screen reader).
+_READ_ATTRIBUTES = re.compile(
+    r'\b(?:title|alt|placeholder|aria-label|aria-description|label)\s*=\s*"([^"]*)"'
+)
+_UNTRANSLATED_BLOCKS = {"blocktranslate", "blocktrans", "comment", "verbatim"}
+# Names that stay as they are in every language.
+_PROPER_NAMES = ("Cocreate",)
+
+
+def unmarked_text(source: str, *, html: bool = True) -> list[str]:
+    """Text in a template that a person reads and no translate tag covers: text between tags,
+    and title/alt/placeholder/aria-label values. Template variables and tags count as
+    placeholders (what they print is translated, or is user data, where they come from)."""
+    from django.template.base import Lexer, TokenType
+
+    parts: list[str] = []
+    closing: list[str] = []  # the end tags of the untranslated blocks we are inside
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents else ""
+            if name in _UNTRANSLATED_BLOCKS:
+                closing.append(f"end{name}")
+            elif closing and name == closing[-1]:
+                closing.pop()
+            parts.append("\x00")
+        elif token.token_type == TokenType.VAR:
+            parts.append("\x00")
+        elif token.token_type == TokenType.TEXT and not closing:
+            parts.append(token.contents)
+    document = re.sub(r"<(script|style)\b.*?</\1>", " ", "".join(parts), flags=re.S)
+    found = list(_READ_ATTRIBUTES.findall(document))
+    text = re.sub(r"<[^>]*>", "\n", document) if html else document
+    found += re.sub(r"&#?\w+;", " ", text).split("\n")
+    unmarked = []
+    for piece in found:
+        words = piece.replace("\x00", " ")
+        for name in _PROPER_NAMES:
+            words = words.replace(name, " ")
+        if re.search(r"[^\W\d_]{2}", words):
+            unmarked.append(piece.replace("\x00", "…").strip())
+    return unmarked
+
+
+def _project_templates() -> list[Path]:
+    roots = [Path(directory) for directory in settings.TEMPLATES[0]["DIRS"]]
+    roots += [REPO / name / "templates" for name in SOURCES if (REPO / name / "templates").is_dir()]
+    return sorted(
+        path for root in roots for path in root.rglob("*") if path.suffix in (".html", ".txt")
+    )
+
+
+def test_templates_mark_every_string_a_person_reads():
+    templates = _project_templates()
+    assert len(templates) > 50 and any(path.suffix == ".txt" for path in templates)
+    unmarked = [
+        f"{path.relative_to(REPO)}: {text!r}"
+        for path in templates
+        for text in unmarked_text(path.read_text(encoding="utf-8"), html=path.suffix == ".html")
+    ]
+    assert not unmarked, "not marked for translation:\n" + "\n".join(unmarked)
+
+
+def test_unmarked_text_is_found():
+    assert unmarked_text('<p>{% translate "Hi" %} {{ user.name }} · Cocreate</p>') == []
+    assert unmarked_text("{% blocktranslate %}Hi {{ n }}{% endblocktranslate %}") == []
+    assert unmarked_text("{# note #}{% comment %}Draft{% endcomment %}<script>go()</script>") == []
+    assert unmarked_text('<a href="{% url "x" %}" class="big">Open</a>') == ["Open"]
+    assert unmarked_text('<img alt="Logo" src="a.png"><p>{{ a }} items</p>') == [
+        "Logo",
+        "… items",
+    ]
+    assert unmarked_text("Hello {{ name }},", html=False) == ["Hello …,"]
 
 
 # --- a page in German -----------------------------------------------------------------------
