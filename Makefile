@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test typecheck lint format bench bench-notify migrate clean lock
+.PHONY: run test typecheck lint format bench bench-notify migrate clean lock messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,19 @@ bench: $(VENV)/.dev-installed
 # Notification fan-out (10k and 100k members) and queue latency with 2 real worker processes.
 bench-notify: $(VENV)/.dev-installed
 	$(BIN)/python bench/notify.py $(BENCH_NOTIFY_ARGS)
+
+# Translations (need GNU gettext: apt-get install gettext). `make messages` re-extracts every
+# marked string into locale/<language>/LC_MESSAGES/django.po, keeping what is translated;
+# `make compilemessages` turns them into the .mo files the site loads (committed, so `make run`
+# works without gettext). tests/cocreate/test_translations.py fails until both are done.
+LANGUAGES ?= de fr
+I18N_IGNORE := --ignore=.venv --ignore=tests --ignore=bench
+
+messages: $(VENV)/.base-installed
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGUAGES)) $(I18N_IGNORE) --no-obsolete
+
+compilemessages: $(VENV)/.base-installed
+	$(BIN)/python manage.py compilemessages $(I18N_IGNORE)
 
 # Re-pin every dependency (needs uv: pip install uv).
 lock:

@@ -6,8 +6,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils import translation
 
-from .services import assign_handle
+from .services import assign_handle, offered_languages
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class AccountAdapter(DefaultAccountAdapter):
         name = form.cleaned_data.get("display_name")
         if name:
             user.display_name = name
+        # A new person keeps the language they signed up in (the switch's cookie or their
+        # browser's Accept-Language): signed in, pages follow their profile's language.
+        language = translation.get_language()
+        if language in offered_languages():
+            user.locale = language
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             assign_handle(user=user)

@@ -26,7 +26,11 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
 
 
 class UserTimezoneMiddleware:
-    """Activate the signed-in member's time zone and language for each request."""
+    """Activate the signed-in member's time zone and language for each request.
+
+    Signed in, the profile's language wins over the language cookie and Accept-Language
+    (the language switch saves the choice on the profile: ``accounts.views.set_language``);
+    signed out, LocaleMiddleware's choice stands."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,11 +1,14 @@
-"""Writes on accounts: the profile a member shows to others."""
+"""Writes on accounts: the profile a member shows to others, and their language."""
 
 import re
 from collections.abc import Sequence
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from .models import User
@@ -46,6 +49,29 @@ def profile_update(
     user.timezone = timezone
     user.full_clean(exclude=["password"])
     user.save(update_fields=["display_name", "bio", "expertise_tags", "locale", "timezone"])
+    return user
+
+
+def offered_languages() -> set[str]:
+    """The language codes the site offers (``settings.LANGUAGES``)."""
+    return {code for code, _name in settings.LANGUAGES}
+
+
+@transaction.atomic
+def locale_set(*, user: User, language: str) -> User:
+    """Make ``language`` the person's language: every page they see from the next request on
+    is in it, and their profile shows it.
+
+    Raises ValidationError for a code the site does not offer. Choosing the language they
+    already have writes nothing (so their cached pages stay cached).
+    """
+    if language not in offered_languages():
+        raise ValidationError({"locale": _("Choose one of the offered languages.")})
+    if user.locale != language:
+        user.locale = language
+        # A save, not an update(): the user's generation token is replaced on save, so the
+        # cached user row (accounts.auth_cache) and their cached pages are read afresh.
+        user.save(update_fields=["locale"])
     return user
 
 

@@ -6,6 +6,8 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
+
 from .health import healthz
 
 # The Django admin logs in through allauth, so it gets the same rate limits and session rotation.
@@ -34,5 +36,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch (Django's set_language, which also saves a signed-in person's choice
+    # on their profile), at the address and under the name django.conf.urls.i18n gives it.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
 ]

@@ -273,6 +273,7 @@ def _apply_member(
     # unsuspend / unban
     expected = "suspended" if kind == K.UNSUSPEND else "banned"
     if membership.status != expected:
+        # One sentence per state: a status word interpolated into a sentence stays English.
         message = (
             _("This member is not suspended.")
             if expected == "suspended"

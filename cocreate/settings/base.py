@@ -226,7 +226,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- I18N / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues (``make messages`` writes them), then hand-kept German for
+# third-party strings whose own German says "du" where Cocreate says "Sie". Both come before
+# the apps' own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

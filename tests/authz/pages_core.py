@@ -1,4 +1,4 @@
-"""Matrix cases for project-level routes: health, admin, schema and docs, profile."""
+"""Matrix cases for project-level routes: health, admin, schema and docs, profile, language."""
 
 from .matrix import Case, expect
 
@@ -26,6 +26,21 @@ CASES = [
     Case("api-schema", "GET", lambda w: "/api/schema/", expect(200)),
     Case("api-docs", "GET", lambda w: "/api/docs/", expect(200)),
     Case("profile_edit", "GET", lambda w: "/accounts/profile/", expect(200, anonymous=302)),
+    # The language switch: everyone may use it (signed in, it also saves the profile's language).
+    Case(
+        "set_language",
+        "POST",
+        lambda w: "/i18n/setlang/",
+        expect(302),
+        data=lambda w: {"language": "en", "next": "/communities/"},
+    ),
+    Case(
+        "set_language",
+        "GET",
+        lambda w: "/i18n/setlang/?next=/communities/",
+        expect(302),
+        note="only-redirects",
+    ),
 ]
 
 CASES.append(Case("root", "GET", lambda w: "/", expect(302)))

@@ -20,7 +20,7 @@ from .world import ROLES, build_world
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # Served by Django/DRF themselves rather than by a view of ours.
-IGNORED_ROUTES = {"set_language", "django.views.static.serve"}
+IGNORED_ROUTES = {"django.views.static.serve"}
 
 
 def _load_cases() -> list[Case]:
