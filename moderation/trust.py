@@ -43,7 +43,7 @@ def is_established(user, community: Community) -> bool:
     if approved >= conf.established_after_posts:
         return True
     approved += Comment.objects.filter(
-        contribution__community=community,
+        discussion__contribution__community=community,
         author=user,
         moderation_state=ModerationState.VISIBLE,
     ).count()

@@ -66,20 +66,19 @@ def _mentioned_members(body: str, community: Community, author: User) -> list[in
     )
 
 
-def announce_comment(
-    comment: Comment, *, community: Community, target: Contribution | Challenge
-) -> None:
-    """What publishing a comment counts and tells: the target's (and parent's) counters, and
-    the reply, commented, official-response and mention events. Runs once per comment: when it
-    is posted, or at its first approval when it was held for review. Call in the transaction
-    that wrote the comment or approved it."""
+def announce_comment(comment: Comment, *, owner: Contribution | Challenge) -> None:
+    """What publishing a comment counts and tells: the counters of its discussion's owner (and
+    of its parent), and the reply, commented, official-response and mention events. Runs once
+    per comment: when it is posted, or at its first approval when it was held for review.
+    Call in the transaction that wrote the comment or approved it."""
     author = comment.author
-    contribution = target if isinstance(target, Contribution) else None
-    type(target).objects.filter(pk=target.pk).update(
+    community = owner.community
+    contribution = owner if isinstance(owner, Contribution) else None
+    type(owner).objects.filter(pk=owner.pk).update(
         comment_count=F("comment_count") + 1,
         **({"last_activity_at": timezone.now()} if contribution is not None else {}),
     )
-    caching.changed(target, fields=["comment_count", "last_activity_at"])
+    caching.changed(owner, fields=["comment_count", "last_activity_at"])
     parent_author_id = None
     if comment.parent_id is not None:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
@@ -89,8 +88,8 @@ def announce_comment(
         )
     payload = {
         "comment_id": comment.pk,
-        "contribution_id": comment.contribution_id,
-        "challenge_id": comment.challenge_id,
+        "contribution_id": owner.pk if contribution is not None else None,
+        "challenge_id": owner.pk if isinstance(owner, Challenge) else None,
     }
     if parent_author_id is not None and parent_author_id != author.pk:
         event_record(
