@@ -100,7 +100,7 @@ def seed_home_audio(cast: Cast) -> bool:
             knowledge.support_add(user=user, contribution=calibration)
         question = knowledge.comment_create(
             author=cast.maya,
-            contribution=shelf,
+            discussion=shelf.discussion,
             body=f"@{cast.hana.handle} lovely idea. Would the shelf not make the records vibrate?",
         )
         knowledge.comment_create(
@@ -111,7 +111,7 @@ def seed_home_audio(cast: Cast) -> bool:
     with t.at(days=10):
         knowledge.comment_create(
             author=cast.sam,
-            contribution=calibration,
+            discussion=calibration.discussion,
             official=True,
             body="Our acoustics team has a phone calibration working in the lab, and it "
             "halves the bass peaks in the rooms we tried. We are looking at it for the next "

@@ -131,7 +131,7 @@ def seed_trail_bike_lab(cast: Cast) -> bool:
             deadline=t.now + timedelta(days=1),
             phase=Challenge.Phase.OPEN,
         )
-        knowledge.follow_set(user=jonas, following=True, challenge=winter)
+        knowledge.follow_set(user=jonas, following=True, discussion=winter.discussion)
     with t.at(days=25):
         mudguard = idea(
             maya,
@@ -235,7 +235,7 @@ def seed_trail_bike_lab(cast: Cast) -> bool:
             contribution=mudguard,
         )
         _support(mudguard, leo)
-        knowledge.follow_set(user=sam, following=True, contribution=mudguard)
+        knowledge.follow_set(user=sam, following=True, discussion=mudguard.discussion)
     with t.at(days=20):
         shock = idea(
             rosa,
@@ -305,7 +305,7 @@ def seed_trail_bike_lab(cast: Cast) -> bool:
         )
         _support(mudguard, ada)
         _support(grips, ada, priya)
-        knowledge.follow_set(user=ada, following=True, contribution=grips)
+        knowledge.follow_set(user=ada, following=True, discussion=grips.discussion)
     with t.at(days=16):
         frame_bag = idea(
             rosa,
@@ -452,7 +452,7 @@ def seed_trail_bike_lab(cast: Cast) -> bool:
             deadline=t.now + timedelta(days=21),
             phase=Challenge.Phase.OPEN,
         )
-        knowledge.follow_set(user=maya, following=True, challenge=helmet)
+        knowledge.follow_set(user=maya, following=True, discussion=helmet.discussion)
         ask = say(jonas, "Does it have to fit full-face helmets too?", challenge=helmet)
         say(
             mia,

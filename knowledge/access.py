@@ -15,7 +15,7 @@ from communities.access import Standing, access_community
 from communities.models import Community
 from communities.rules import membership_for
 
-from .models import Challenge, Comment, Contribution
+from .models import COMMENT_OWNER, Challenge, Comment, Contribution
 
 # The accessors are built on the selectors' querysets and on their community-level check.
 from .selectors import (
@@ -23,7 +23,6 @@ from .selectors import (
     challenges_for,
     comment_is_listed,
     present_comments,
-    require_knowledge,
 )
 
 
@@ -51,7 +50,7 @@ def access_contribution(
     otherwise, the same as for a missing id."""
     # No join to ``related_to`` (pages and the API only read its id), nor to the community
     # when the caller holds it: each join cost more planning and compiling than its row was worth.
-    qs = Contribution.objects.select_related("author", "challenge", "toolkit_version")
+    qs = Contribution.objects.select_related("author", "challenge", "toolkit_version", "discussion")
     qs = qs.filter(pk=contribution_id, **({"community": community} if community else {}))
     if community is None:
         qs = qs.select_related("community")
@@ -66,29 +65,22 @@ def access_contribution(
 
 
 def access_comment(viewer: Any, comment_id: int, *, community: Community | None = None) -> Comment:
-    """A comment the viewer may find, on a contribution or a challenge they may see (of
-    ``community`` when given), presented for them (a hidden one reads "removed"); 404
-    otherwise, also for a comment held for review."""
-    comment = (
-        Comment.objects.select_related("contribution__community", "challenge__community", "author")
-        .filter(pk=comment_id)
-        .first()
-    )
+    """A comment the viewer may find, in a discussion they may see (of ``community`` when
+    given), presented for them (a hidden one reads "removed"); 404 otherwise, also for a
+    comment held for review. Its discussion's owner and community come loaded."""
+    comment = Comment.objects.select_related("author", *COMMENT_OWNER).filter(pk=comment_id).first()
     if comment is None:
         raise Http404
-    target = comment.target
+    owner = comment.discussion.owner
     if community is not None:
-        if target.community_id != community.pk:
+        if owner.community_id != community.pk:
             raise Http404
-        target.community = community
-    elif target.community is not None:
-        membership_for(viewer, target.community)  # one lookup, cached for the checks below
-    if comment.contribution is not None:
-        if not allowed(viewer, "knowledge.view_contribution", comment.contribution):
-            raise Http404
+        owner.community = community
     else:
-        require_knowledge(viewer, target.community)
-    if not comment_is_listed(comment, user=viewer, community=target.community):
+        membership_for(viewer, owner.community)  # one lookup, cached for the checks below
+    if not allowed(viewer, "knowledge.view_discussion", comment.discussion):
+        raise Http404
+    if not comment_is_listed(comment, user=viewer, community=owner.community):
         raise Http404  # held for review: the same 404 as a missing id
-    present_comments([comment], user=viewer, community=target.community)
+    present_comments([comment], user=viewer, community=owner.community)
     return comment

@@ -1,10 +1,14 @@
 """Knowledge in a community: toolkits (versioned contribution templates), challenges,
 contributions with a status lifecycle, threaded dialogue, supports and follows."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +112,55 @@ class ToolkitVersion(models.Model):
         return f"{self.title} v{self.number}"
 
 
+class Discussion(models.Model):
+    """The thread a contribution or a challenge owns (each exactly one, through its NOT NULL
+    ``discussion``): comments and follows hang here, whoever the owner is, and so does the
+    thread's own state (locked or open). The owner's counters (``comment_count``) stay on the
+    owner, where the lists read and sort by them."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="discussions", verbose_name=_("community")
+    )
+    is_locked = models.BooleanField(_("discussion locked"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    # The reverse one-to-one accessors of the owners, in the order ``owner`` tries them.
+    OWNERS = ("contribution", "challenge")
+
+    class Meta:
+        verbose_name = _("discussion")
+        verbose_name_plural = _("discussions")
+
+    def __str__(self) -> str:
+        return f"discussion #{self.pk}"
+
+    def loaded_owner(self) -> "Contribution | Challenge | None":
+        """The owner if it is already loaded (reached from it, as ``contribution.discussion``,
+        or with ``select_related("discussion__contribution", "discussion__challenge")``),
+        else None; never a query."""
+        for name in self.OWNERS:
+            relation = cast(models.ForeignObjectRel, self._meta.get_field(name))
+            if relation.is_cached(self):
+                found = relation.get_cached_value(self)
+                if found is not None:
+                    return cast("Contribution | Challenge", found)
+        return None
+
+    @property
+    def owner(self) -> "Contribution | Challenge":
+        """The contribution or challenge whose thread this is: no query when it is loaded
+        (``loaded_owner``), else looked up."""
+        found = self.loaded_owner()
+        if found is not None:
+            return found
+        for name in self.OWNERS:
+            try:
+                return getattr(self, name)
+            except ObjectDoesNotExist:
+                continue
+        raise ObjectDoesNotExist(f"discussion #{self.pk} has no owner")
+
+
 class Challenge(models.Model):
     """A brief the firm poses to a community, open for contributions until its deadline."""
 
@@ -129,7 +182,11 @@ class Challenge(models.Model):
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     contribution_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
-    is_locked = models.BooleanField(_("discussion locked"), default=False)
+    # RESTRICT: a thread is never deleted from under its owner; the owner's deletion takes the
+    # thread along (``_delete_thread``), and a community's deletion both.
+    discussion = models.OneToOneField(
+        Discussion, on_delete=models.RESTRICT, related_name="challenge", editable=False
+    )
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -198,7 +255,9 @@ class Contribution(models.Model):
         related_name="+",
         verbose_name=_("original (duplicate of / merged into)"),
     )
-    is_locked = models.BooleanField(_("discussion locked"), default=False)
+    discussion = models.OneToOneField(
+        Discussion, on_delete=models.RESTRICT, related_name="contribution", editable=False
+    )
     moderation_state = models.CharField(
         max_length=8, choices=ModerationState.choices, default=ModerationState.VISIBLE
     )
@@ -347,13 +406,11 @@ class StatusChange(models.Model):
 
 
 class Comment(models.Model):
-    """A comment or reply in a contribution's or challenge's dialogue."""
+    """A comment or reply in a discussion (a contribution's or a challenge's)."""
 
-    contribution = models.ForeignKey(
-        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
-    )
-    challenge = models.ForeignKey(
-        Challenge, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    # No index of its own: the comment_thread index leads with it.
+    discussion = models.ForeignKey(
+        Discussion, on_delete=models.CASCADE, related_name="comments", db_index=False
     )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
@@ -383,19 +440,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(contribution__isnull=False, challenge__isnull=True)
-                | Q(contribution__isnull=True, challenge__isnull=False),
-                name="comment_has_one_target",
-            )
-        ]
         indexes = [
             models.Index(
-                fields=["contribution", "parent", "created_at", "id"], name="comment_thread"
-            ),
-            models.Index(
-                fields=["challenge", "parent", "created_at", "id"], name="comment_ch_thread"
+                fields=["discussion", "parent", "created_at", "id"], name="comment_thread"
             ),
             # A window of replies in order, read by the parent alone (no sort step).
             models.Index(fields=["parent", "created_at", "id"], name="comment_replies"),
@@ -409,21 +456,22 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"comment #{self.pk} by {self.author_id}"
 
+    def get_absolute_url(self) -> str:
+        """Its place on its discussion's page (no query when loaded with ``COMMENT_OWNER``)."""
+        return f"{self.discussion.owner.get_absolute_url()}#comment-{self.pk}"
+
     @property
     def is_hidden(self) -> bool:
         return self.moderation_state == ModerationState.HIDDEN
 
     @property
-    def target(self) -> "Contribution | Challenge":
-        """The contribution or challenge the comment belongs to (exactly one of them, as the
-        comment_has_one_target constraint says)."""
-        target = self.contribution or self.challenge
-        assert target is not None, "a comment belongs to a contribution or a challenge"
-        return target
-
-    @property
     def is_pending(self) -> bool:
         return self.moderation_state == ModerationState.PENDING
+
+
+# What a comment query selects so that its discussion's owner, and the owner's community, need
+# no query of their own (``comment.discussion.owner.community``).
+COMMENT_OWNER = tuple(f"discussion__{name}__community" for name in Discussion.OWNERS)
 
 
 class CommentRevision(models.Model):
@@ -454,38 +502,23 @@ class Support(models.Model):
 
 
 class Follow(models.Model):
-    """Someone following a contribution or a challenge to hear what happens to it."""
+    """Someone following a discussion (a contribution's or a challenge's) to hear what happens
+    to its owner."""
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="follows")
-    contribution = models.ForeignKey(
-        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
-    )
-    challenge = models.ForeignKey(
-        Challenge, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    # No index of its own: the uniq_follow constraint leads with it.
+    discussion = models.ForeignKey(
+        Discussion, on_delete=models.CASCADE, related_name="follows", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "contribution"],
-                condition=Q(contribution__isnull=False),
-                name="uniq_follow_contribution",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "challenge"],
-                condition=Q(challenge__isnull=False),
-                name="uniq_follow_challenge",
-            ),
-            models.CheckConstraint(
-                condition=Q(contribution__isnull=False, challenge__isnull=True)
-                | Q(contribution__isnull=True, challenge__isnull=False),
-                name="follow_has_one_target",
-            ),
+            models.UniqueConstraint(fields=["discussion", "user"], name="uniq_follow"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} follows {self.contribution_id or self.challenge_id}"
+        return f"{self.user_id} follows discussion #{self.discussion_id}"
 
 
 class Scorecard(models.Model):
@@ -537,3 +570,16 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluator_id} on #{self.contribution_id}: {self.weighted_score}"
+
+
+def _delete_thread(sender, instance, origin=None, **kwargs) -> None:
+    """An owner deleted takes its thread (comments, follows) along, by whatever path it was
+    deleted: the foreign key points from the owner to the thread, so no ``on_delete`` reaches
+    the thread. A community's deletion already takes every discussion of it."""
+    if isinstance(origin, Community) or getattr(origin, "model", None) is Community:
+        return
+    Discussion.objects.filter(pk=instance.discussion_id).delete()
+
+
+for _owner in (Contribution, Challenge):
+    post_delete.connect(_delete_thread, sender=_owner, dispatch_uid=f"thread_of_{_owner.__name__}")

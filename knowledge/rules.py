@@ -37,7 +37,7 @@ from communities.rules import (
     standing_refusal,
 )
 
-from .models import Comment, Contribution, ModerationState
+from .models import Comment, Contribution, Discussion, ModerationState
 
 can_view_knowledge = is_member_in_good_or_suspended_standing | is_org_staff | is_platform_admin
 can_participate = is_member
@@ -83,8 +83,8 @@ def is_editable_status(user, contribution: Contribution) -> bool:
     return contribution.status in EDITABLE_STATUSES
 
 
-def _comment_target(comment: Comment):
-    return comment.contribution or comment.challenge
+def _comment_community(comment: Comment):
+    return comment.discussion.owner.community
 
 
 @rules.predicate
@@ -94,18 +94,26 @@ def is_comment_author(user, comment: Comment) -> bool:
 
 @rules.predicate
 def is_author_of_commented_contribution(user, comment: Comment) -> bool:
-    return (
-        comment is not None
-        and comment.contribution is not None
-        and user.is_authenticated
-        and comment.contribution.author_id == user.pk
-    )
+    if comment is None or not user.is_authenticated:
+        return False
+    owner = comment.discussion.owner
+    return isinstance(owner, Contribution) and owner.author_id == user.pk
+
+
+@rules.predicate
+def can_view_discussion(user, discussion: Discussion) -> bool:
+    """Whoever may see its owner: a contribution as ``view_contribution`` says, a challenge's
+    thread whoever reads the community's knowledge."""
+    owner = discussion.owner
+    if isinstance(owner, Contribution):
+        return can_view_contribution.test(user, owner)
+    return can_view_knowledge.test(user, owner.community)
 
 
 def _on_comment_community(predicate):
     @rules.predicate(name=f"comment_community_of_{predicate.name}")
     def check(user, comment) -> bool:
-        return predicate.test(user, _comment_target(comment).community)
+        return predicate.test(user, _comment_community(comment))
 
     return check
 
@@ -117,7 +125,7 @@ def _participation_refusal(user, community) -> str:
 def _comment_edit_refusal(user, comment) -> str:
     if not is_comment_author.test(user, comment):
         return _("Only the author can edit a comment.")
-    return standing_refusal(user, _comment_target(comment).community)
+    return standing_refusal(user, _comment_community(comment))
 
 
 rule(
@@ -152,6 +160,11 @@ rule(
     "knowledge.view_contribution",
     can_view_contribution,
     _lazy("You cannot see this contribution."),
+)
+rule(
+    "knowledge.view_discussion",
+    can_view_discussion,
+    _lazy("You cannot see this discussion."),
 )
 rule(
     "knowledge.edit_contribution",

@@ -16,6 +16,7 @@ from .models import (
     Contribution,
     ContributionRevision,
     ContributionTag,
+    Discussion,
     Evaluation,
     Follow,
     Scorecard,
@@ -47,14 +48,42 @@ def _contribution(contribution: Contribution, fields) -> list[str]:
     ]
 
 
+def _owner(discussion: Discussion | None, discussion_id: int) -> Contribution | Challenge | None:
+    """The discussion's owner: the loaded one, else a stand-in with the ids the declarations
+    read (one query); None for a discussion not owned yet (created just before its owner)."""
+    if discussion is not None and (loaded := discussion.loaded_owner()) is not None:
+        return loaded
+    found = Discussion.objects.filter(pk=discussion_id).values_list(
+        "community_id", "contribution__id", "contribution__author_id", "challenge__id"
+    )
+    for community_id, contribution_id, author_id, challenge_id in found[:1]:
+        if contribution_id is not None:
+            return Contribution(pk=contribution_id, community_id=community_id, author_id=author_id)
+        if challenge_id is not None:
+            return Challenge(pk=challenge_id, community_id=community_id)
+    return None
+
+
+@invalidates(Discussion)
+def _discussion(discussion: Discussion, fields) -> list[str]:
+    # Its lock shows wherever its owner does.
+    owner = _owner(discussion, discussion.pk)
+    if isinstance(owner, Contribution):
+        return list(_contribution(owner, fields))
+    return list(_challenge(owner, fields)) if owner is not None else []
+
+
 @invalidates(Comment)
 def _comment(comment: Comment, fields) -> list[str]:
-    if comment.contribution_id is not None:
-        return _by_contribution(comment.contribution_id)
-    if comment.challenge_id is None:  # the comment_has_one_target constraint rules it out
+    # A comment shows on its owner's page and in the community's counts and feeds.
+    loaded = Comment._meta.get_field("discussion").is_cached(comment)
+    owner = _owner(comment.discussion if loaded else None, comment.discussion_id)
+    if owner is None:
         return []
-    found = Challenge.objects.filter(pk=comment.challenge_id).values_list("community_id")
-    return [generations.community(pk) for (pk,) in found[:1]]
+    return [
+        generations.community(owner.community_id),
+        *([generations.contribution(owner.pk)] if isinstance(owner, Contribution) else []),
+    ]
 
 
 @invalidates(Challenge)

@@ -27,11 +27,13 @@ from cocreate.permissions import allowed, refusal, require
 from communities.models import Community
 
 from .models import (
+    COMMENT_OWNER,
     Challenge,
     Comment,
     Contribution,
     ContributionRevision,
     ContributionTag,
+    Discussion,
     Evaluation,
     Follow,
     ModerationState,
@@ -99,7 +101,7 @@ def toolkit_get(*, user: Viewer, community: Community, toolkit_id: int) -> Toolk
 def challenges_for(*, user: Viewer, community: Community) -> QuerySet[Challenge]:
     """Challenges members may see: everything but drafts (staff see drafts too)."""
     require_knowledge(user, community)
-    qs = Challenge.objects.filter(community=community).select_related("community")
+    qs = Challenge.objects.filter(community=community).select_related("community", "discussion")
     if not allowed(user, "knowledge.staff", community):
         qs = qs.exclude(phase=Challenge.Phase.DRAFT)
     return qs
@@ -151,7 +153,7 @@ SUMMARY_FIELDS = (
     "tags",
     "support_count",
     "comment_count",
-    "is_locked",
+    "discussion__is_locked",
     "created_at",
     "submitted_at",
     "last_activity_at",
@@ -218,7 +220,7 @@ def contribution_state(*, user: Viewer, contribution: Contribution) -> Contribut
             Contribution.objects.filter(pk=contribution.pk)
             .values_list(
                 Exists(Support.objects.filter(contribution=OuterRef("pk"), user=user)),
-                Exists(Follow.objects.filter(contribution=OuterRef("pk"), user=user)),
+                Exists(Follow.objects.filter(discussion=OuterRef("discussion_id"), user=user)),
             )
             .get()
         )
@@ -251,11 +253,12 @@ def contribution_revisions(
     return list(contribution.revisions.select_related("editor")[:limit])
 
 
-def challenge_following(*, user: Viewer, challenge: Challenge) -> bool:
-    """Whether the user follows the challenge."""
+def is_following(*, user: Viewer, discussion: Discussion) -> bool:
+    """Whether the user follows the discussion (a challenge's: a contribution's page reads it
+    in ``contribution_state``)."""
     if not user.is_authenticated:
         return False
-    return Follow.objects.filter(challenge=challenge, user=user).exists()
+    return Follow.objects.filter(discussion=discussion, user=user).exists()
 
 
 @dataclass
@@ -296,31 +299,14 @@ def present_comments(comments: _Comments, *, user: Viewer, community: Community)
     return comments
 
 
-def _thread_target(
-    contribution: Contribution | None, challenge: Challenge | None
-) -> Contribution | Challenge:
-    target = contribution or challenge
-    if target is None:
-        raise TypeError("a thread belongs to a contribution or a challenge: pass one")
-    return target
-
-
-def _comment_community(comment: Comment) -> Community:
-    return comment.target.community
-
-
-def top_level_comments(
-    *, user: Viewer, contribution: Contribution | None = None, challenge: Challenge | None = None
-) -> QuerySet[Comment]:
-    """Top-level comments of one contribution or challenge that the user may find (unordered;
-    the caller paginates by ("created_at", "id") and passes the page to ``with_first_replies``).
-    The caller must already hold the target through a selector."""
-    target_filter = {"contribution": contribution} if contribution else {"challenge": challenge}
-    community = _thread_target(contribution, challenge).community
+def top_level_comments(*, user: Viewer, discussion: Discussion) -> QuerySet[Comment]:
+    """Top-level comments of one discussion that the user may find (unordered; the caller
+    paginates by ("created_at", "id") and passes the page to ``with_first_replies``). The
+    caller must already hold the discussion's owner through an accessor."""
     return _listed_comments(
-        Comment.objects.filter(parent__isnull=True, **target_filter).select_related("author"),
+        Comment.objects.filter(discussion=discussion, parent__isnull=True).select_related("author"),
         user=user,
-        community=community,
+        community=discussion.owner.community,
     )
 
 
@@ -360,18 +346,15 @@ def with_first_replies(
 def comment_thread(
     *,
     user: Viewer,
-    contribution: Contribution | None = None,
-    challenge: Challenge | None = None,
+    discussion: Discussion,
     cursor: str | None = None,
     page_size: int = COMMENTS_PAGE,
 ) -> Thread:
     """A page of top-level comments (oldest first) with their first replies, in two queries
     however long the thread is. More replies come from ``comment_replies``."""
-    top = top_level_comments(user=user, contribution=contribution, challenge=challenge)
+    top = top_level_comments(user=user, discussion=discussion)
     page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
-    with_first_replies(
-        page.items, user=user, community=_thread_target(contribution, challenge).community
-    )
+    with_first_replies(page.items, user=user, community=discussion.owner.community)
     return Thread(comments=page.items, next_cursor=page.next_cursor)
 
 
@@ -381,7 +364,7 @@ def comment_replies(*, user: Viewer, parent: Comment) -> QuerySet[Comment]:
     return _listed_comments(
         Comment.objects.filter(parent=parent).select_related("author").order_by("created_at", "id"),
         user=user,
-        community=_comment_community(parent),
+        community=parent.discussion.owner.community,
     )
 
 
@@ -499,7 +482,7 @@ def triage_board(
     qs = (
         Contribution.objects.filter(community=community, moderation_state=VISIBLE)
         .exclude(status=S.DRAFT)
-        .select_related("author")
+        .select_related("author", "discussion")
         .defer("body", "body_html", "search_vector", "fields")
         .annotate(
             avg_score=Avg("evaluations__weighted_score"), evaluation_count=Count("evaluations")
@@ -634,26 +617,12 @@ def to_triage_count(*, user: Viewer, community: Community) -> int:
 def my_held_comments(
     *, user: User, community: Community, limit: int = HOME_LIST_SIZE
 ) -> list[Comment]:
-    """The user's own comments others cannot see (waiting for review or hidden), newest first."""
+    """The user's own comments others cannot see (waiting for review or hidden), newest first,
+    each with its discussion's owner loaded (for the link to it)."""
     require_knowledge(user, community)
     return list(
-        Comment.objects.filter(
-            Q(contribution__community=community) | Q(challenge__community=community),
-            author=user,
-        )
+        Comment.objects.filter(discussion__community=community, author=user)
         .exclude(moderation_state=VISIBLE)
-        .select_related("contribution", "challenge")
-        .only(
-            "id",
-            "body",
-            "moderation_state",
-            "created_at",
-            "contribution__id",
-            "contribution__title",
-            "contribution__community_id",
-            "challenge__id",
-            "challenge__title",
-            "challenge__community_id",
-        )
+        .select_related(*COMMENT_OWNER)
         .order_by("-created_at", "-id")[:limit]
     )

@@ -360,11 +360,7 @@ def _item_url(community: Community, entry: QueueItem) -> str:
     item = entry.item
     if isinstance(item, Contribution):  # kind "contribution"
         return reverse("knowledge:contribution", args=[community.slug, item.pk])
-    if item.contribution_id:
-        base = reverse("knowledge:contribution", args=[community.slug, item.contribution_id])
-    else:
-        base = reverse("knowledge:challenge", args=[community.slug, item.challenge_id])
-    return f"{base}#comment-{item.pk}"
+    return item.get_absolute_url()
 
 
 def _queue_item(community: Community, entry: QueueItem) -> dict:
@@ -381,7 +377,7 @@ def _queue_item(community: Community, entry: QueueItem) -> dict:
         "moderation_reason": item.moderation_reason,
         "excerpt": entry.excerpt,
         "url": _item_url(community, entry),
-        "contribution": item.pk if isinstance(item, Contribution) else item.contribution_id,
+        "contribution": entry.contribution.pk if entry.contribution else None,
         "author": {"id": item.author_id, "public_name": item.author.public_name},
         "author_standing": {
             "status": membership.effective_status if membership else None,

@@ -18,7 +18,7 @@ from accounts.types import Viewer
 from cocreate.pagination import KeysetPage
 from cocreate.permissions import allowed, require
 from communities.models import Community, Membership
-from knowledge.models import Comment, Contribution, ModerationState
+from knowledge.models import COMMENT_OWNER, Comment, Contribution, ModerationState
 
 from .models import Appeal, Flag, FlagReason, ModerationAction
 
@@ -44,7 +44,7 @@ def contribution_for_moderation(
     """A published contribution of ``community`` for its moderators (any moderation state)."""
     require(user, "moderation.moderate", community)
     item = (
-        Contribution.objects.select_related("author")
+        Contribution.objects.select_related("author", "discussion")
         .filter(community=community, pk=contribution_id)
         .exclude(status=Contribution.Status.DRAFT)
         .first()
@@ -59,7 +59,7 @@ def comment_for_moderation(*, user: Viewer, community: Community, comment_id: in
     """A comment in ``community`` (on a contribution or a challenge) for its moderators."""
     require(user, "moderation.moderate", community)
     item = (
-        Comment.objects.select_related("author", "contribution", "challenge")
+        Comment.objects.select_related("author", *COMMENT_OWNER)
         .filter(_comment_in(community), pk=comment_id)
         .first()
     )
@@ -69,7 +69,7 @@ def comment_for_moderation(*, user: Viewer, community: Community, comment_id: in
 
 
 def _comment_in(community: Community) -> Q:
-    return Q(contribution__community=community) | Q(challenge__community=community)
+    return Q(discussion__community=community)
 
 
 def flags_on(
@@ -131,9 +131,9 @@ class QueueItem:
 
     @property
     def contribution(self) -> Contribution | None:
-        if isinstance(self.item, Contribution):  # kind "contribution"
-            return self.item
-        return self.item.contribution
+        """The contribution, or the one the comment is on (None for a challenge's)."""
+        owner = self.item if isinstance(self.item, Contribution) else self.item.discussion.owner
+        return owner if isinstance(owner, Contribution) else None
 
     @property
     def excerpt(self) -> str:
@@ -261,9 +261,7 @@ def _load_queue_items(community: Community, keys: list[tuple]) -> list[QueueItem
     }
     comments = {
         c.pk: c
-        for c in Comment.objects.filter(pk__in=comment_ids).select_related(
-            "author", "contribution", "challenge"
-        )
+        for c in Comment.objects.filter(pk__in=comment_ids).select_related("author", *COMMENT_OWNER)
     }
     flags = Flag.objects.filter(status=Flag.Status.OPEN).filter(
         Q(contribution_id__in=contribution_ids) | Q(comment_id__in=comment_ids)
@@ -368,7 +366,7 @@ def my_actions(*, user: User, community: Community) -> QuerySet[ModerationAction
     to the member on the pages, but the reason always is."""
     return (
         ModerationAction.objects.filter(community=community, subject=user)
-        .select_related("appeal", "contribution", "comment", "comment__contribution")
+        .select_related("appeal", "contribution", "comment", "comment__discussion__contribution")
         .order_by("-created_at", "-id")
     )
 
@@ -383,7 +381,7 @@ def my_action_get(*, user: User, community: Community, action_id: int) -> Modera
 def my_flags(*, user: User, community: Community | None = None) -> QuerySet[Flag]:
     """The user's own reports and their outcome (never who decided)."""
     qs = Flag.objects.filter(reporter=user).select_related(
-        "community", "contribution", "comment", "comment__contribution"
+        "community", "contribution", "comment", "comment__discussion__contribution"
     )
     if community is not None:
         qs = qs.filter(community=community)

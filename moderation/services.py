@@ -23,7 +23,7 @@ from communities import services as community_services
 from communities.models import Community, Membership
 from events.services import event_record
 from knowledge import services as knowledge_services
-from knowledge.models import Comment, Contribution, ModerationState
+from knowledge.models import COMMENT_OWNER, Comment, Contribution, ModerationState
 
 from .models import Appeal, Flag, FlagReason, ModerationAction, ModerationSettings
 from .trust import is_established, settings_for
@@ -54,7 +54,7 @@ def _target(
 
 
 def comment_community(comment: Comment) -> Community:
-    return comment.target.community
+    return comment.discussion.owner.community
 
 
 @transaction.atomic
@@ -227,7 +227,7 @@ def _apply_content(
     elif kind in (K.LOCK, K.UNLOCK):
         if not isinstance(target, Contribution):  # a comment
             raise ValidationError({"kind": _("Lock the contribution's discussion instead.")})
-        if target.is_locked == (kind == K.LOCK):
+        if target.discussion.is_locked == (kind == K.LOCK):
             raise Conflict(
                 _("The discussion is already locked.")
                 if kind == K.LOCK
@@ -235,7 +235,7 @@ def _apply_content(
                 "not_applicable",
             )
         knowledge_services.discussion_set_locked(
-            actor=actor, contribution=target, locked=kind == K.LOCK
+            actor=actor, discussion=target.discussion, locked=kind == K.LOCK
         )
     elif (
         kind == K.DISMISS_FLAGS
@@ -437,13 +437,13 @@ def moderation_bulk_act(
             community=community, pk__in=[pk for t, pk in wanted if t == "contribution"]
         )
         .exclude(status=Contribution.Status.DRAFT)
-        .select_related("community")
+        .select_related("community", "discussion")
     }
     comments = {
         c.pk: c
         for c in Comment.objects.filter(pk__in=[pk for t, pk in wanted if t == "comment"])
-        .filter(Q(contribution__community=community) | Q(challenge__community=community))
-        .select_related("contribution__community", "challenge__community")
+        .filter(discussion__community=community)
+        .select_related(*COMMENT_OWNER)
     }
     open_flagged = _open_flag_keys(contributions, comments)
     outcomes = []

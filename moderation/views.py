@@ -83,14 +83,6 @@ def _knowledge_community(request, slug):
     return access_community(request.user, slug, within="knowledge.view_knowledge").community
 
 
-def _comment_url(community, comment) -> str:
-    if comment.contribution_id:
-        base = reverse("knowledge:contribution", args=[community.slug, comment.contribution_id])
-    else:
-        base = reverse("knowledge:challenge", args=[community.slug, comment.challenge_id])
-    return f"{base}#comment-{comment.pk}"
-
-
 def _flag(request, community, *, target, target_url: str, lookup: dict, excerpt: str):
     user = request.user
     problem = None
@@ -161,16 +153,13 @@ def flag_contribution(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def flag_comment(request, slug, pk):
     community = _knowledge_community(request, slug)
-    comment = access_comment(request.user, pk)
-    parent = comment.contribution or comment.challenge
-    if parent.community_id != community.pk:
-        raise Http404
+    comment = access_comment(request.user, pk, community=community)
     text = " ".join(comment.body.split())
     return _flag(
         request,
         community,
         target=comment,
-        target_url=_comment_url(community, comment),
+        target_url=comment.get_absolute_url(),
         lookup={"comment": comment},
         excerpt=text if len(text) <= 200 else text[:199] + "…",
     )
@@ -302,7 +291,7 @@ def comment(request, slug, pk):
         community,
         target=item,
         lookup={"comment": item},
-        target_url=_comment_url(community, item),
+        target_url=item.get_absolute_url(),
         is_comment=True,
     )
 

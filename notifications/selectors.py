@@ -65,8 +65,8 @@ def followed_ids(*, user: User, contribution_ids: set[int]) -> set[int]:
     if not contribution_ids:
         return set()
     return set(
-        Follow.objects.filter(user=user, contribution_id__in=contribution_ids).values_list(
-            "contribution_id", flat=True
+        Follow.objects.filter(user=user, discussion__contribution__in=contribution_ids).values_list(
+            "discussion__contribution", flat=True
         )
     )
 
@@ -150,13 +150,13 @@ def impact_report(
             move.to_label = move.to_status
     official = list(
         Comment.objects.filter(
-            contribution__author=user,
+            discussion__contribution__author=user,
             is_official=True,
             moderation_state=ModerationState.VISIBLE,
             **window,
         )
         .exclude(author=user)
-        .select_related("contribution__community", "author")
+        .select_related("discussion__contribution__community", "author")
         .order_by("-created_at", "-id")[:LIST_LIMIT]
     )
     in_window = Q(supports__created_at__gte=since, supports__created_at__lt=until) & ~Q(
@@ -205,9 +205,9 @@ def impact_recipients(*, frequency: str, now: datetime | None = None) -> list[in
         )
     )
     authors.update(
-        Comment.objects.filter(is_official=True, contribution__isnull=False, **window)
-        .exclude(author_id=F("contribution__author_id"))
-        .values_list("contribution__author_id", flat=True)
+        Comment.objects.filter(is_official=True, discussion__contribution__isnull=False, **window)
+        .exclude(author_id=F("discussion__contribution__author_id"))
+        .values_list("discussion__contribution__author_id", flat=True)
     )
     authors.update(
         Support.objects.filter(**window)

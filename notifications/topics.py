@@ -79,7 +79,9 @@ def _followers_and_author(event: OutboxEvent) -> list[int]:
     c = _contribution(event)
     if c is None:
         return []
-    ids = set(Follow.objects.filter(contribution=c).values_list("user_id", flat=True))
+    ids = set(
+        Follow.objects.filter(discussion_id=c.discussion_id).values_list("user_id", flat=True)
+    )
     ids.add(c.author_id)
     return sorted(ids)
 

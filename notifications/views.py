@@ -132,14 +132,16 @@ def notification_follow(request, pk: int):
     notification = selectors.notification_get(user=request.user, notification_id=pk)
     about = selectors.contribution_ids([notification]).get(notification.pk)
     contribution = (
-        Contribution.objects.select_related("community").filter(pk=about).first() if about else None
+        Contribution.objects.select_related("community", "discussion").filter(pk=about).first()
+        if about
+        else None
     )
     if contribution is None:
         raise Http404
     following = request.POST.get("following") in ("1", "true", "on")
     try:
         knowledge_services.follow_set(
-            user=request.user, following=following, contribution=contribution
+            user=request.user, discussion=contribution.discussion, following=following
         )
     except PermissionDenied as exc:
         raise Http404 from exc  # no longer inside that community: as if it were gone

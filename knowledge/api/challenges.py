@@ -20,6 +20,9 @@ from .fields import CHALLENGE_ID, id_field
 class ChallengeSerializer(serializers.ModelSerializer):
     toolkits = serializers.SerializerMethodField()
     accepts_contributions = serializers.SerializerMethodField()
+    is_locked = serializers.BooleanField(
+        source="discussion.is_locked", read_only=True, label=_("Discussion locked")
+    )
 
     class Meta:
         model = Challenge

@@ -60,6 +60,9 @@ class ContributionSummarySerializer(serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
     challenge = ChallengeRefSerializer(read_only=True, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    is_locked = serializers.BooleanField(
+        source="discussion.is_locked", read_only=True, label=_("Discussion locked")
+    )
     supported = serializers.SerializerMethodField(
         help_text=_("Whether the caller supports this contribution.")
     )
@@ -115,7 +118,7 @@ def _contribution_summary(row: dict) -> dict:
         "tags": [str(tag) for tag in row["tags"] or ()],
         "support_count": row["support_count"],
         "comment_count": row["comment_count"],
-        "is_locked": row["is_locked"],
+        "is_locked": row["discussion__is_locked"],
         "created_at": _datetime(row["created_at"]),
         "submitted_at": _datetime(row["submitted_at"]),
         "last_activity_at": _datetime(row["last_activity_at"]),

@@ -1,7 +1,9 @@
 """Dialogue API: the discussions of contributions and challenges, comments by id, follows
 and locking a discussion."""
 
-from django.db.models import QuerySet
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -14,7 +16,6 @@ from cocreate.api.views import ApiView, check_id
 from cocreate.errors import ValidationError
 from cocreate.permissions import require
 from communities.api import PersonSerializer
-from communities.models import Community
 
 from .. import selectors, services
 from ..access import access_comment
@@ -24,6 +25,7 @@ from .access import KnowledgeView, require_participation
 from .fields import CHALLENGE_ID, CONTRIBUTION_ID, id_field
 
 COMMENT_ID = id_param("comment_id", "Id of the comment.")
+F = TypeVar("F", bound=Callable)
 
 
 class FollowStateSerializer(serializers.Serializer):
@@ -122,69 +124,18 @@ class HelpfulSerializer(serializers.Serializer):
     helpful = serializers.BooleanField()
 
 
-def _thread_page(view: ApiView, queryset: QuerySet[Comment], community: Community) -> Response:
-    page = view.paginate_queryset(queryset)
-    assert page is not None  # every thread view paginates
-    selectors.with_first_replies(page, user=view.request.user, community=community)
-    return view.get_paginated_response(ThreadCommentSerializer(page, many=True).data)
-
-
-def _comment_create(
-    view: KnowledgeView,
-    request: AuthenticatedRequest,
-    *,
-    contribution: Contribution | None = None,
-    challenge: Challenge | None = None,
-) -> Response:
-    community = view.get_community()
-    require_participation(request.user, community)
-    serializer = CommentCreateSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    data = serializer.validated_data
-    parent = None
-    if data["parent"] is not None:
-        target = {"contribution": contribution} if contribution else {"challenge": challenge}
-        parent = Comment.objects.filter(pk=data["parent"], **target).first()
-        if parent is None or not selectors.comment_is_listed(
-            parent, user=request.user, community=community
-        ):
-            raise ValidationError({"parent": _("Reply to a comment in this discussion.")})
-    check_post_rate(request, community, body=data["body"], is_reply=parent is not None)
-    comment = services.comment_create(
-        author=request.user,
-        body=data["body"],
-        contribution=contribution,
-        challenge=challenge,
-        parent=parent,
-        official=data["official"],
-    )
-    comment.author = request.user
-    selectors.present_comments([comment], user=request.user, community=community)
-    return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(parameters=[SLUG_PARAM, CHALLENGE_ID])
-class ChallengeCommentsView(KnowledgeView):
-    """The discussion of a challenge."""
-
-    serializer_class = ThreadCommentSerializer
-    pagination_class = OldestFirstCursorPagination
-
-    @extend_schema(
-        operation_id="knowledge_challenges_comments_list",
+def _thread_schema(operation_id: str) -> Callable[[F], F]:
+    """How every discussion's thread is documented (the docstring says what differs)."""
+    return extend_schema(
+        operation_id=operation_id,
         responses={200: ThreadCommentSerializer(many=True), **error_responses(404)},
     )
-    def get(self, request: AuthenticatedRequest, slug: str, challenge_id: int) -> Response:
-        """List top-level comments, oldest first, each with its first replies."""
-        challenge = self.get_challenge()
-        return _thread_page(
-            self,
-            selectors.top_level_comments(user=request.user, challenge=challenge),
-            self.get_community(),
-        )
 
-    @extend_schema(
-        operation_id="knowledge_challenges_comments_create",
+
+def _comment_schema(operation_id: str) -> Callable[[F], F]:
+    """How every discussion's new comments are documented (the docstring says what differs)."""
+    return extend_schema(
+        operation_id=operation_id,
         request=CommentCreateSerializer,
         parameters=[RETRY_AFTER_HEADER],
         responses={
@@ -192,12 +143,75 @@ class ChallengeCommentsView(KnowledgeView):
             **error_responses(400, 403, 404, 409, rate_limited=True),
         },
     )
+
+
+class DiscussionView(KnowledgeView):
+    """The discussion of the challenge or contribution in the path: its thread, a page at a
+    time, and new comments and replies."""
+
+    serializer_class = ThreadCommentSerializer
+    pagination_class = OldestFirstCursorPagination
+
+    def get_owner(self) -> Contribution | Challenge:
+        raise NotImplementedError
+
+    def thread(self) -> Response:
+        """A page of top-level comments, each with its first replies."""
+        discussion = self.get_owner().discussion
+        page = self.paginate_queryset(
+            selectors.top_level_comments(user=self.request.user, discussion=discussion)
+        )
+        assert page is not None  # the view paginates
+        selectors.with_first_replies(page, user=self.request.user, community=self.get_community())
+        return self.get_paginated_response(ThreadCommentSerializer(page, many=True).data)
+
+    def comment(self, request: AuthenticatedRequest) -> Response:
+        """A new comment, or a reply to one of this discussion's comments."""
+        community = self.get_community()
+        require_participation(request.user, community)
+        serializer = CommentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        discussion = self.get_owner().discussion
+        parent = None
+        if data["parent"] is not None:
+            parent = Comment.objects.filter(pk=data["parent"], discussion=discussion).first()
+            if parent is None or not selectors.comment_is_listed(
+                parent, user=request.user, community=community
+            ):
+                raise ValidationError({"parent": _("Reply to a comment in this discussion.")})
+        check_post_rate(request, community, body=data["body"], is_reply=parent is not None)
+        comment = services.comment_create(
+            author=request.user,
+            body=data["body"],
+            discussion=discussion,
+            parent=parent,
+            official=data["official"],
+        )
+        comment.author = request.user
+        selectors.present_comments([comment], user=request.user, community=community)
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[SLUG_PARAM, CHALLENGE_ID])
+class ChallengeCommentsView(DiscussionView):
+    """The discussion of a challenge."""
+
+    def get_owner(self) -> Challenge:
+        return self.get_challenge()
+
+    @_thread_schema("knowledge_challenges_comments_list")
+    def get(self, request: AuthenticatedRequest, slug: str, challenge_id: int) -> Response:
+        """List top-level comments, oldest first, each with its first replies."""
+        return self.thread()
+
+    @_comment_schema("knowledge_challenges_comments_create")
     def post(self, request: AuthenticatedRequest, slug: str, challenge_id: int) -> Response:
         """Comment on the challenge or reply to a comment (active members). 409 when the
         discussion is locked or the challenge is closed; 403 (with the reason) for suspended
         members; 429 with ``Retry-After`` when posting too often. A new member's comment may
         start ``pending`` (waiting for a moderator) and is then seen only by them."""
-        return _comment_create(self, request, challenge=self.get_challenge())
+        return self.comment(request)
 
 
 @extend_schema(parameters=[SLUG_PARAM, CONTRIBUTION_ID])
@@ -213,11 +227,7 @@ class FollowView(KnowledgeView):
     )
     def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Follow the contribution."""
-        contribution = self.get_contribution()
-        following = services.follow_set(
-            user=request.user, following=True, contribution=contribution
-        )
-        return Response({"following": following})
+        return self._follow(request, following=True)
 
     @extend_schema(
         operation_id="knowledge_contributions_unfollow",
@@ -226,11 +236,12 @@ class FollowView(KnowledgeView):
     )
     def delete(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Stop following the contribution."""
-        contribution = self.get_contribution()
-        following = services.follow_set(
-            user=request.user, following=False, contribution=contribution
-        )
-        return Response({"following": following})
+        return self._follow(request, following=False)
+
+    def _follow(self, request: AuthenticatedRequest, *, following: bool) -> Response:
+        discussion = self.get_contribution().discussion
+        state = services.follow_set(user=request.user, discussion=discussion, following=following)
+        return Response({"following": state})
 
 
 @extend_schema(parameters=[SLUG_PARAM, CONTRIBUTION_ID])
@@ -249,51 +260,35 @@ class LockView(KnowledgeView):
     def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Lock (``locked`` true) or reopen the discussion. New comments on a locked
         discussion answer 409."""
-        contribution = self.get_contribution()
+        discussion = self.get_contribution().discussion
         serializer = LockSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         locked = serializer.validated_data["locked"]
-        services.discussion_set_locked(actor=request.user, locked=locked, contribution=contribution)
+        services.discussion_set_locked(actor=request.user, discussion=discussion, locked=locked)
         return Response({"locked": locked})
 
 
 @extend_schema(parameters=[SLUG_PARAM, CONTRIBUTION_ID])
-class ContributionCommentsView(KnowledgeView):
+class ContributionCommentsView(DiscussionView):
     """The discussion of a contribution."""
 
-    serializer_class = ThreadCommentSerializer
-    pagination_class = OldestFirstCursorPagination
+    def get_owner(self) -> Contribution:
+        return self.get_contribution()
 
-    @extend_schema(
-        operation_id="knowledge_contributions_comments_list",
-        responses={200: ThreadCommentSerializer(many=True), **error_responses(404)},
-    )
+    @_thread_schema("knowledge_contributions_comments_list")
     def get(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """List top-level comments, oldest first, each with its first three replies (the rest
         from /comments/{id}/replies/)."""
-        contribution = self.get_contribution()
-        return _thread_page(
-            self,
-            selectors.top_level_comments(user=request.user, contribution=contribution),
-            self.get_community(),
-        )
+        return self.thread()
 
-    @extend_schema(
-        operation_id="knowledge_contributions_comments_create",
-        request=CommentCreateSerializer,
-        parameters=[RETRY_AFTER_HEADER],
-        responses={
-            201: CommentSerializer,
-            **error_responses(400, 403, 404, 409, rate_limited=True),
-        },
-    )
+    @_comment_schema("knowledge_contributions_comments_create")
     def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Comment or reply (active members); ``official`` marks a staff reply as the firm's
         official response (403 for others). 409 on drafts, locked discussions and hidden or
         held posts; 403 (with the reason) for suspended members; 429 with ``Retry-After`` when
         posting too often. A new member's comment may start ``pending`` (waiting for a
         moderator) and is then seen only by them and the moderators."""
-        return _comment_create(self, request, contribution=self.get_contribution())
+        return self.comment(request)
 
 
 @extend_schema(parameters=[COMMENT_ID])
@@ -347,7 +342,8 @@ class CommentRepliesView(ApiView):
         parent = access_comment(request.user, check_id(comment_id))
         page = self.paginate_queryset(selectors.comment_replies(user=request.user, parent=parent))
         assert page is not None  # the view paginates
-        selectors.present_comments(page, user=request.user, community=parent.target.community)
+        community = parent.discussion.owner.community
+        selectors.present_comments(page, user=request.user, community=community)
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
 

@@ -21,6 +21,7 @@ from .dialogue import (
     comment_create,
     comment_edit,
     comment_mark_helpful,
+    discussion_open,
     discussion_set_locked,
     follow_set,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "contribution_edit",
     "contribution_set_status",
     "contribution_submit",
+    "discussion_open",
     "discussion_set_locked",
     "evaluation_submit",
     "follow_set",

@@ -14,6 +14,7 @@ from events.services import event_record
 
 from ..models import Challenge, Toolkit
 from ..rendering import render_markdown
+from .dialogue import discussion_open
 
 
 @transaction.atomic
@@ -53,6 +54,7 @@ def challenge_create(
         deadline=deadline,
         phase=phase,
         created_by=actor,
+        discussion=discussion_open(community=community),
     )
     challenge.toolkits.set(toolkits)
     if phase == Challenge.Phase.OPEN:

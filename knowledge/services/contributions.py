@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..rendering import render_markdown
 from ..toolkit_fields import clean_answers
+from .dialogue import discussion_open
 from .publishing import (
     announce_contribution,
     approved_posts_follow,
@@ -147,8 +148,9 @@ def contribution_create(
             tags=clean_tags,
             status=S.DRAFT,
             last_activity_at=now,
+            discussion=discussion_open(community=community),
         )
-        Follow.objects.get_or_create(user=author, contribution=contribution)
+        Follow.objects.create(user=author, discussion=contribution.discussion)
         _store_tags(contribution)
         if submit:
             _submit(contribution, author, challenge)

@@ -1,5 +1,6 @@
 """Writes on dialogue: follows, comments and replies, editing and marking them helpful, and
-locking a discussion."""
+locking a discussion. Each takes the ``Discussion`` (a contribution's or a challenge's
+``discussion``); what differs between the two owners is said once, in ``_closed``."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,8 +10,18 @@ from accounts.models import User
 from cocreate import caching
 from cocreate.errors import Conflict, ValidationError
 from cocreate.permissions import require
+from communities.models import Community
 
-from ..models import Challenge, Comment, CommentRevision, Contribution, Follow, ModerationState
+from ..models import (
+    COMMENT_OWNER,
+    Challenge,
+    Comment,
+    CommentRevision,
+    Contribution,
+    Discussion,
+    Follow,
+    ModerationState,
+)
 from ..rendering import render_markdown
 from .publishing import (
     announce_comment,
@@ -22,24 +33,44 @@ from .publishing import (
 S = Contribution.Status
 
 
+def discussion_open(*, community: Community) -> Discussion:
+    """A new, open discussion for a contribution or challenge about to be created in
+    ``community`` (call in the transaction that creates its owner)."""
+    return Discussion.objects.create(community=community)
+
+
+def _closed(owner: Contribution | Challenge) -> Conflict | None:
+    """Why the owner's discussion takes no new comment now (``owner`` freshly read, with its
+    discussion), or None when it does: a challenge's while it is a draft or closed, a
+    contribution's while it is a draft or hidden or held; either while it is locked."""
+    if isinstance(owner, Challenge):
+        if owner.discussion.is_locked or owner.phase in (
+            Challenge.Phase.CLOSED,
+            Challenge.Phase.DRAFT,
+        ):
+            return Conflict(_("This challenge is closed for discussion."), "closed")
+        return None
+    if owner.status == S.DRAFT:
+        return Conflict(_("Drafts cannot be discussed yet."), "draft")
+    if owner.discussion.is_locked:
+        return Conflict(_("This discussion is locked."), "locked")
+    if owner.moderation_state != ModerationState.VISIBLE:
+        return Conflict(
+            _("This contribution is hidden or waiting for review; it cannot be discussed."),
+            "moderated",
+        )
+    return None
+
+
 @transaction.atomic
-def follow_set(
-    *,
-    user: User,
-    following: bool,
-    contribution: Contribution | None = None,
-    challenge: Challenge | None = None,
-) -> bool:
-    """Follow or unfollow a contribution or a challenge; returns the new state."""
-    target = contribution or challenge
-    if target is None or (contribution is not None and challenge is not None):
-        raise ValidationError(_("Follow one contribution or one challenge."))
-    require(user, "knowledge.follow", target.community)
-    lookup = {"contribution": contribution} if contribution else {"challenge": challenge}
+def follow_set(*, user: User, discussion: Discussion, following: bool) -> bool:
+    """Follow or unfollow a discussion (a contribution's or a challenge's); returns the new
+    state."""
+    require(user, "knowledge.follow", discussion.owner.community)
     if following:
-        Follow.objects.get_or_create(user=user, **lookup)
+        Follow.objects.get_or_create(user=user, discussion=discussion)
     else:
-        Follow.objects.filter(user=user, **lookup).delete()
+        Follow.objects.filter(user=user, discussion=discussion).delete()
     return following
 
 
@@ -47,26 +78,29 @@ def comment_create(
     *,
     author: User,
     body: str,
-    contribution: Contribution | None = None,
-    challenge: Challenge | None = None,
+    discussion: Discussion | None = None,
     parent: Comment | None = None,
     official: bool = False,
 ) -> Comment:
-    """Comment on a contribution or challenge, or reply to a comment (one level of replies).
+    """Comment in a discussion, or reply to a comment (one level of replies: a reply to a
+    reply joins the same thread). ``discussion`` may be left out for a reply (the parent's is
+    taken); given, the parent must be in it.
 
-    Refused on locked or closed targets, on drafts and on hidden or held contributions and
+    Refused on locked or closed discussions, on drafts and on hidden or held contributions and
     comments. ``official`` marks a staff reply as the firm's official response. Records reply,
     mention and official-response events; a pre-moderated author's comment starts ``pending``
     and is neither counted nor announced until a moderator approves it.
     """
     if parent is not None:
-        contribution, challenge = parent.contribution, parent.challenge
+        if discussion is not None and parent.discussion_id != discussion.pk:
+            raise ValidationError({"parent": _("Reply to a comment in this discussion.")})
+        discussion = discussion or parent.discussion
         if parent.parent_id is not None:
             parent = parent.parent  # replies to replies join the same thread
-    target = contribution or challenge
-    if target is None or (contribution is not None and challenge is not None):
+    if discussion is None:
         raise ValidationError(_("Comment on one contribution or one challenge."))
-    community = target.community
+    owner = discussion.owner
+    community = owner.community
     require(author, "knowledge.contribute", community)
     body = (body or "").strip()
     if not body:
@@ -76,24 +110,17 @@ def comment_create(
     if official:
         require(author, "knowledge.respond_officially", community)
     with transaction.atomic():
-        if contribution is not None:
-            locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
-            if locked.status == S.DRAFT:
-                raise Conflict(_("Drafts cannot be discussed yet."), "draft")
-            if locked.is_locked:
-                raise Conflict(_("This discussion is locked."), "locked")
-            if locked.moderation_state != ModerationState.VISIBLE:
-                raise Conflict(
-                    _("This contribution is hidden or waiting for review; it cannot be discussed."),
-                    "moderated",
-                )
-        elif challenge is not None:
-            locked_challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
-            if locked_challenge.is_locked or locked_challenge.phase in (
-                Challenge.Phase.CLOSED,
-                Challenge.Phase.DRAFT,
-            ):
-                raise Conflict(_("This challenge is closed for discussion."), "closed")
+        # The owner and its discussion, read fresh and locked against a concurrent lock,
+        # hide or phase change.
+        fresh = (
+            type(owner)
+            .objects.select_related("discussion")
+            .select_for_update(of=("self", "discussion"))
+            .get(pk=owner.pk)
+        )
+        refused = _closed(fresh)
+        if refused is not None:
+            raise refused
         if parent is not None:
             parent_state = (
                 Comment.objects.filter(pk=parent.pk)
@@ -107,8 +134,7 @@ def comment_create(
                 )
         held = held_for_review(author, community)
         comment = Comment.objects.create(
-            contribution=contribution,
-            challenge=challenge,
+            discussion=discussion,
             parent=parent,
             author=author,
             body=body,
@@ -120,20 +146,23 @@ def comment_create(
         )
         approved_posts_follow(comment, counted_before=False)
         if not held:
-            announce_comment(comment, community=community, target=target)
+            announce_comment(comment, owner=owner)
     return comment
 
 
 @transaction.atomic
 def comment_edit(*, editor: User, comment: Comment, body: str) -> Comment:
     """The author edits a comment; the previous text is kept."""
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related(*COMMENT_OWNER)
+        .get(pk=comment.pk)
+    )
     require(editor, "knowledge.edit_comment", comment)  # its author, still taking part
-    target = comment.target
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something first.")})
-    if target.is_locked:
+    if comment.discussion.is_locked:
         raise Conflict(_("This discussion is locked."), "locked")
     CommentRevision.objects.create(comment=comment, body=comment.body)
     comment.body = body
@@ -148,7 +177,7 @@ def comment_mark_helpful(*, actor: User, comment: Comment, helpful: bool) -> Com
     """The contribution's author or staff mark a comment helpful (or unmark it)."""
     comment = (
         Comment.objects.select_for_update(of=("self",))
-        .select_related("contribution")
+        .select_related(*COMMENT_OWNER)
         .get(pk=comment.pk)
     )
     require(actor, "knowledge.mark_helpful", comment)
@@ -158,17 +187,9 @@ def comment_mark_helpful(*, actor: User, comment: Comment, helpful: bool) -> Com
 
 
 @transaction.atomic
-def discussion_set_locked(
-    *,
-    actor: User,
-    locked: bool,
-    contribution: Contribution | None = None,
-    challenge: Challenge | None = None,
-) -> None:
-    target = contribution or challenge
-    if target is None:
-        raise TypeError("discussion_set_locked takes a contribution or a challenge")
-    require(actor, "knowledge.lock_discussion", target.community)
-    type(target).objects.filter(pk=target.pk).update(is_locked=locked)
-    target.is_locked = locked
-    caching.changed(target, fields=["is_locked"])
+def discussion_set_locked(*, actor: User, discussion: Discussion, locked: bool) -> None:
+    """Lock a discussion (no new comments, no edits) or open it again (staff)."""
+    require(actor, "knowledge.lock_discussion", discussion.owner.community)
+    Discussion.objects.filter(pk=discussion.pk).update(is_locked=locked)
+    discussion.is_locked = locked
+    caching.changed(discussion, fields=["is_locked"])

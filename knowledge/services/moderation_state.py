@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from cocreate import caching
 from cocreate.errors import ValidationError
 
-from ..models import Comment, Contribution, ModerationState
+from ..models import COMMENT_OWNER, Comment, Contribution, ModerationState
 from .publishing import (
     announce_comment,
     announce_contribution,
@@ -38,7 +38,10 @@ def content_set_moderation_state(
     if target is None:
         raise ValidationError(_("Moderate one contribution or one comment."))
     model = type(target)
-    locked = model.objects.select_for_update(of=("self",)).get(pk=target.pk)
+    rows = model.objects.select_for_update(of=("self",))
+    if model is Comment:  # its discussion's owner, for announcing it
+        rows = rows.select_related(*COMMENT_OWNER)
+    locked = rows.get(pk=target.pk)
     # A held post that becomes visible for the first time is published now: counted, and its
     # deferred events (new contribution, reply, mention, ...) recorded. Hidden posts never are.
     announce = state == ModerationState.VISIBLE and locked.first_approval_pending
@@ -57,4 +60,4 @@ def content_set_moderation_state(
     if isinstance(locked, Contribution):
         announce_contribution(locked)
     else:
-        announce_comment(locked, community=locked.target.community, target=locked.target)
+        announce_comment(locked, owner=locked.discussion.owner)

@@ -15,7 +15,7 @@ from communities.models import Community, Membership
 from events.services import event_record
 
 from .. import gates
-from ..models import Challenge, Comment, Contribution, ModerationState
+from ..models import Challenge, Comment, Contribution, Discussion, ModerationState
 
 
 def held_for_review(author: User, community: Community) -> bool:
@@ -32,7 +32,17 @@ def counts_as_approved(post: Contribution | Comment) -> bool:
         return False
     if isinstance(post, Contribution):
         return post.status != Contribution.Status.DRAFT
-    return post.contribution_id is not None
+    return _on_a_contribution(post)
+
+
+def _on_a_contribution(comment: Comment) -> bool:
+    """Whether ``comment`` is in a contribution's discussion (a challenge's does not count): no
+    query when the discussion and its owner came loaded (``COMMENT_OWNER``), else one."""
+    if Comment.discussion.is_cached(comment):
+        owner = comment.discussion.loaded_owner()
+        if owner is not None:
+            return isinstance(owner, Contribution)
+    return Contribution.objects.filter(discussion_id=comment.discussion_id).exists()
 
 
 def approved_posts_follow(post: Contribution | Comment, *, counted_before: bool) -> None:
@@ -46,9 +56,9 @@ def approved_posts_follow(post: Contribution | Comment, *, counted_before: bool)
     if isinstance(post, Contribution):
         community_id: int | Subquery = post.community_id
     else:
-        assert post.contribution_id is not None  # only comments on contributions count
+        # Only comments in a contribution's discussion count; the discussion names the community.
         community_id = Subquery(
-            Contribution.objects.filter(pk=post.contribution_id).values("community_id")
+            Discussion.objects.filter(pk=post.discussion_id).values("community_id")
         )
     Membership.objects.filter(community_id=community_id, user_id=post.author_id).update(
         approved_posts=F("approved_posts") + (1 if counted else -1)  # cache: no page shows it
@@ -70,7 +80,7 @@ def approved_posts_recount(*, community: Community) -> int:
         moderation_state=ModerationState.VISIBLE,
     ).exclude(status=Contribution.Status.DRAFT)
     comments = Comment.objects.filter(
-        contribution__community_id=OuterRef("community_id"),
+        discussion__contribution__community_id=OuterRef("community_id"),
         author_id=OuterRef("user_id"),
         moderation_state=ModerationState.VISIBLE,
     )
@@ -121,20 +131,19 @@ def _mentioned_members(body: str, community: Community, author: User) -> list[in
     )
 
 
-def announce_comment(
-    comment: Comment, *, community: Community, target: Contribution | Challenge
-) -> None:
-    """What publishing a comment counts and tells: the target's (and parent's) counters, and
-    the reply, commented, official-response and mention events. Runs once per comment: when it
-    is posted, or at its first approval when it was held for review. Call in the transaction
-    that wrote the comment or approved it."""
+def announce_comment(comment: Comment, *, owner: Contribution | Challenge) -> None:
+    """What publishing a comment counts and tells: the counters of its discussion's owner (and
+    of its parent), and the reply, commented, official-response and mention events. Runs once
+    per comment: when it is posted, or at its first approval when it was held for review.
+    Call in the transaction that wrote the comment or approved it."""
     author = comment.author
-    contribution = target if isinstance(target, Contribution) else None
-    type(target).objects.filter(pk=target.pk).update(
+    community = owner.community
+    contribution = owner if isinstance(owner, Contribution) else None
+    type(owner).objects.filter(pk=owner.pk).update(
         comment_count=F("comment_count") + 1,
         **({"last_activity_at": timezone.now()} if contribution is not None else {}),
     )
-    caching.changed(target, fields=["comment_count", "last_activity_at"])
+    caching.changed(owner, fields=["comment_count", "last_activity_at"])
     parent_author_id = None
     if comment.parent_id is not None:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
@@ -144,8 +153,8 @@ def announce_comment(
         )
     payload = {
         "comment_id": comment.pk,
-        "contribution_id": comment.contribution_id,
-        "challenge_id": comment.challenge_id,
+        "contribution_id": owner.pk if contribution is not None else None,
+        "challenge_id": owner.pk if isinstance(owner, Challenge) else None,
     }
     if parent_author_id is not None and parent_author_id != author.pk:
         event_record(

@@ -19,13 +19,11 @@ from .contributions import (
     contribution,
     edit,
     evaluate,
-    follow,
-    lock,
     status,
     submit,
     support,
 )
-from .dialogue import comment, comment_edit, comment_helpful, replies
+from .dialogue import comment, comment_edit, comment_helpful, follow, lock, replies
 from .feed import feed, search
 from .staff import scorecards, toolkit_edit, toolkits, triage
 

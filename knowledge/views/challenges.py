@@ -11,10 +11,10 @@ from cocreate.errors import ValidationError
 
 from .. import selectors, services
 from ..access import access_challenge
-from ..forms import ChallengeForm, CommentForm, PhaseForm, wanted_state
+from ..forms import ChallengeForm, CommentForm, PhaseForm
 from ..models import Challenge
 from .access import knowledge_community, require
-from .dialogue import post_comment
+from .dialogue import follow_discussion, lock_discussion, post_comment
 from .responses import nav, page
 
 NEWEST_FIRST = ("-created_at", "-id")
@@ -47,16 +47,16 @@ def _challenge_page(request, community, found, *, comment_form=None):
                 selectors.FEED_SORTS["new"],
             ),
             "thread": selectors.comment_thread(
-                user=user, challenge=found, cursor=request.GET.get("comments") or None
+                user=user, discussion=found.discussion, cursor=request.GET.get("comments") or None
             ),
-            "following": selectors.challenge_following(user=user, challenge=found),
+            "following": selectors.is_following(user=user, discussion=found.discussion),
             "comment_form": comment_form or CommentForm(),
             "open_for_contributions": found.accepts_contributions(),
             "comment_action": reverse(
                 "knowledge:challenge_comment", args=[community.slug, found.pk]
             ),
             "comments_param": "comments",
-            "is_locked": found.is_locked or found.phase in (Phase.CLOSED, Phase.DRAFT),
+            "is_locked": found.discussion.is_locked or found.phase in (Phase.CLOSED, Phase.DRAFT),
             "can_mark_helpful": context["can_staff"],
         }
     )
@@ -78,21 +78,15 @@ def challenge(request, slug, pk):
 @login_required
 @require_POST
 def challenge_comment(request, slug, pk):
-    community, found = _get(request, slug, pk)
-    return post_comment(
-        request,
-        challenge=found,
-        render_page=lambda form: _challenge_page(request, community, found, comment_form=form),
-    )
+    _community, found = _get(request, slug, pk)
+    return post_comment(request, found, owner_page=_challenge_page)
 
 
 @login_required
 @require_POST
 def challenge_follow(request, slug, pk):
     _community, found = _get(request, slug, pk)
-    following = services.follow_set(
-        user=request.user, following=wanted_state(request.POST, current=False), challenge=found
-    )
+    following = follow_discussion(request, found)
     messages.success(
         request,
         _("You follow this challenge.") if following else _("You no longer follow it."),
@@ -103,14 +97,8 @@ def challenge_follow(request, slug, pk):
 @login_required
 @require_POST
 def challenge_lock(request, slug, pk):
-    community, found = _get(request, slug, pk)
-    require(request, "knowledge.staff", community)
-    locked = wanted_state(request.POST, current=found.is_locked)
-    services.discussion_set_locked(actor=request.user, locked=locked, challenge=found)
-    messages.success(
-        request, _("The discussion is locked.") if locked else _("The discussion is open again.")
-    )
-    return redirect(found)
+    _community, found = _get(request, slug, pk)
+    return lock_discussion(request, found)
 
 
 @login_required

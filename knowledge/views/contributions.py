@@ -1,5 +1,5 @@
-"""One contribution: writing, reading, editing, submitting, supporting, following, and the
-staff's status moves, evaluations and locks."""
+"""One contribution: writing, reading, editing, submitting, supporting, and the staff's
+status moves and evaluations (following, commenting and locking: ``dialogue``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +20,6 @@ from ..forms import (
     ContributionForm,
     EvaluationForm,
     StatusForm,
-    wanted_state,
 )
 from ..limits import check_post_rate
 from .access import allowed, knowledge_community, require, require_participation
@@ -119,7 +118,7 @@ def _contribution_page(request, community, contribution, *, status_form=None, co
     context = nav(request, community, "feed")
     state = selectors.contribution_state(user=user, contribution=contribution)
     thread = selectors.comment_thread(
-        user=user, contribution=contribution, cursor=request.GET.get("cursor") or None
+        user=user, discussion=contribution.discussion, cursor=request.GET.get("cursor") or None
     )
     is_author = contribution.author_id == user.pk
     context.update(
@@ -133,7 +132,7 @@ def _contribution_page(request, community, contribution, *, status_form=None, co
             "comment_form": comment_form or CommentForm(),
             "comment_action": reverse("knowledge:comment", args=[community.slug, contribution.pk]),
             "comments_param": "cursor",
-            "is_locked": contribution.is_locked,
+            "is_locked": contribution.discussion.is_locked,
         }
     )
     if context["can_staff"]:
@@ -322,29 +321,6 @@ def support(request, slug, pk):
     return back(request, item.get_absolute_url())
 
 
-@login_required
-@require_POST
-def follow(request, slug, pk):
-    community, item = _get(request, slug, pk)
-    following = services.follow_set(
-        user=request.user, following=wanted_state(request.POST, current=False), contribution=item
-    )
-    if request.htmx:
-        return render(
-            request,
-            "knowledge/_follow.html",
-            {
-                "following": following,
-                "action": reverse("knowledge:follow", args=[community.slug, item.pk]),
-            },
-        )
-    messages.success(
-        request,
-        _("You follow this contribution.") if following else _("You no longer follow it."),
-    )
-    return back(request, item.get_absolute_url())
-
-
 # --- Staff actions ------------------------------------------------------------------------------
 
 
@@ -423,16 +399,3 @@ def evaluate(request, slug, pk):
             messages.success(request, _("Your evaluation is saved."))
             return redirect(item.get_absolute_url() + "#evaluation")
     return _contribution_page(request, community, item, evaluation_forms={card.pk: form})
-
-
-@login_required
-@require_POST
-def lock(request, slug, pk):
-    community, item = _get(request, slug, pk)
-    require(request, "knowledge.staff", community)
-    locked = wanted_state(request.POST, current=item.is_locked)
-    services.discussion_set_locked(actor=request.user, locked=locked, contribution=item)
-    messages.success(
-        request, _("The discussion is locked.") if locked else _("The discussion is open again.")
-    )
-    return redirect(item)

@@ -1,10 +1,11 @@
-"""Threaded dialogue: comments and replies on contributions and challenges, edits, helpful
-marks, and the "more replies" fragment."""
+"""Threaded dialogue: comments and replies in the discussions of contributions and
+challenges, edits, helpful marks, locks, and the "more replies" fragment."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,19 +15,24 @@ from .. import selectors, services
 from ..access import access_comment
 from ..forms import CommentEditForm, CommentForm, wanted_state
 from ..limits import check_post_rate
-from .access import knowledge_community, require_participation
+from ..models import Contribution
+from .access import knowledge_community, require, require_participation
 from .contributions import _contribution_page, _get, too_many
-from .responses import error_messages, nav, page
+from .responses import back, error_messages, nav, page
 
 REPLIES_PAGE = 50
 
 
-def post_comment(request, *, contribution=None, challenge=None, render_page):
-    """Create a comment or reply from the POSTed form; re-render the page with the form's
-    errors (429 with what was typed when a rate limit refuses it), or redirect to the new
-    comment. A locked or closed discussion is a message. ``render_page(form, status)``."""
-    target = contribution or challenge
-    require_participation(request, target.community)
+def post_comment(request, owner, *, owner_page):
+    """Create a comment or reply in ``owner``'s discussion from the POSTed form; re-render the
+    owner's page with the form's errors (429 with what was typed when a rate limit refuses
+    it), or redirect to the new comment. A locked or closed discussion is a message.
+    ``owner_page(request, community, owner, comment_form=form)`` renders the owner's page."""
+
+    def render_page(form):
+        return owner_page(request, owner.community, owner, comment_form=form)
+
+    require_participation(request, owner.community)
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None
@@ -34,19 +40,15 @@ def post_comment(request, *, contribution=None, challenge=None, render_page):
         try:
             if parent_id:
                 parent = access_comment(request.user, parent_id)
-                if (parent.contribution_id, parent.challenge_id) != (
-                    contribution.pk if contribution else None,
-                    challenge.pk if challenge else None,
-                ):
+                if parent.discussion_id != owner.discussion_id:
                     raise Http404
             check_post_rate(
-                request, target.community, body=form.cleaned_data["body"], is_reply=bool(parent)
+                request, owner.community, body=form.cleaned_data["body"], is_reply=bool(parent)
             )
             created = services.comment_create(
                 author=request.user,
                 body=form.cleaned_data["body"],
-                contribution=contribution if parent is None else None,
-                challenge=challenge if parent is None else None,
+                discussion=owner.discussion,
                 parent=parent,
                 official=form.cleaned_data["official"],
             )
@@ -58,7 +60,7 @@ def post_comment(request, *, contribution=None, challenge=None, render_page):
             return too_many(render_page(form), exc)
         except Conflict as exc:
             error_messages(request, exc)
-            return redirect(target.get_absolute_url() + "#comments")
+            return redirect(owner.get_absolute_url() + "#comments")
         else:
             messages.success(
                 request,
@@ -66,29 +68,71 @@ def post_comment(request, *, contribution=None, challenge=None, render_page):
                 if created.is_pending
                 else _("Your comment is posted."),
             )
-            return redirect(target.get_absolute_url() + f"#comment-{created.pk}")
+            return redirect(created.get_absolute_url())
     return render_page(form)
+
+
+def follow_discussion(request, owner) -> bool:
+    """Follow or unfollow ``owner``'s discussion as the POSTed form asks; the new state."""
+    return services.follow_set(
+        user=request.user,
+        discussion=owner.discussion,
+        following=wanted_state(request.POST, current=False),
+    )
+
+
+def lock_discussion(request, owner):
+    """Lock or reopen ``owner``'s discussion from the POSTed form (staff), and go back to it."""
+    require(request, "knowledge.staff", owner.community)
+    discussion = owner.discussion
+    locked = wanted_state(request.POST, current=discussion.is_locked)
+    services.discussion_set_locked(actor=request.user, discussion=discussion, locked=locked)
+    messages.success(
+        request, _("The discussion is locked.") if locked else _("The discussion is open again.")
+    )
+    return redirect(owner)
 
 
 @login_required
 @require_POST
 def comment(request, slug, pk):
+    _community, item = _get(request, slug, pk)
+    return post_comment(request, item, owner_page=_contribution_page)
+
+
+@login_required
+@require_POST
+def follow(request, slug, pk):
     community, item = _get(request, slug, pk)
-    return post_comment(
+    following = follow_discussion(request, item)
+    if request.htmx:
+        return render(
+            request,
+            "knowledge/_follow.html",
+            {
+                "following": following,
+                "action": reverse("knowledge:follow", args=[community.slug, item.pk]),
+            },
+        )
+    messages.success(
         request,
-        contribution=item,
-        render_page=lambda form: _contribution_page(request, community, item, comment_form=form),
+        _("You follow this contribution.") if following else _("You no longer follow it."),
     )
+    return back(request, item.get_absolute_url())
+
+
+@login_required
+@require_POST
+def lock(request, slug, pk):
+    _community, item = _get(request, slug, pk)
+    return lock_discussion(request, item)
 
 
 def _comment_in(request, slug, pk):
     """A comment the user may see, in the community at ``slug`` (404 elsewhere)."""
     community = knowledge_community(request, slug)
-    found = access_comment(request.user, pk)
-    target = found.contribution or found.challenge
-    if target.community_id != community.pk:
-        raise Http404
-    return community, found, target
+    found = access_comment(request.user, pk, community=community)
+    return community, found, found.discussion.owner
 
 
 @login_required
@@ -112,7 +156,7 @@ def comment_edit(request, slug, pk):
             return redirect(target.get_absolute_url() + "#comments")
         else:
             messages.success(request, _("Your comment is updated."))
-            return redirect(target.get_absolute_url() + f"#comment-{found.pk}")
+            return redirect(found.get_absolute_url())
     context = nav(request, community, "feed")
     context.update({"comment": found, "target": target, "form": form})
     return render(request, "knowledge/comment_edit.html", context)
@@ -121,10 +165,10 @@ def comment_edit(request, slug, pk):
 @login_required
 @require_POST
 def comment_helpful(request, slug, pk):
-    _community, found, target = _comment_in(request, slug, pk)
+    _community, found, _owner = _comment_in(request, slug, pk)
     helpful = wanted_state(request.POST, current=found.is_helpful)
     services.comment_mark_helpful(actor=request.user, comment=found, helpful=helpful)
-    return redirect(target.get_absolute_url() + f"#comment-{found.pk}")
+    return redirect(found.get_absolute_url())
 
 
 @login_required
@@ -133,7 +177,11 @@ def replies(request, slug, pk):
     """All replies of a thread, a page at a time: an htmx fragment that replaces the thread's
     first replies, or a page of its own without JavaScript."""
     community, found, target = _comment_in(request, slug, pk)
-    parent = access_comment(request.user, found.parent_id) if found.parent_id else found
+    parent = (
+        access_comment(request.user, found.parent_id, community=community)
+        if found.parent_id
+        else found
+    )
     replies_page = page(
         request,
         selectors.comment_replies(user=request.user, parent=parent),
@@ -148,8 +196,8 @@ def replies(request, slug, pk):
             "target": target,
             "replies": replies_page,
             "can_mark_helpful": context["can_staff"]
-            or (found.contribution is not None and found.contribution.author_id == request.user.pk),
-            "is_locked": target.is_locked,
+            or (isinstance(target, Contribution) and target.author_id == request.user.pk),
+            "is_locked": found.discussion.is_locked,
         }
     )
     template = "knowledge/_replies.html" if request.htmx else "knowledge/replies.html"

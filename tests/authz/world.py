@@ -147,7 +147,9 @@ def _add_knowledge(world: World) -> None:
         submit=False,
     )
     world.comment = knowledge.comment_create(
-        author=world.users["moderator"], contribution=world.contribution, body="Tell us more."
+        author=world.users["moderator"],
+        discussion=world.contribution.discussion,
+        body="Tell us more.",
     )
     world.scorecard = knowledge.scorecard_create(
         actor=manager,
@@ -173,7 +175,9 @@ def _add_moderation(world: World) -> None:
     MembershipFactory(community=world.community, user=other, role="moderator")
     world.extra["other_moderator"] = other
     world.extra["target_comment"] = knowledge.comment_create(
-        author=target, contribution=world.contribution, body="Buy cheap chains at example.com"
+        author=target,
+        discussion=world.contribution.discussion,
+        body="Buy cheap chains at example.com",
     )
     moderation.flag_create(
         reporter=world.users["member"], comment=world.extra["target_comment"], reason="spam"
@@ -186,7 +190,7 @@ def _add_moderation(world: World) -> None:
         community=world.community,
     )
     hidden = knowledge.comment_create(
-        author=target, contribution=world.contribution, body="Something rude"
+        author=target, discussion=world.contribution.discussion, body="Something rude"
     )
     hide = moderation.moderation_act(actor=other, kind="hide", reason="Rude", comment=hidden)
     world.extra["appeal"] = moderation.appeal_create(

@@ -84,7 +84,9 @@ def lab():
         body="A **waxed** chain is quiet.", fields={"problem": "The chain squeaks"},
         tags="chain", submit=True,
     )  # fmt: skip
-    services.comment_create(author=manager, contribution=idea, body="Thanks!", official=True)
+    services.comment_create(
+        author=manager, discussion=idea.discussion, body="Thanks!", official=True
+    )
     services.scorecard_create(
         actor=manager, community=community, title="Fit", criteria=[{"label": "Impact"}]
     )

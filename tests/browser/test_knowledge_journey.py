@@ -213,7 +213,7 @@ def test_new_member_is_premoderated_and_moderation_shows_at_once(new_page, lab):
     peer.fill("#id_body", "Cork is heavy, try foam.")
     peer.click("button:has-text('Post comment')")
     peer.wait_for_selector("text=Cork is heavy, try foam.")
-    comment = idea.comments.get()
+    comment = idea.discussion.comments.get()
     moderation.moderation_act(actor=moderator, kind="hide", reason="Off-topic", comment=comment)
 
     page.goto(idea_path)

@@ -119,7 +119,7 @@ def test_flag_hide_appeal_restore(new_page, lab):
     slug = community.slug
     idea_path = f"/c/{slug}/ideas/{idea.pk}/"
     rude = knowledge.comment_create(
-        author=people["author"], contribution=idea, body="Only idiots ride loud hubs."
+        author=people["author"], discussion=idea.discussion, body="Only idiots ride loud hubs."
     )
 
     # 1. Two members flag the comment, with reasons (one with a note). A phone is enough.

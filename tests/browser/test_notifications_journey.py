@@ -79,4 +79,4 @@ def test_mention_bell_open_and_preferences(new_page):
     peer.wait_for_selector("text=All notifications are marked read.")
     assert peer.locator("li.notif-unread").count() == 0
     assert _bell(peer) == "0"
-    assert lab.contribution.follows.filter(user=lab.peer).count() == 1
+    assert lab.contribution.discussion.follows.filter(user=lab.peer).count() == 1

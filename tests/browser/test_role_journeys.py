@@ -205,7 +205,7 @@ def test_a_manager_responds_scores_and_announces(new_page, lab, width):
 def test_a_moderator_hides_a_flagged_comment_from_the_queue(new_page, lab, width):
     community, idea, people = lab
     rude = knowledge.comment_create(
-        author=people["rita"], contribution=idea, body="Only idiots ride loud bikes."
+        author=people["rita"], discussion=idea.discussion, body="Only idiots ride loud bikes."
     )
     moderation.flag_create(reporter=people["maya"], comment=rude, reason="abusive")
     page = _sign_in_from_home(new_page, people["moderator"], width)

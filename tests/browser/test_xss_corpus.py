@@ -220,13 +220,17 @@ def corpus():
                 services.contribution_set_status(
                     actor=manager, contribution=item, status=status, reason=batch[0]
                 )
-        top = services.comment_create(author=peer, contribution=first, body="\n\n".join(batch))
+        top = services.comment_create(
+            author=peer, discussion=first.discussion, body="\n\n".join(batch)
+        )
         for payload in batch[:5]:
             services.comment_create(author=author, parent=top, body=payload)
         services.comment_create(
-            author=manager, contribution=first, body="\n\n".join(batch), official=True
+            author=manager, discussion=first.discussion, body="\n\n".join(batch), official=True
         )
-        services.comment_create(author=peer, challenge=challenge, body="\n\n".join(batch))
+        services.comment_create(
+            author=peer, discussion=challenge.discussion, body="\n\n".join(batch)
+        )
         card = challenge.scorecards.get()
         services.evaluation_submit(
             evaluator=manager,

@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.template.base import Lexer, TokenType
 from django.urls import reverse
+from django.utils.translation import trans_real
 
 from ..conftest import require_or_skip
 
@@ -216,8 +219,6 @@ def test_german_says_sie_everywhere():
     """Cocreate's German is formal; pages also show Django's and the apps' own strings
     (allauth's German says "du"): every message the German pages can show, from whichever
     catalogue wins, says "Sie" (locale_overrides/ holds the formal wording)."""
-    from django.utils.translation import trans_real
-
     catalogue = trans_real.translation("de")._catalog  # type: ignore[attr-defined]
     keys = {key for key, _text in catalogue.items()}  # every layer's keys; catalogue[key] wins
     informal = sorted(
@@ -236,8 +237,6 @@ def test_informal_forms_are_recognised():
 def test_overrides_only_replace_third_party_strings():
     """An override whose msgid no installed app has any more (an upgrade reworded it) would
     silently stop applying; one of the project's own msgids belongs in locale/."""
-    from django.apps import apps
-
     for locale in settings.LOCALE_PATHS[1:]:
         for po in sorted(Path(locale).glob("*/LC_MESSAGES/django.po")):
             language = po.parent.parent.name
@@ -353,8 +352,6 @@ def unmarked_text(source: str, *, html: bool = True) -> list[str]:
     """Text in a template that a person reads and no translate tag covers: text between tags,
     and title/alt/placeholder/aria-label values. Template variables and tags count as
     placeholders (what they print is translated, or is user data, where they come from)."""
-    from django.template.base import Lexer, TokenType
-
     parts: list[str] = []
     closing: list[str] = []  # the end tags of the untranslated blocks we are inside
     for token in Lexer(source).tokenize():

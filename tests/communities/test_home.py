@@ -174,7 +174,9 @@ def test_my_posts_waiting_for_review_are_where_i_look(
     assert held.moderation_state == "pending"
     established(community, moderator)
     visible = make_contribution(author=moderator, community=community, toolkit=toolkit)
-    comment = knowledge.comment_create(author=member, contribution=visible, body="My first words")
+    comment = knowledge.comment_create(
+        author=member, discussion=visible.discussion, body="My first words"
+    )
     assert comment.moderation_state == "pending"
     panel = section(home(client, member, community), "held-heading")
     assert "Mine" in panel and "My first words" in panel

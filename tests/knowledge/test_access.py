@@ -84,7 +84,9 @@ def test_draft_challenge_for_staff_only(community, member, manager):
 def test_comment_held_for_review_is_a_404_to_others(
     community, member, moderator, other_member, idea
 ):
-    comment = services.comment_create(author=member, body="Grease them.", contribution=idea)
+    comment = services.comment_create(
+        author=member, body="Grease them.", discussion=idea.discussion
+    )
     assert access_comment(moderator, comment.pk) == comment
     assert access_comment(moderator, comment.pk, community=community) == comment
     type(comment).objects.filter(pk=comment.pk).update(moderation_state=ModerationState.PENDING)

@@ -14,6 +14,7 @@ from knowledge.models import (
     Challenge,
     Comment,
     Contribution,
+    Discussion,
     Evaluation,
     Scorecard,
     StatusChange,
@@ -61,7 +62,7 @@ def test_anonymous_gets_401(base, contribution):
 def test_outsider_gets_404_for_everything_inside(base, outsider, contribution, toolkit):
     client = token_client(outsider)
     comment = services.comment_create(
-        author=contribution.author, contribution=contribution, body="Hi"
+        author=contribution.author, discussion=contribution.discussion, body="Hi"
     )
     for path in (
         f"{base}/contributions/",
@@ -512,7 +513,7 @@ def test_feed_items_equal_the_serializer(base, community, member, manager, toolk
     services.contribution_set_status(
         actor=manager, contribution=plain, status="accepted", reason="Good"
     )
-    Contribution.objects.filter(pk=plain.pk).update(is_locked=True)
+    Discussion.objects.filter(contribution=plain).update(is_locked=True)
     make_contribution(author=member, community=community, toolkit=toolkit, submit=False)
     items = token_client(member).get(f"{base}/contributions/?sort={sort}").json()["results"]
     assert sorted(item["id"] for item in items) == sorted([plain.pk, rich.pk])
@@ -636,7 +637,7 @@ def test_official_responses_are_for_staff(base, member, moderator, contribution)
 
 def test_reply_to_a_comment_elsewhere_is_400(base, member, community, toolkit, contribution):
     other = make_contribution(author=member, community=community, toolkit=toolkit)
-    foreign = services.comment_create(author=member, contribution=other, body="There")
+    foreign = services.comment_create(author=member, discussion=other.discussion, body="There")
     response = token_client(member).post(
         f"{base}/contributions/{contribution.pk}/comments/",
         {"body": "Here", "parent": foreign.pk},
@@ -649,7 +650,9 @@ def test_reply_to_a_comment_elsewhere_is_400(base, member, community, toolkit, c
 def test_locked_discussion_refuses_comments_with_409(
     base, moderator, member, other_member, contribution
 ):
-    comment = services.comment_create(author=other_member, contribution=contribution, body="Hm")
+    comment = services.comment_create(
+        author=other_member, discussion=contribution.discussion, body="Hm"
+    )
     response = token_client(member).post(
         f"{base}/contributions/{contribution.pk}/lock/", {"locked": True}, format="json"
     )
@@ -673,7 +676,9 @@ def test_locked_discussion_refuses_comments_with_409(
 
 
 def test_comment_edit_and_helpful(base, member, other_member, moderator, contribution):
-    comment = services.comment_create(author=other_member, contribution=contribution, body="Hm")
+    comment = services.comment_create(
+        author=other_member, discussion=contribution.discussion, body="Hm"
+    )
     path = f"{API}/comments/{comment.pk}/"
     assert token_client(member).patch(path, {"body": "X"}, format="json").status_code == 403
     response = token_client(other_member).patch(path, {"body": "Better"}, format="json")

@@ -73,7 +73,9 @@ def test_feed_for_each_sort(base, community, member, manager, toolkit, sort):
 def test_contribution_comments_with_replies(base, contribution, member, moderator):
     def make(n: int) -> None:
         for _ in range(n):
-            top = services.comment_create(author=member, contribution=contribution, body="Top")
+            top = services.comment_create(
+                author=member, discussion=contribution.discussion, body="Top"
+            )
             services.comment_create(author=moderator, parent=top, body="Reply")
 
     path = _page_of_100(f"{base}/contributions/{contribution.pk}/comments/")
@@ -87,7 +89,9 @@ def test_challenge_comments(base, community, manager, member):
 
     def make(n: int) -> None:
         for _ in range(n):
-            top = services.comment_create(author=member, challenge=challenge, body="Top")
+            top = services.comment_create(
+                author=member, discussion=challenge.discussion, body="Top"
+            )
             services.comment_create(author=manager, parent=top, body="Reply")
 
     path = _page_of_100(f"{base}/challenges/{challenge.pk}/comments/")
@@ -95,7 +99,7 @@ def test_challenge_comments(base, community, manager, member):
 
 
 def test_replies(contribution, member, moderator):
-    top = services.comment_create(author=member, contribution=contribution, body="Top")
+    top = services.comment_create(author=member, discussion=contribution.discussion, body="Top")
 
     def make(n: int) -> None:
         for _ in range(n):
@@ -176,7 +180,9 @@ def test_comments_with_hidden_and_held_ones(request, base, contribution, member,
 
     def make(n: int) -> None:
         for _ in range(n):
-            top = services.comment_create(author=writer, contribution=contribution, body="Top")
+            top = services.comment_create(
+                author=writer, discussion=contribution.discussion, body="Top"
+            )
             reply = services.comment_create(author=member, parent=top, body="Reply")
             moderate_every_third(moderator, next(counter), comment=reply)
             moderate_every_third(moderator, next(counter), comment=top)
@@ -187,7 +193,7 @@ def test_comments_with_hidden_and_held_ones(request, base, contribution, member,
 
 
 def test_replies_with_hidden_and_held_ones(contribution, member, moderator):
-    top = services.comment_create(author=member, contribution=contribution, body="Top")
+    top = services.comment_create(author=member, discussion=contribution.discussion, body="Top")
     writer = UserFactory()
     MembershipFactory(community=contribution.community, user=writer)
     counter = iter(range(10_000))

@@ -97,9 +97,11 @@ def test_comments_on_contributions_count_and_comments_on_challenges_do_not(
     challenge = services.challenge_create(
         actor=manager, community=community, title="Lighter", brief="B", phase="open"
     )
-    top = services.comment_create(author=member, contribution=post, body="Nice")
+    top = services.comment_create(author=member, discussion=post.discussion, body="Nice")
     reply = services.comment_create(author=member, parent=top, body="And more")
-    on_challenge = services.comment_create(author=member, challenge=challenge, body="Idea")
+    on_challenge = services.comment_create(
+        author=member, discussion=challenge.discussion, body="Idea"
+    )
     assert counter(member, community) == 2 == counted_by_query(member, community)
     _act(moderator, "hide", comment=on_challenge)
     _act(moderator, "restore", comment=on_challenge)
@@ -148,12 +150,14 @@ def test_random_sequences_keep_the_counter_equal_to_the_query(
             if visible and rng.random() < 0.7:
                 comments.append(
                     services.comment_create(
-                        author=author, contribution=rng.choice(visible), body=f"c{step}"
+                        author=author, discussion=rng.choice(visible).discussion, body=f"c{step}"
                     )
                 )
             else:
                 comments.append(
-                    services.comment_create(author=author, challenge=challenge, body=f"c{step}")
+                    services.comment_create(
+                        author=author, discussion=challenge.discussion, body=f"c{step}"
+                    )
                 )
         else:
             item = rng.choice(posts + comments)
@@ -172,7 +176,7 @@ def test_random_sequences_keep_the_counter_equal_to_the_query(
 
 def test_the_recount_repairs_what_bypassed_the_services(community, member, moderator, toolkit):
     post = make_contribution(author=member, community=community, toolkit=toolkit)
-    services.comment_create(author=member, contribution=post, body="Also")
+    services.comment_create(author=member, discussion=post.discussion, body="Also")
     Membership.objects.filter(community=community).update(approved_posts=7)
     assert (
         approved_posts_recount(community=community)

@@ -65,7 +65,9 @@ def test_edit_comment_status_and_author_name_show_on_next_request(
     )
     card = _card(_feed(client), "Wax the whole chain")
     assert "#wax" in card
-    services.comment_create(author=other_member, contribution=idea, body="Tried it, works.")
+    services.comment_create(
+        author=other_member, discussion=idea.discussion, body="Tried it, works."
+    )
     assert _count(_card(_feed(client), "Wax the whole chain"), "Comments") == "1"
     services.contribution_set_status(
         actor=manager, contribution=idea, status=Contribution.Status.ACCEPTED, reason="Good."

@@ -51,7 +51,7 @@ def test_without_moderation_a_newcomers_post_is_published_at_once(
 ):
     item = make_contribution(author=newcomer, community=community, toolkit=toolkit)
     assert item.moderation_state == ModerationState.VISIBLE
-    comment = services.comment_create(author=newcomer, contribution=item, body="Me again")
+    comment = services.comment_create(author=newcomer, discussion=item.discussion, body="Me again")
     assert comment.moderation_state == ModerationState.VISIBLE
 
 

@@ -42,13 +42,17 @@ def test_the_backfill_counts_what_the_standing_query_counted(
     post = make_contribution(author=member, community=community, toolkit=toolkit)
     hidden = make_contribution(author=member, community=community, toolkit=toolkit)
     make_contribution(author=member, community=community, toolkit=toolkit, submit=False)
-    services.comment_create(author=other_member, contribution=post, body="Yes")
-    services.comment_create(author=other_member, contribution=hidden, body="Before it went")
+    services.comment_create(author=other_member, discussion=post.discussion, body="Yes")
+    services.comment_create(
+        author=other_member, discussion=hidden.discussion, body="Before it went"
+    )
     moderation.moderation_act(actor=moderator, kind="hide", reason="No", contribution=hidden)
     challenge = services.challenge_create(
         actor=manager, community=community, title="Lighter", brief="B", phase="open"
     )
-    services.comment_create(author=other_member, challenge=challenge, body="Not counted")
+    services.comment_create(
+        author=other_member, discussion=challenge.discussion, body="Not counted"
+    )
     elsewhere = CommunityFactory(organization=community.organization)
     MembershipFactory(community=elsewhere, user=member)
     MembershipFactory(community=elsewhere, user=manager, role=Membership.Role.MANAGER)

@@ -138,7 +138,7 @@ def test_moderated_contribution_takes_no_support_comment_or_status(
     with pytest.raises(Conflict):
         services.support_add(user=member, contribution=post)
     with pytest.raises(Conflict):
-        services.comment_create(author=member, contribution=post, body="Still here?")
+        services.comment_create(author=member, discussion=post.discussion, body="Still here?")
     with pytest.raises(Conflict):
         services.contribution_set_status(
             actor=manager, contribution=post, status="accepted", reason="Great"
@@ -153,7 +153,9 @@ def test_moderated_contribution_takes_no_support_comment_or_status(
 def test_hidden_comment_keeps_its_place_and_replies_for_others(
     client, community, member, moderator, other_member, post
 ):
-    top = services.comment_create(author=other_member, contribution=post, body="Buy cheap pills")
+    top = services.comment_create(
+        author=other_member, discussion=post.discussion, body="Buy cheap pills"
+    )
     reply = services.comment_create(author=member, parent=top, body="Please don't.")
     _hide(moderator, reason="Spam link", comment=top)
 
@@ -195,7 +197,7 @@ def test_hidden_comment_keeps_its_place_and_replies_for_others(
 
 
 def test_hidden_reply_in_replies_window(client, community, member, moderator, other_member, post):
-    top = services.comment_create(author=member, contribution=post, body="Top")
+    top = services.comment_create(author=member, discussion=post.discussion, body="Top")
     replies = [
         services.comment_create(author=other_member, parent=top, body=f"Reply {i}")
         for i in range(5)
@@ -214,7 +216,9 @@ def test_hidden_reply_in_replies_window(client, community, member, moderator, ot
 def test_premoderated_comment_is_seen_by_author_and_moderators_only(
     client, community, member, moderator, other_member, newcomer, post
 ):
-    held = services.comment_create(author=newcomer, contribution=post, body="First post @person0")
+    held = services.comment_create(
+        author=newcomer, discussion=post.discussion, body="First post @person0"
+    )
     assert held.moderation_state == ModerationState.PENDING
     post.refresh_from_db()
     assert post.comment_count == 0  # counted once approved
@@ -248,7 +252,7 @@ def test_premoderated_comment_is_seen_by_author_and_moderators_only(
 def test_held_reply_and_mention_are_announced_on_approval_only(
     community, member, moderator, other_member, newcomer, post
 ):
-    top = services.comment_create(author=member, contribution=post, body="Thoughts?")
+    top = services.comment_create(author=member, discussion=post.discussion, body="Thoughts?")
     reply = services.comment_create(
         author=newcomer, parent=top, body=f"Yes @{other_member.handle}, see above"
     )
@@ -271,7 +275,7 @@ def test_held_reply_and_mention_are_announced_on_approval_only(
 def test_held_then_hidden_post_is_never_announced_nor_shown(
     client, community, member, moderator, other_member, newcomer, post
 ):
-    held = services.comment_create(author=newcomer, contribution=post, body="Spam spam")
+    held = services.comment_create(author=newcomer, discussion=post.discussion, body="Spam spam")
     _hide(moderator, reason="Spam", comment=held)
     assert not _announced(payload__comment_id=held.pk).exists()
     html = _page(client, other_member, community, post).content.decode()
@@ -363,7 +367,7 @@ def test_api_submission_by_new_member_reports_pending(community, newcomer, toolk
 def test_comment_counts_keep_hidden_comments(community, member, moderator, other_member, post):
     """Documented choice: counts are of published comments; hiding one keeps its place (and
     its count), a held one counts from its approval."""
-    top = services.comment_create(author=other_member, contribution=post, body="x")
+    top = services.comment_create(author=other_member, discussion=post.discussion, body="x")
     _hide(moderator, comment=top)
     post.refresh_from_db()
     assert post.comment_count == 1
@@ -376,7 +380,9 @@ def test_challenge_thread_hides_for_others(
     challenge = services.challenge_create(
         actor=manager, community=community, title="Quiet", brief="B", phase="open"
     )
-    top = services.comment_create(author=other_member, challenge=challenge, body="Nasty words")
+    top = services.comment_create(
+        author=other_member, discussion=challenge.discussion, body="Nasty words"
+    )
     _hide(moderator, comment=top)
     client.force_login(member)
     html = client.get(

@@ -46,21 +46,25 @@ def _warm(client, idea, *users) -> None:
 
 def test_new_comment_and_reply_show_for_everyone(client, idea, member, reader, manager):
     _warm(client, idea, member, reader, manager)
-    first = services.comment_create(author=reader, body="Wax is messy.", contribution=idea)
-    services.comment_create(author=member, body="Use a rag.", contribution=idea, parent=first)
+    first = services.comment_create(author=reader, body="Wax is messy.", discussion=idea.discussion)
+    services.comment_create(
+        author=member, body="Use a rag.", discussion=idea.discussion, parent=first
+    )
     for user in (member, reader, manager):
         html = _page(client, user, idea)
         assert "Wax is messy." in html and "Use a rag." in html
 
 
 def test_helpful_official_and_status_show_on_next_request(client, idea, member, reader, manager):
-    comment = services.comment_create(author=reader, body="Try dry lube.", contribution=idea)
+    comment = services.comment_create(
+        author=reader, body="Try dry lube.", discussion=idea.discussion
+    )
     _warm(client, idea, member, reader)
     assert "k-helpful" not in _page(client, reader, idea)
     services.comment_mark_helpful(actor=member, comment=comment, helpful=True)
     assert "k-helpful" in _page(client, reader, idea)
     services.comment_create(
-        author=manager, body="We will test this.", contribution=idea, official=True
+        author=manager, body="We will test this.", discussion=idea.discussion, official=True
     )
     services.contribution_set_status(
         actor=manager,
@@ -78,7 +82,7 @@ def test_support_and_follow_show_for_the_member_who_did_it(client, idea, member,
     html = _page(client, reader, idea)
     assert "Support this idea" in html and "Following · stop" not in html
     services.support_add(user=reader, contribution=idea)
-    services.follow_set(user=reader, contribution=idea, following=True)
+    services.follow_set(user=reader, discussion=idea.discussion, following=True)
     html = _page(client, reader, idea)
     assert "You support this" in html and "Following · stop" in html
     assert "<strong>1</strong> supporter" in html
@@ -88,7 +92,7 @@ def test_support_and_follow_show_for_the_member_who_did_it(client, idea, member,
 
 
 def test_hidden_by_a_moderator_leaves_everyones_cached_page(client, idea, member, reader, manager):
-    comment = services.comment_create(author=reader, body="Buy my wax!", contribution=idea)
+    comment = services.comment_create(author=reader, body="Buy my wax!", discussion=idea.discussion)
     _warm(client, idea, member, reader)
     moderation_services.moderation_act(
         actor=manager, kind=ModerationAction.Kind.HIDE, reason="Advertising.", comment=comment
@@ -120,7 +124,7 @@ def test_activity_elsewhere_leaves_a_contribution_page_cached(
     )
     _warm(client, idea, reader)
     services.support_add(user=member, contribution=other)
-    services.comment_create(author=member, body="Hubs too.", contribution=other)
+    services.comment_create(author=member, body="Hubs too.", discussion=other.discussion)
     with CaptureQueriesContext(connection) as queries:
         html = _page(client, reader, idea)
     assert "Wax the chain" in html
@@ -144,7 +148,9 @@ def test_a_role_change_reaches_every_contribution_page(client, idea, reader, man
 
 
 def test_cached_comments_keep_each_viewers_own_controls_and_token(client, idea, member, reader):
-    comment = services.comment_create(author=reader, body="Dry lube works.", contribution=idea)
+    comment = services.comment_create(
+        author=reader, body="Dry lube works.", discussion=idea.discussion
+    )
     edit = reverse("knowledge:comment_edit", args=["trail-bike-lab", comment.pk])
     helpful = reverse("knowledge:comment_helpful", args=["trail-bike-lab", comment.pk])
     mine = _page(client, reader, idea)  # the reader's own comment: they may edit it
@@ -167,7 +173,7 @@ def test_cached_comments_keep_each_viewers_own_controls_and_token(client, idea, 
 
 def test_more_comments_partial_carries_a_real_token(client, idea, member, reader):
     for n in range(25):
-        services.comment_create(author=reader, body=f"Note {n}", contribution=idea)
+        services.comment_create(author=reader, body=f"Note {n}", discussion=idea.discussion)
     html = _page(client, member, idea)
     cursor = html.split("cursor=")[1].split("#")[0].split('"')[0]
     url = reverse("knowledge:contribution", args=["trail-bike-lab", idea.pk])
@@ -182,7 +188,7 @@ def test_discussion_lock_written_in_bulk_shows_on_next_request(client, idea, mem
     # The lock is an update() that no signal reports: only caching.changed makes it show.
     _warm(client, idea, member)
     assert "Discussion locked" not in _page(client, member, idea)
-    services.discussion_set_locked(actor=manager, locked=True, contribution=idea)
+    services.discussion_set_locked(actor=manager, locked=True, discussion=idea.discussion)
     assert "Discussion locked" in _page(client, member, idea)
-    services.discussion_set_locked(actor=manager, locked=False, contribution=idea)
+    services.discussion_set_locked(actor=manager, locked=False, discussion=idea.discussion)
     assert "Discussion locked" not in _page(client, member, idea)

@@ -90,7 +90,9 @@ def test_challenge_page(client, community, manager, member, toolkit, authors):
             item = make_contribution(
                 author=authors[i % 3], community=community, toolkit=toolkit, challenge=challenge
             )
-            services.comment_create(author=authors[(i + 1) % 3], challenge=challenge, body="Q?")
+            services.comment_create(
+                author=authors[(i + 1) % 3], discussion=challenge.discussion, body="Q?"
+            )
             del item
 
     url = reverse("knowledge:challenge", args=[community.slug, challenge.pk])
@@ -121,7 +123,7 @@ def test_triage_board(client, community, manager, toolkit, authors):
 def _discuss(contribution, people, top_level: int, replies_each: int) -> None:
     for i in range(top_level):
         top = services.comment_create(
-            author=people[i % len(people)], contribution=contribution, body=f"Comment {i}"
+            author=people[i % len(people)], discussion=contribution.discussion, body=f"Comment {i}"
         )
         for j in range(replies_each):
             services.comment_create(
@@ -152,7 +154,7 @@ def test_contribution_page_with_500_comments(client, community, manager, toolkit
     now = timezone.now()
     tops = Comment.objects.bulk_create(
         Comment(
-            contribution=item,
+            discussion=item.discussion,
             author=authors[i % 3],
             body=f"Top {i}",
             body_html=f"<p>Top {i}</p>",
@@ -163,7 +165,7 @@ def test_contribution_page_with_500_comments(client, community, manager, toolkit
     )
     Comment.objects.bulk_create(
         Comment(
-            contribution=item,
+            discussion=item.discussion,
             parent=top,
             author=authors[j % 3],
             body=f"Reply {j}",
@@ -173,7 +175,7 @@ def test_contribution_page_with_500_comments(client, community, manager, toolkit
         for top in tops
         for j in range(4)
     )
-    assert Comment.objects.filter(contribution=item).count() == 500
+    assert Comment.objects.filter(discussion=item.discussion).count() == 500
     client.force_login(manager)
     url = reverse("knowledge:contribution", args=[community.slug, item.pk])
     queries = get_queries(client, url)
@@ -211,7 +213,7 @@ def test_contribution_page_with_hidden_and_held_comments(
     def add(n):
         for _ in range(n // 5):
             top = services.comment_create(
-                author=authors[0], contribution=item, body="Top with @person1"
+                author=authors[0], discussion=item.discussion, body="Top with @person1"
             )
             for j in range(4):
                 reply = services.comment_create(author=authors[(j + 1) % 3], parent=top, body="R")

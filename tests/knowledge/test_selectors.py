@@ -78,7 +78,9 @@ def test_thread_of_500_comments_stays_within_fixed_queries(community, member, mo
     c = make_contribution(author=member, community=community, toolkit=toolkit)
     tops = []
     for i in range(100):
-        tops.append(services.comment_create(author=moderator, contribution=c, body=f"Top {i}"))
+        tops.append(
+            services.comment_create(author=moderator, discussion=c.discussion, body=f"Top {i}")
+        )
     for i in range(400):
         services.comment_create(author=member, parent=tops[i % 100], body=f"Reply {i}")
     # Held as pages hold it: through the selector, which keeps the community (and the viewer's
@@ -86,7 +88,7 @@ def test_thread_of_500_comments_stays_within_fixed_queries(community, member, mo
     c = access_contribution(member, c.pk, community=community)
     assert c.comment_count == 500
     with CaptureQueriesContext(connection) as ctx:
-        thread = selectors.comment_thread(user=member, contribution=c)
+        thread = selectors.comment_thread(user=member, discussion=c.discussion)
         rendered = sum(1 + len(t.shown_replies) for t in thread.comments)
         names = {t.author.public_name for t in thread.comments}
         names |= {r.author.public_name for t in thread.comments for r in t.shown_replies}
@@ -95,7 +97,9 @@ def test_thread_of_500_comments_stays_within_fixed_queries(community, member, mo
     assert rendered == 20 + 20 * selectors.REPLIES_SHOWN
     assert thread.next_cursor is not None
     assert names
-    second = selectors.comment_thread(user=member, contribution=c, cursor=thread.next_cursor)
+    second = selectors.comment_thread(
+        user=member, discussion=c.discussion, cursor=thread.next_cursor
+    )
     assert second.comments[0].body == "Top 20"
 
 

@@ -179,13 +179,13 @@ def test_outsider_cannot_support_or_comment(community, member, outsider, toolkit
     with pytest.raises(PermissionDenied):
         services.support_add(user=outsider, contribution=c)
     with pytest.raises(PermissionDenied):
-        services.comment_create(author=outsider, contribution=c, body="hi")
+        services.comment_create(author=outsider, discussion=c.discussion, body="hi")
 
 
 def test_comments_threads_mentions_official(community, manager, member, moderator, toolkit):
     c = make_contribution(author=member, community=community, toolkit=toolkit)
     first = services.comment_create(
-        author=moderator, contribution=c, body=f"Nice, @{manager.handle} look"
+        author=moderator, discussion=c.discussion, body=f"Nice, @{manager.handle} look"
     )
     reply = services.comment_create(author=member, parent=first, body="Thanks!")
     nested = services.comment_create(author=manager, parent=reply, body="Official", official=True)
@@ -199,14 +199,14 @@ def test_comments_threads_mentions_official(community, manager, member, moderato
     assert "comment.official_response" in kinds
     assert "comment.reply" in kinds
     with pytest.raises(PermissionDenied):
-        services.comment_create(author=member, contribution=c, body="x", official=True)
+        services.comment_create(author=member, discussion=c.discussion, body="x", official=True)
 
 
 def test_locked_discussion_refuses_comments(community, manager, member, toolkit):
     c = make_contribution(author=member, community=community, toolkit=toolkit)
-    services.discussion_set_locked(actor=manager, contribution=c, locked=True)
+    services.discussion_set_locked(actor=manager, discussion=c.discussion, locked=True)
     with pytest.raises(Conflict):
-        services.comment_create(author=member, contribution=c, body="hello")
+        services.comment_create(author=member, discussion=c.discussion, body="hello")
     assert not Comment.objects.exists()
     c.refresh_from_db()
     assert c.comment_count == 0
@@ -217,12 +217,12 @@ def test_closed_challenge_refuses_comments(community, manager, member):
         actor=manager, community=community, title="T", brief="B", phase="closed"
     )
     with pytest.raises(Conflict):
-        services.comment_create(author=member, challenge=challenge, body="late")
+        services.comment_create(author=member, discussion=challenge.discussion, body="late")
 
 
 def test_helpful_by_author_or_staff_only(community, manager, member, moderator, toolkit):
     c = make_contribution(author=member, community=community, toolkit=toolkit)
-    comment = services.comment_create(author=moderator, contribution=c, body="Try wax")
+    comment = services.comment_create(author=moderator, discussion=c.discussion, body="Try wax")
     other = UserFactory()
     with pytest.raises(PermissionDenied):
         services.comment_mark_helpful(actor=other, comment=comment, helpful=True)
@@ -233,7 +233,7 @@ def test_helpful_by_author_or_staff_only(community, manager, member, moderator, 
 
 def test_comment_edit_keeps_history(community, member, toolkit, moderator):
     c = make_contribution(author=member, community=community, toolkit=toolkit)
-    comment = services.comment_create(author=moderator, contribution=c, body="v1")
+    comment = services.comment_create(author=moderator, discussion=c.discussion, body="v1")
     services.comment_edit(editor=moderator, comment=comment, body="v2")
     comment.refresh_from_db()
     assert comment.body == "v2" and comment.edited_at is not None

@@ -227,7 +227,9 @@ def test_staff_without_membership_cannot_contribute(client, org_staff, platform_
 
 
 def test_contribution_page_for_a_member(client, other_member, idea, moderator):
-    services.comment_create(author=moderator, contribution=idea, body="We love it", official=True)
+    services.comment_create(
+        author=moderator, discussion=idea.discussion, body="We love it", official=True
+    )
     client.force_login(other_member)
     html = client.get(url("contribution", idea.pk)).content.decode()
     assert "<strong>wax</strong>" in html
@@ -383,10 +385,10 @@ def test_drafts_cannot_be_supported(client, member, other_member, community, too
 def test_follow_and_unfollow(client, other_member, idea):
     client.force_login(other_member)
     client.post(url("follow", idea.pk), {"on": "1"})
-    assert idea.follows.filter(user=other_member).exists()
+    assert idea.discussion.follows.filter(user=other_member).exists()
     response = client.post(url("follow", idea.pk), {"on": "0"}, headers={"HX-Request": "true"})
     assert "Follow" in response.content.decode()
-    assert not idea.follows.filter(user=other_member).exists()
+    assert not idea.discussion.follows.filter(user=other_member).exists()
 
 
 # --- Dialogue -----------------------------------------------------------------------------------
@@ -414,7 +416,7 @@ def test_empty_comment_shows_an_error(client, other_member, idea):
 
 
 def test_comment_on_a_locked_contribution(client, moderator, other_member, idea):
-    services.discussion_set_locked(actor=moderator, locked=True, contribution=idea)
+    services.discussion_set_locked(actor=moderator, locked=True, discussion=idea.discussion)
     client.force_login(other_member)
     page = client.get(url("contribution", idea.pk)).content.decode()
     assert "This discussion is locked" in page and "Post comment" not in page
@@ -435,7 +437,7 @@ def test_reply_parent_must_belong_to_the_same_contribution(
     client, community, member, other_member, idea, toolkit
 ):
     other = make_contribution(author=member, community=community, toolkit=toolkit)
-    foreign = services.comment_create(author=member, contribution=other, body="Elsewhere")
+    foreign = services.comment_create(author=member, discussion=other.discussion, body="Elsewhere")
     client.force_login(other_member)
     response = client.post(url("comment", idea.pk), {"body": "Sneaky", "parent": foreign.pk})
     assert response.status_code == 404
@@ -451,7 +453,7 @@ def test_only_staff_give_official_responses(client, other_member, moderator, ide
 
 
 def test_edit_comment_is_the_authors(client, other_member, moderator, idea):
-    found = services.comment_create(author=other_member, contribution=idea, body="Frist")
+    found = services.comment_create(author=other_member, discussion=idea.discussion, body="Frist")
     client.force_login(moderator)
     assert client.get(url("comment_edit", found.pk)).status_code == 403
     client.force_login(other_member)
@@ -463,7 +465,7 @@ def test_edit_comment_is_the_authors(client, other_member, moderator, idea):
 
 
 def test_helpful_marks(client, member, other_member, idea):
-    found = services.comment_create(author=other_member, contribution=idea, body="Use wax")
+    found = services.comment_create(author=other_member, discussion=idea.discussion, body="Use wax")
     client.force_login(other_member)
     assert client.post(url("comment_helpful", found.pk), {"on": "1"}).status_code == 403
     client.force_login(member)  # the contribution's author
@@ -474,7 +476,7 @@ def test_helpful_marks(client, member, other_member, idea):
 
 
 def test_more_replies_fragment_and_page(client, member, other_member, idea):
-    top = services.comment_create(author=other_member, contribution=idea, body="Top")
+    top = services.comment_create(author=other_member, discussion=idea.discussion, body="Top")
     for i in range(6):
         services.comment_create(author=member, parent=top, body=f"Reply number {i}")
     client.force_login(other_member)
@@ -490,7 +492,9 @@ def test_more_replies_fragment_and_page(client, member, other_member, idea):
 
 def test_more_comments_by_cursor(client, member, other_member, idea):
     for i in range(25):
-        services.comment_create(author=other_member, contribution=idea, body=f"Comment {i:02}")
+        services.comment_create(
+            author=other_member, discussion=idea.discussion, body=f"Comment {i:02}"
+        )
     client.force_login(member)
     first = client.get(url("contribution", idea.pk))
     assert "Comment 19" in first.content.decode() and "Comment 20" not in first.content.decode()

@@ -20,4 +20,4 @@ def post(community, author, toolkit):
 
 @pytest.fixture
 def comment(post, author):
-    return knowledge.comment_create(author=author, contribution=post, body="Buy my chains")
+    return knowledge.comment_create(author=author, discussion=post.discussion, body="Buy my chains")

@@ -143,8 +143,8 @@ def test_moderator_of_another_community_is_refused(organization, comment):
 
 
 def test_bulk_reports_each_item(community, moderator, author, post):
-    a = knowledge.comment_create(author=author, contribution=post, body="a")
-    b = knowledge.comment_create(author=author, contribution=post, body="b")
+    a = knowledge.comment_create(author=author, discussion=post.discussion, body="a")
+    b = knowledge.comment_create(author=author, discussion=post.discussion, body="b")
     services.moderation_act(actor=moderator, kind="hide", reason="Earlier", comment=b)
     response = token_client(moderator).post(
         f"{M}/actions/bulk/",

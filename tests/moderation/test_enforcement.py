@@ -184,7 +184,9 @@ def test_hide_and_restore_a_contribution_on_the_next_request(
 def test_hide_and_restore_a_comment_on_the_next_request(
     client, community, author, member, moderator, post
 ):
-    comment = knowledge.comment_create(author=author, contribution=post, body="You are all fools")
+    comment = knowledge.comment_create(
+        author=author, discussion=post.discussion, body="You are all fools"
+    )
     page = reverse("knowledge:contribution", args=[community.slug, post.pk])
     api_path = f"{API}/comments/{comment.pk}/"
     client.force_login(member)

@@ -49,7 +49,7 @@ def _flagged_comments(post, authors, reporter):
     def add(n):
         for i in range(n):
             comment = knowledge.comment_create(
-                author=authors[i % len(authors)], contribution=post, body=f"comment {i}"
+                author=authors[i % len(authors)], discussion=post.discussion, body=f"comment {i}"
             )
             services.flag_create(reporter=reporter, comment=comment, reason="spam", note="ad")
 
@@ -60,7 +60,7 @@ def _hidden_comments(post, authors, moderator):
     def add(n):
         for i in range(n):
             comment = knowledge.comment_create(
-                author=authors[i % len(authors)], contribution=post, body=f"comment {i}"
+                author=authors[i % len(authors)], discussion=post.discussion, body=f"comment {i}"
             )
             services.moderation_act(actor=moderator, kind="hide", reason="Rude", comment=comment)
 
@@ -71,7 +71,9 @@ def _appeals(post, authors, moderator):
     def add(n):
         for i in range(n):
             author = authors[i % len(authors)]
-            comment = knowledge.comment_create(author=author, contribution=post, body=f"c {i}")
+            comment = knowledge.comment_create(
+                author=author, discussion=post.discussion, body=f"c {i}"
+            )
             action = services.moderation_act(
                 actor=moderator, kind="hide", reason="Rude", comment=comment
             )
@@ -122,7 +124,9 @@ def test_my_moderation_page(client, moderator, post, authors):
 
     def add(n):
         for i in range(n):
-            comment = knowledge.comment_create(author=author, contribution=post, body=f"c {i}")
+            comment = knowledge.comment_create(
+                author=author, discussion=post.discussion, body=f"c {i}"
+            )
             services.moderation_act(actor=moderator, kind="hide", reason="Rude", comment=comment)
 
     same_get_at_5_and_50(add, client, f"{PAGES}/mine/", contains="Rude")

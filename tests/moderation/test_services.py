@@ -33,7 +33,7 @@ def post(community, member, toolkit):
 
 @pytest.fixture
 def comment(post, member, moderator):
-    return knowledge.comment_create(author=member, contribution=post, body="rude words")
+    return knowledge.comment_create(author=member, discussion=post.discussion, body="rude words")
 
 
 def _established(community):
@@ -131,14 +131,14 @@ def test_suspension_blocks_writing_until_it_ends(community, member, moderator, p
     assert member_row.status == "suspended"
     post = type(post).objects.select_related("community").get(pk=post.pk)  # the next request
     with pytest.raises(PermissionDenied):
-        knowledge.comment_create(author=member, contribution=post, body="hi")
+        knowledge.comment_create(author=member, discussion=post.discussion, body="hi")
     with pytest.raises(PermissionDenied):
         knowledge.support_add(user=member, contribution=post)
     Membership.objects.filter(pk=member_row.pk).update(
         suspended_until=timezone.now() - timedelta(seconds=1)
     )
     post = type(post).objects.select_related("community").get(pk=post.pk)
-    assert knowledge.comment_create(author=member, contribution=post, body="back")
+    assert knowledge.comment_create(author=member, discussion=post.discussion, body="back")
 
 
 def test_ban_blocks_everything(community, member, moderator, post):
@@ -147,7 +147,7 @@ def test_ban_blocks_everything(community, member, moderator, post):
     )
     post = type(post).objects.select_related("community").get(pk=post.pk)
     with pytest.raises(PermissionDenied):
-        knowledge.comment_create(author=member, contribution=post, body="hi")
+        knowledge.comment_create(author=member, discussion=post.discussion, body="hi")
     community.refresh_from_db()
     assert (
         community.member_count

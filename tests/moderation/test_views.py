@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from communities.models import Membership
 from knowledge import services as knowledge
-from knowledge.models import Comment, Contribution, ModerationState
+from knowledge.models import Comment, Discussion, ModerationState
 from moderation import services
 from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 
@@ -59,7 +59,7 @@ def test_flag_page_refuses_non_members(client, org_staff, outsider, comment):
 def test_queue_bulk_action_reports_each_item(client, community, moderator, author, post, comment):
     reporter = established(community, "Rita Reporter")
     services.flag_create(reporter=reporter, comment=comment, reason="abusive", note="Insult")
-    other = knowledge.comment_create(author=author, contribution=post, body="second")
+    other = knowledge.comment_create(author=author, discussion=post.discussion, body="second")
     services.moderation_act(actor=moderator, kind="hide", reason="Earlier", comment=other)
     client.force_login(moderator)
     page = client.get(f"{M}/")
@@ -99,9 +99,9 @@ def test_content_page_locks_with_reason(client, moderator, post):
     assert client.get(url).status_code == 200
     no_reason = client.post(url, {"kind": "lock", "reason": ""})
     assert no_reason.status_code == 400
-    assert not Contribution.objects.get(pk=post.pk).is_locked
+    assert not Discussion.objects.get(contribution=post).is_locked
     client.post(url, {"kind": "lock", "reason": "Heated"})
-    assert Contribution.objects.get(pk=post.pk).is_locked
+    assert Discussion.objects.get(contribution=post).is_locked
     twice = client.post(url, {"kind": "lock", "reason": "Again"})
     assert "The discussion is already locked." in texts(twice)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from communities.models import Membership
 from knowledge import services as knowledge
-from knowledge.models import Comment, Contribution, ModerationState
+from knowledge.models import Comment, Discussion, ModerationState
 from moderation import export, selectors, services
 from moderation.models import Appeal, Flag, ModerationAction
 
@@ -31,7 +31,7 @@ def post(community, member, toolkit):
 
 
 def comment_on(post, author, body="text"):
-    return knowledge.comment_create(author=author, contribution=post, body=body)
+    return knowledge.comment_create(author=author, discussion=post.discussion, body=body)
 
 
 # --- Bulk -----------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_lock_twice_and_dismiss_without_flags_conflict(community, post, moderato
         services.moderation_act(
             actor=moderator, kind="dismiss_flags", reason="None", contribution=post
         )
-    assert Contribution.objects.get(pk=post.pk).is_locked
+    assert Discussion.objects.get(contribution=post).is_locked
 
 
 # --- The queue ------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ class Lab:
         """``by`` (default: the author) comments on the contribution mentioning the peer."""
         return knowledge.comment_create(
             author=by or self.author,
-            contribution=self.contribution,
+            discussion=self.contribution.discussion,
             body=body or f"What do you think, @{self.peer.handle}?",
             official=official,
         )

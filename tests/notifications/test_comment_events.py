@@ -60,7 +60,7 @@ def test_an_official_response_mentioning_the_author_notifies_them_once(
 ):
     follower = UserFactory(display_name="Fay Follower")
     MembershipFactory(community=lab.community, user=follower)
-    Follow.objects.create(user=follower, contribution=lab.contribution)
+    Follow.objects.create(user=follower, discussion=lab.contribution.discussion)
     with delivered(django_capture_on_commit_callbacks):
         lab.mention(by=lab.manager, body=f"We ship it, @{lab.author.handle}.", official=True)
 

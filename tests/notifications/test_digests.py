@@ -55,7 +55,9 @@ def test_one_daily_email_per_member_with_everything_waiting(
     services.preference_set(user=lab.author, topic="replies", channel="daily")
     with delivered(django_capture_on_commit_callbacks):
         for i in range(3):
-            knowledge.comment_create(author=lab.peer, contribution=lab.contribution, body=f"#{i}")
+            knowledge.comment_create(
+                author=lab.peer, discussion=lab.contribution.discussion, body=f"#{i}"
+            )
     assert Notification.objects.filter(recipient=lab.author, email_state="daily").count() == 3
     assert mail.outbox == []
 
@@ -179,7 +181,10 @@ def _impactful_week(lab, now, *, ago=timedelta(days=2)):
             actor=lab.manager, contribution=lab.contribution, status="under_review", reason="Look"
         )
         knowledge.comment_create(
-            author=lab.manager, contribution=lab.contribution, body="We like it.", official=True
+            author=lab.manager,
+            discussion=lab.contribution.discussion,
+            body="We like it.",
+            official=True,
         )
         knowledge.support_add(user=lab.peer, contribution=lab.contribution)
         extra = UserFactory()

@@ -138,12 +138,12 @@ def test_follow_and_unfollow_the_contribution_from_the_notification(client, lab,
     assert ">Follow<" in page
 
     client.post(url, {"following": "1"})
-    assert Follow.objects.filter(user=lab.peer, contribution=lab.contribution).exists()
+    assert Follow.objects.filter(user=lab.peer, discussion=lab.contribution.discussion).exists()
     page = client.get(reverse("notifications:list")).content.decode()
     assert ">Unfollow<" in page
 
     client.post(url, {"following": "0"})
-    assert not Follow.objects.filter(user=lab.peer, contribution=lab.contribution).exists()
+    assert not Follow.objects.filter(user=lab.peer, discussion=lab.contribution.discussion).exists()
 
 
 def test_follow_needs_a_contribution(client, lab):
@@ -200,7 +200,10 @@ def test_impact_page_shows_what_the_knowledge_did(client, lab):
         actor=lab.manager, contribution=lab.contribution, status="under_review", reason="Promising"
     )
     official = knowledge.comment_create(
-        author=lab.manager, contribution=lab.contribution, body="We test it.", official=True
+        author=lab.manager,
+        discussion=lab.contribution.discussion,
+        body="We test it.",
+        official=True,
     )
     knowledge.support_add(user=lab.peer, contribution=lab.contribution)
     client.force_login(lab.author)

@@ -75,6 +75,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             # Fresh statistics (and no dead tuples from earlier attempts) for the planner.
             for table in (
+                "knowledge_discussion",
                 "knowledge_contribution",
                 "knowledge_comment",
                 "knowledge_contributiontag",
@@ -163,28 +164,36 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(
                 f"""
+                WITH threads AS (
+                    INSERT INTO knowledge_discussion (community_id, is_locked, created_at)
+                    SELECT %(community)s, false, now() - (g || ' minutes')::interval
+                    FROM generate_series(1, %(count)s) AS g
+                    RETURNING id
+                ), numbered AS (
+                    SELECT id, row_number() OVER (ORDER BY id) AS g FROM threads
+                )
                 INSERT INTO knowledge_contribution
                     (community_id, toolkit_version_id, author_id, kind, title, body, body_html,
-                     fields, tags, status, is_locked, moderation_state, moderation_reason,
+                     fields, tags, status, discussion_id, moderation_state, moderation_reason,
                      first_approval_pending,
                      support_count, comment_count,
                      last_activity_at, created_at, submitted_at, updated_at)
                 SELECT %(community)s, %(version)s,
-                       (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
+                       (%(authors)s::bigint[])[1 + (s.g %% cardinality(%(authors)s::bigint[]))],
                        'idea',
-                       initcap(w1) || ' ' || w2 || ' idea ' || g,
+                       initcap(w1) || ' ' || w2 || ' idea ' || s.g,
                        'Riders report that the ' || w1 || ' and the ' || w2 ||
                        ' could be better. ' ||
-                       CASE WHEN g %% 10000 = 7 THEN '{RARE_TERM} ' ELSE '' END ||
-                       'Idea number ' || g || ' with details about ' || w3 || '.',
-                       '<p>Idea ' || g || '</p>',
-                       jsonb_build_object('problem', 'Problem ' || g),
+                       CASE WHEN s.g %% 10000 = 7 THEN '{RARE_TERM} ' ELSE '' END ||
+                       'Idea number ' || s.g || ' with details about ' || w3 || '.',
+                       '<p>Idea ' || s.g || '</p>',
+                       jsonb_build_object('problem', 'Problem ' || s.g),
                        jsonb_build_array(w1),
-                       (ARRAY['submitted','under_review','accepted','declined'])[1 + g %% 4],
-                       false, 'visible', '', false, g %% 50, 0,
-                       now() - (g || ' minutes')::interval,
-                       now() - (g || ' minutes')::interval,
-                       now() - (g || ' minutes')::interval,
+                       (ARRAY['submitted','under_review','accepted','declined'])[1 + s.g %% 4],
+                       numbered.id, 'visible', '', false, s.g %% 50, 0,
+                       now() - (s.g || ' minutes')::interval,
+                       now() - (s.g || ' minutes')::interval,
+                       now() - (s.g || ' minutes')::interval,
                        now()
                 FROM (
                     SELECT g,
@@ -193,6 +202,7 @@ class Command(BaseCommand):
                            ({words})[1 + (g * 3) %% {len(WORDS)}] AS w3
                     FROM generate_series(1, %(count)s) AS g
                 ) AS s
+                JOIN numbered ON numbered.g = s.g
                 """,  # noqa: S608 - only constants of this module are formatted in
                 {
                     "community": community.pk,
@@ -224,25 +234,30 @@ class Command(BaseCommand):
         each; the rest are spread over the other contributions, a fifth of them replies."""
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(
-                "SELECT id FROM knowledge_contribution WHERE community_id = %s "
+                "SELECT id, discussion_id FROM knowledge_contribution WHERE community_id = %s "
                 "ORDER BY submitted_at DESC, id DESC LIMIT 1",
                 [community.pk],
             )
-            showcase = cur.fetchone()[0]
+            showcase, thread = cur.fetchone()
             cur.execute(
                 "UPDATE knowledge_contribution SET title = 'Bench contribution with 200 comments'"
                 " WHERE id = %s",
                 [showcase],
             )
-            params = {"authors": member_ids, "community": community.pk, "showcase": showcase}
+            params = {
+                "authors": member_ids,
+                "community": community.pk,
+                "showcase": showcase,
+                "thread": thread,
+            }
             # Top-level comments on the showcase.
             cur.execute(
                 """
-                INSERT INTO knowledge_comment (contribution_id, author_id, body, body_html,
+                INSERT INTO knowledge_comment (discussion_id, author_id, body, body_html,
                     is_official, is_helpful, moderation_state, moderation_reason,
                      first_approval_pending, reply_count,
                         created_at)
-                SELECT %(showcase)s,
+                SELECT %(thread)s,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
                        'Top comment ' || g, '<p>Top comment ' || g || '</p>',
                        g %% 17 = 0, false, 'visible', '', false, 4,
@@ -253,17 +268,17 @@ class Command(BaseCommand):
             )
             cur.execute(
                 """
-                INSERT INTO knowledge_comment (contribution_id, parent_id, author_id, body,
+                INSERT INTO knowledge_comment (discussion_id, parent_id, author_id, body,
                     body_html, is_official, is_helpful, moderation_state, moderation_reason,
                      first_approval_pending,
                         reply_count, created_at)
-                SELECT %(showcase)s, p.id,
+                SELECT %(thread)s, p.id,
                        (%(authors)s::bigint[])[1 + (r %% cardinality(%(authors)s::bigint[]))],
                        'Reply ' || r, '<p>Reply ' || r || '</p>', false, false, 'visible', '',
                        false, 0,
                        p.created_at + (r || ' seconds')::interval
                 FROM knowledge_comment p CROSS JOIN generate_series(1, 4) AS r
-                WHERE p.contribution_id = %(showcase)s AND p.parent_id IS NULL
+                WHERE p.discussion_id = %(thread)s AND p.parent_id IS NULL
                 """,
                 params,
             )
@@ -272,11 +287,11 @@ class Command(BaseCommand):
             cur.execute(
                 """
                 WITH ids AS (
-                    SELECT id, row_number() OVER (ORDER BY id) - 1 AS n
+                    SELECT discussion_id AS id, row_number() OVER (ORDER BY id) - 1 AS n
                     FROM knowledge_contribution
                     WHERE community_id = %(community)s AND id <> %(showcase)s
                 ), total AS (SELECT count(*) AS k FROM ids)
-                INSERT INTO knowledge_comment (contribution_id, author_id, body, body_html,
+                INSERT INTO knowledge_comment (discussion_id, author_id, body, body_html,
                     is_official, is_helpful, moderation_state, moderation_reason,
                      first_approval_pending, reply_count,
                         created_at)
@@ -295,18 +310,18 @@ class Command(BaseCommand):
             cur.execute(
                 """
                 WITH parents AS (
-                    SELECT id, contribution_id, created_at,
+                    SELECT id, discussion_id, created_at,
                            row_number() OVER (ORDER BY id) - 1 AS n
                     FROM knowledge_comment
-                    WHERE parent_id IS NULL AND contribution_id IN (
-                        SELECT id FROM knowledge_contribution
+                    WHERE parent_id IS NULL AND discussion_id IN (
+                        SELECT discussion_id FROM knowledge_contribution
                         WHERE community_id = %(community)s AND id <> %(showcase)s)
                 ), total AS (SELECT count(*) AS k FROM parents)
-                INSERT INTO knowledge_comment (contribution_id, parent_id, author_id, body,
+                INSERT INTO knowledge_comment (discussion_id, parent_id, author_id, body,
                     body_html, is_official, is_helpful, moderation_state, moderation_reason,
                      first_approval_pending,
                         reply_count, created_at)
-                SELECT p.contribution_id, p.id,
+                SELECT p.discussion_id, p.id,
                        (%(authors)s::bigint[])[1 + (g %% cardinality(%(authors)s::bigint[]))],
                        'Reply ' || g, '<p>Reply ' || g || '</p>', false, false, 'visible', '',
                        false, 0,
@@ -329,9 +344,9 @@ class Command(BaseCommand):
             cur.execute(
                 """
                 UPDATE knowledge_contribution c SET comment_count = k.n
-                FROM (SELECT contribution_id, count(*) AS n FROM knowledge_comment
-                      GROUP BY contribution_id) k
-                WHERE c.id = k.contribution_id AND c.community_id = %s
+                FROM (SELECT discussion_id, count(*) AS n FROM knowledge_comment
+                      GROUP BY discussion_id) k
+                WHERE c.discussion_id = k.discussion_id AND c.community_id = %s
                 """,
                 [community.pk],
             )
