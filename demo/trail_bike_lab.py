@@ -97,7 +97,10 @@ def seed_trail_bike_lab(cast: Cast) -> bool:
             actor=actor, contribution=contribution, status=status, reason=reason, **kwargs
         )
 
-    def say(author, body: str, **kwargs) -> Comment:
+    def say(author, body: str, *, contribution=None, challenge=None, **kwargs) -> Comment:
+        owner = contribution or challenge
+        if owner is not None:
+            kwargs["discussion"] = owner.discussion
         return knowledge.comment_create(author=author, body=body, **kwargs)
 
     with t.at(days=28):

@@ -129,8 +129,8 @@ def assert_story_told() -> None:
     replies = Comment.objects.filter(parent__isnull=False)
     assert any(set(MENTION_RE.findall(c.body.lower())) & handles for c in replies)
     assert OutboxEvent.objects.filter(kind="comment.mention").count() >= 4
-    assert Comment.objects.filter(is_official=True, contribution__community=lab).exists()
-    assert Comment.objects.filter(is_official=True, contribution__community=audio).exists()
+    assert Comment.objects.filter(is_official=True, discussion__community=lab).exists()
+    assert Comment.objects.filter(is_official=True, discussion__community=audio).exists()
 
     # Supports from several members; scores on the triage board.
     assert Support.objects.values("user").distinct().count() >= 6

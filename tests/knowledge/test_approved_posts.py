@@ -34,7 +34,9 @@ def counted_by_query(user, community) -> int:
         .count()
     )
     comments = Comment.objects.filter(
-        contribution__community=community, author=user, moderation_state=ModerationState.VISIBLE
+        discussion__contribution__community=community,
+        author=user,
+        moderation_state=ModerationState.VISIBLE,
     ).count()
     return contributions + comments
 
