@@ -2,10 +2,13 @@
 happened, so timelines, feeds and bells read like weeks of a community's life.
 
 The services write every row with "now" and none takes another time (rightly: nothing real
-happens in the past), so this is the one place the demo writes models directly, with
-``update()``: after a step, the rows it created (found by primary key above the step's mark)
-get the step's time. The moderation log is append-only (a trigger refuses updates on
-PostgreSQL), so moderation actions are never backdated: the story's moderation happens today.
+happens in the past), so the demo writes these times directly, with ``update()`` (and
+``caching.changed`` for what cached pages show): after a step, the rows it created (found by
+primary key above the step's mark) get the step's time. The only other direct writes are
+times too: when communities were founded and members joined (``demo.people``), and the past
+deadlines of closed challenges (``demo.trail_bike_lab``). The moderation log is append-only (a
+trigger refuses updates on PostgreSQL), so moderation actions are never backdated: the
+story's moderation happens today.
 """
 
 from collections.abc import Iterator
