@@ -134,7 +134,7 @@ def _community(community_id: int | None):
     memo = _lookups.get()
     if memo is not None and ("community", community_id) in memo:
         return memo["community", community_id]
-    community = Community.objects.filter(pk=community_id).only("slug").first()
+    community = Community.objects.filter(pk=community_id).only("slug", "name").first()
     if memo is not None:
         memo["community", community_id] = community
     return community
@@ -149,6 +149,42 @@ def _community_url(event: OutboxEvent) -> str:
     if memo is not None:
         memo["url", event.community_id] = url
     return url
+
+
+def _community_name(event: OutboxEvent) -> str:
+    """The community's name as the event recorded it (older events: as it is now)."""
+    name = event.payload.get("community_name")
+    if name:
+        return str(name)
+    community = _community(event.community_id)
+    return community.name if community else ""
+
+
+# A notification's text is at most 300 characters; a manager's message may be 2,000. The whole
+# message stays on the applicant's "My communities" page, where the notification leads.
+MESSAGE_EXCERPT = 160
+
+
+def _with_message(sentence: "StrOrPromise", event: OutboxEvent) -> str:
+    """``sentence``, then the manager's message (shortened), if they wrote one."""
+    message = " ".join(str(event.payload.get("message", "")).split())
+    if not message:
+        return str(sentence)
+    if len(message) > MESSAGE_EXCERPT:
+        message = message[: MESSAGE_EXCERPT - 1].rstrip() + "…"
+    return str(
+        _("%(sentence)s Message from the managers: “%(message)s”")
+        % {"sentence": sentence, "message": message}
+    )
+
+
+def _join_decision_text(event: OutboxEvent) -> str:
+    community = _community_name(event)
+    if event.kind == "membership.approved":
+        sentence = _("Your request to join %(community)s was approved.")
+    else:
+        sentence = _("Your request to join %(community)s was declined.")
+    return _with_message(sentence % {"community": community}, event)
 
 
 def _challenge_url(event: OutboxEvent) -> str:
@@ -221,16 +257,13 @@ ROUTES: dict[str, Route] = {
     "membership.approved": Route(
         "membership",
         _recipient,
-        lambda e: _("Your request to join was approved"),
+        _join_decision_text,
         _community_url,
     ),
     "membership.declined": Route(
         "membership",
         _recipient,
-        lambda e: (
-            _("Your request to join was declined: %(message)s")
-            % {"message": e.payload.get("message", "")}
-        ),
+        _join_decision_text,
         lambda e: _url("communities:mine"),
     ),
     "moderation.action": Route(
