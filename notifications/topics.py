@@ -187,6 +187,65 @@ def _join_decision_text(event: OutboxEvent) -> str:
     return _with_message(sentence % {"community": community}, event)
 
 
+def _moderated_post(event: OutboxEvent) -> tuple[str, str, bool]:
+    """The post a moderation action concerns: its title (for a comment, what it is on), the
+    link to it and whether it is a comment; empty for an action on a membership."""
+    from knowledge.models import Comment
+
+    if event.payload.get("comment_id"):
+        comment = (
+            Comment.objects.select_related("contribution__community", "challenge__community")
+            .filter(pk=event.payload["comment_id"])
+            .first()
+        )
+        if comment is None:
+            return "", "", True
+        on = comment.contribution or comment.challenge
+        if on is None:
+            return "", "", True
+        name = "knowledge:contribution" if comment.contribution_id else "knowledge:challenge"
+        url = _url(name, slug=on.community.slug, pk=on.pk)
+        return on.title, f"{url}#comment-{comment.pk}" if url else "", True
+    c = _contribution(event)
+    if c is None:
+        return "", "", False
+    return c.title, _url("knowledge:contribution", slug=c.community.slug, pk=c.pk), False
+
+
+def _moderation_text(event: OutboxEvent) -> str:
+    from datetime import datetime
+
+    from moderation.wording import action_notice
+
+    until = event.payload.get("until")
+    title, _link, is_comment = _moderated_post(event)
+    return action_notice(
+        kind=event.payload.get("kind", ""),
+        reason=event.payload.get("reason", ""),
+        community=_community_name(event),
+        title=title,
+        is_comment=is_comment,
+        until=datetime.fromisoformat(until) if until else None,
+    )
+
+
+def _moderation_url(event: OutboxEvent) -> str:
+    """An action the member may appeal, or one on their membership: their moderation history at
+    that action (what it concerns with a link to the post, the reason, the Appeal button).
+    Any other action on a post (restored, approved, reopened): the post."""
+    from moderation.services import APPEALABLE, CONTENT_KINDS
+
+    kind = event.payload.get("kind", "")
+    if kind in CONTENT_KINDS and kind not in APPEALABLE:
+        return _moderated_post(event)[1] or _community_url(event)
+    community = _community(event.community_id)
+    if community is None:
+        return ""
+    history = _url("moderation:mine", slug=community.slug)
+    action_id = event.payload.get("action_id")
+    return f"{history}#action-{action_id}" if history and action_id else history
+
+
 def _challenge_url(event: OutboxEvent) -> str:
     from knowledge.models import Challenge
 
@@ -269,11 +328,8 @@ ROUTES: dict[str, Route] = {
     "moderation.action": Route(
         "moderation",
         _recipient,
-        lambda e: (
-            _("A moderator acted on your post or membership (%(kind)s): %(reason)s")
-            % {"kind": e.payload.get("kind", ""), "reason": e.payload.get("reason", "")}
-        ),
-        lambda e: _contribution_url(e, _comment_anchor(e)) or _community_url(e),
+        _moderation_text,
+        _moderation_url,
     ),
     "moderation.appeal_decided": Route(
         "moderation",
