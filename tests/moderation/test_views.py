@@ -14,6 +14,7 @@ from knowledge.models import Comment, Contribution, ModerationState
 from moderation import services
 from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 
+from ..htmlcheck import duplicate_ids, ids, labels_without_control
 from .helpers import established
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,19 @@ def test_queue_filters(client, community, moderator, member, comment):
     assert "Buy my chains" not in texts(client.get(f"{M}/?reason=abusive"))
     assert "Buy my chains" not in texts(client.get(f"{M}/?kind=contribution"))
     assert client.get(f"{M}/?kind=bogus").status_code == 200  # an unknown filter is ignored
+
+
+def test_queue_page_has_no_duplicate_ids(client, community, moderator, member, post, comment):
+    """The filter's flag reason and the bulk action's reason are two controls, two ids."""
+    services.flag_create(reporter=member, comment=comment, reason="spam")
+    services.flag_create(reporter=member, contribution=post, reason="off_topic")
+    client.force_login(moderator)
+    for url in (f"{M}/", f"{M}/?reason=spam"):
+        body = texts(client.get(url))
+        assert 'name="item"' in body  # the bulk form is there, with its reason
+        assert duplicate_ids(body) == []
+        assert labels_without_control(body) == []
+        assert {"id_reason", "filter_reason"} <= ids(body)
 
 
 def test_content_page_locks_with_reason(client, moderator, post):
