@@ -114,8 +114,10 @@ def test_content_page_locks_with_reason(client, moderator, post):
     no_reason = client.post(url, {"kind": "lock", "reason": ""})
     assert no_reason.status_code == 400
     assert not Contribution.objects.get(pk=post.pk).is_locked
-    client.post(url, {"kind": "lock", "reason": "Heated"})
+    done = texts(client.post(url, {"kind": "lock", "reason": "Heated"}, follow=True))
     assert Contribution.objects.get(pk=post.pk).is_locked
+    assert "Discussion locked. The author sees the reason and can appeal." in done
+    assert "Done:" not in done
     twice = client.post(url, {"kind": "lock", "reason": "Again"})
     assert "The discussion is already locked." in texts(twice)
 
@@ -130,6 +132,8 @@ def test_member_page_suspends_and_shows_history(client, community, moderator, me
     assert timedelta(hours=71) < m.suspended_until - timezone.now() <= timedelta(hours=72)
     page = texts(client.get(url))
     assert "Spamming" in page and "Suspended until" in page
+    assert f"{member.public_name} is suspended until " in page
+    assert " and sees the reason." in page and "Done:" not in page
     own = client.post(f"{M}/members/{moderator.pk}/", {"kind": "warn", "reason": "me"})
     assert "Moderators cannot act on their own posts or standing." in texts(own)
 
