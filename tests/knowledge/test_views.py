@@ -382,10 +382,15 @@ def test_drafts_cannot_be_supported(client, member, other_member, community, too
 
 def test_follow_and_unfollow(client, other_member, idea):
     client.force_login(other_member)
-    client.post(url("follow", idea.pk), {"on": "1"})
+    on = client.post(url("follow", idea.pk), {"on": "1"}, headers={"HX-Request": "true"})
     assert idea.follows.filter(user=other_member).exists()
+    fragment = on.content.decode()
+    # The state, then a button that says what it does (not "Following · stop").
+    assert "You follow this." in fragment and ">Stop following</button>" in fragment
+    assert "·" not in fragment
     response = client.post(url("follow", idea.pk), {"on": "0"}, headers={"HX-Request": "true"})
-    assert "Follow" in response.content.decode()
+    assert ">Follow</button>" in response.content.decode()
+    assert "Stop following" not in response.content.decode()
     assert not idea.follows.filter(user=other_member).exists()
 
 
@@ -547,6 +552,10 @@ def test_challenge_pages(client, member, manager, challenge, idea, toolkit):
     assert "<strong>bikes</strong>" in page
     assert f"?toolkit={toolkit.pk}&amp;challenge={challenge.pk}" in page
     assert "Change phase" not in page
+    assert ">Follow</button>" in page
+    client.post(url("challenge_follow", challenge.pk), {"on": "1"})
+    followed = client.get(url("challenge", challenge.pk)).content.decode()
+    assert "You follow this." in followed and ">Stop following</button>" in followed
     client.force_login(manager)
     assert "Change phase" in client.get(url("challenge", challenge.pk)).content.decode()
 
