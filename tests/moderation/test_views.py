@@ -134,6 +134,7 @@ def test_member_page_suspends_and_shows_history(client, community, moderator, me
     assert "Spamming" in page and "Suspended until" in page
     assert f"{member.public_name} is suspended until " in page
     assert " and sees the reason." in page and "Done:" not in page
+    assert "a.m.." not in page and "p.m.." not in page
     own = client.post(f"{M}/members/{moderator.pk}/", {"kind": "warn", "reason": "me"})
     assert "Moderators cannot act on their own posts or standing." in texts(own)
 
