@@ -118,8 +118,10 @@ def test_activity_elsewhere_leaves_a_contribution_page_cached(
     other = make_contribution(
         author=member, community=community, toolkit=toolkit, title="Oil the hubs"
     )
+    supporter = UserFactory(display_name="Sue Supporter")  # not its author: no self-support
+    MembershipFactory(community=community, user=supporter)
     _warm(client, idea, reader)
-    services.support_add(user=member, contribution=other)
+    services.support_add(user=supporter, contribution=other)
     services.comment_create(author=member, body="Hubs too.", contribution=other)
     with CaptureQueriesContext(connection) as queries:
         html = _page(client, reader, idea)

@@ -2,6 +2,7 @@
 input does (a clear message, nothing half-written), and what stays hidden."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -370,6 +371,21 @@ def test_support_with_and_without_htmx(client, other_member, idea):
     client.post(url("support", idea.pk), {"on": "1"})
     idea.refresh_from_db()
     assert idea.support_count == 1
+
+
+def test_the_author_sees_no_support_button_on_their_own_idea(client, member, other_member, idea):
+    client.force_login(member)
+    page = client.get(url("contribution", idea.pk)).content.decode()
+    box = page.split('id="support-box"')[1].split("</div>")[0]
+    assert "Your idea: you can't support it yourself." in box
+    assert "<button" not in box and "Support this idea" not in box
+    response = client.post(url("support", idea.pk), {"on": "1"}, follow=True)
+    refused = unescape(response.content.decode())
+    assert "You can't support your own idea" in refused
+    assert not Support.objects.exists()
+    client.force_login(other_member)
+    box = client.get(url("contribution", idea.pk)).content.decode().split('id="support-box"')[1]
+    assert "Support this idea" in box.split("</div>")[0]
 
 
 def test_drafts_cannot_be_supported(client, member, other_member, community, toolkit):
