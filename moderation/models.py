@@ -36,6 +36,11 @@ class ModerationSettings(models.Model):
     new_links_per_post = models.PositiveSmallIntegerField(default=2)
     posts_per_minute = models.PositiveSmallIntegerField(default=10)
 
+    class Meta:
+        # "settings" is already plural: without this the admin says "Moderation settingss".
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
+
     def __str__(self) -> str:
         return f"moderation settings of {self.community}"
 
