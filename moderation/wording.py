@@ -23,7 +23,7 @@ def when(moment: datetime) -> str:
 
 def _on_contribution(kind: str) -> str:
     # A sentence per kind about the member's contribution (%(title)s), with no final reason.
-    sentences = {
+    sentences: dict[str, str] = {
         K.HIDE: _("A moderator hid your contribution “%(title)s”."),
         K.RESTORE: _(
             "A moderator restored your contribution “%(title)s”: everyone can see it again."
@@ -43,7 +43,7 @@ def _on_contribution(kind: str) -> str:
 
 def _on_comment(kind: str) -> str:
     # The same about the member's comment on a contribution or challenge (%(title)s).
-    sentences = {
+    sentences: dict[str, str] = {
         K.HIDE: _("A moderator hid your comment on “%(title)s”."),
         K.RESTORE: _(
             "A moderator restored your comment on “%(title)s”: everyone can see it again."
@@ -59,7 +59,7 @@ def _on_comment(kind: str) -> str:
 def _on_membership(kind: str) -> str:
     # A sentence per kind about the member's standing in %(community)s; a suspension names its
     # end (%(until)s) mid-sentence, so a time ending in "p.m." is never followed by a period.
-    sentences = {
+    sentences: dict[str, str] = {
         K.WARN: _("A moderator of %(community)s warned you."),
         K.SUSPEND: _(
             "A moderator suspended you in %(community)s until %(until)s: you can read but not "
@@ -104,7 +104,7 @@ def action_notice(
 def action_done(action: ModerationAction, *, member_name: str = "") -> "StrOrPromise":
     """The moderator's confirmation once an action is taken, a sentence per kind."""
     name = {"name": member_name}
-    sentences = {
+    sentences: dict[str, str] = {
         K.HIDE: _("Hidden. The author sees the reason and can appeal."),
         K.RESTORE: _("Restored: everyone can see it again. The author is told the reason."),
         K.APPROVE: _("Approved: everyone can see it now. The author is told."),
