@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("Accounts")
+    # allauth's account app is "Accounts" (sign-in email addresses) in the admin index; ours
+    # holds the people themselves, so the index shows two distinct sections.
+    verbose_name = _("People")
 
     def ready(self) -> None:
         # Cached copies go stale when a user or their API token changes.

@@ -6,8 +6,6 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts import views as accounts_views
-
 from .health import healthz
 
 # The Django admin logs in through allauth, so it gets the same rate limits and session rotation.
@@ -36,7 +34,6 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # The language switch (Django's set_language, which also saves a signed-in person's choice
-    # on their profile), at the address and under the name django.conf.urls.i18n gives it.
-    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
+    # The language switch: Django's view, wrapped so that signed in, the choice is saved too.
+    path("i18n/", include("accounts.i18n_urls")),
 ]

@@ -326,6 +326,8 @@ def join_request_decide(
             "membership_id": membership.pk,
             "community_id": community.pk,
             "user_id": membership.user_id,
+            # The name as it was when decided, for the applicant's notification and email.
+            "community_name": community.name,
             "message": membership.decision_message,
         },
         actor=actor,

@@ -4,6 +4,7 @@
 |--------------------------------|----------|--------|-----------|---------|-----------|-------|
 | view_knowledge (feed, items)   |          | ✓      | ✓         | ✓       | ✓         | ✓     |
 | contribute, comment, support   |          | ✓ (1)  | ✓         | ✓       |           |       |
+| support one's own contribution |          |        |           |         |           |       |
 | view a draft                   |          | author | author    | author  | ✓ (2)     | ✓ (2) |
 | view hidden / held content (3) |          | author | ✓         | ✓       | ✓         | ✓     |
 | edit a contribution            |          | author | author    | author  |           |       |
@@ -122,6 +123,15 @@ def _participation_refusal(user, community) -> str:
     return standing_refusal(user, community)
 
 
+def _support_refusal(user, contribution) -> str:
+    if is_author.test(user, contribution):
+        return _(
+            "You can't support your own idea: it counts as yours already. "
+            "Supports come from other members."
+        )
+    return standing_refusal(user, contribution.community)
+
+
 def _comment_edit_refusal(user, comment) -> str:
     if not is_comment_author.test(user, comment):
         return _("Only the author can edit a comment.")
@@ -175,6 +185,12 @@ rule(
     "knowledge.submit_contribution",
     is_author & _on_community(can_participate) & is_editable_status,
     _lazy("You cannot submit this."),
+)
+# One's own idea is implicitly supported: a support is another member's (and earns no points).
+rule(
+    "knowledge.support_contribution",
+    _on_community(can_participate) & ~is_author,
+    _support_refusal,
 )
 rule(
     "knowledge.edit_comment",

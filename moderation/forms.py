@@ -71,6 +71,12 @@ class QueueFilterForm(forms.Form):
         ],
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids (the names stay, so links to ?reason=... keep working): the queue page
+        # also shows the bulk action form, whose reason would otherwise share ``id_reason``.
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+
     def filters(self) -> dict:
         if not self.is_valid():
             return {"kind": "", "reason": "", "state": ""}

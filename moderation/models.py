@@ -36,6 +36,11 @@ class ModerationSettings(models.Model):
     new_links_per_post = models.PositiveSmallIntegerField(default=2)
     posts_per_minute = models.PositiveSmallIntegerField(default=10)
 
+    class Meta:
+        # "settings" is already plural: without this the admin says "Moderation settingss".
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
+
     def __str__(self) -> str:
         return f"moderation settings of {self.community}"
 
@@ -143,6 +148,13 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+_K = ModerationAction.Kind
+# Actions on a post (the others act on a membership).
+CONTENT_KINDS = {_K.HIDE, _K.RESTORE, _K.APPROVE, _K.LOCK, _K.UNLOCK, _K.DISMISS_FLAGS}
+# Actions the member concerned may appeal (once).
+APPEALABLE = (_K.HIDE, _K.LOCK, _K.SUSPEND, _K.BAN, _K.WARN)
 
 
 class Appeal(models.Model):

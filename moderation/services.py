@@ -25,15 +25,20 @@ from events.services import event_record
 from knowledge import services as knowledge_services
 from knowledge.models import COMMENT_OWNER, Comment, Contribution, ModerationState
 
-from .models import Appeal, Flag, FlagReason, ModerationAction, ModerationSettings
+from .models import (
+    APPEALABLE,
+    CONTENT_KINDS,
+    Appeal,
+    Flag,
+    FlagReason,
+    ModerationAction,
+    ModerationSettings,
+)
 from .trust import is_established, settings_for
 
 K = ModerationAction.Kind
-CONTENT_KINDS = {K.HIDE, K.RESTORE, K.APPROVE, K.LOCK, K.UNLOCK, K.DISMISS_FLAGS}
 MEMBER_KINDS = {K.WARN, K.SUSPEND, K.UNSUSPEND, K.BAN, K.UNBAN}
 MAX_SUSPENSION = timedelta(days=365)
-# Actions the member concerned may appeal (once).
-APPEALABLE = (K.HIDE, K.LOCK, K.SUSPEND, K.BAN, K.WARN)
 # What overturning an action on appeal does.
 REVERSAL: dict[str, str] = {
     K.HIDE: K.RESTORE,

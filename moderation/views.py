@@ -36,6 +36,7 @@ from .forms import (
 from .models import Appeal
 from .services import SETTINGS_FIELDS
 from .trust import settings_for
+from .wording import action_done
 
 NEWEST_FIRST = ("-created_at", "-id")
 OLDEST_FIRST = ("created_at", "id")
@@ -238,11 +239,7 @@ def _content(request, community, *, target, lookup: dict, target_url: str, is_co
         except (Conflict, PermissionDenied) as exc:
             form.add_error(None, services.error_text(exc))
         else:
-            messages.success(
-                request,
-                _("Done: %(kind)s. The author is told the reason.")
-                % {"kind": action.get_kind_display()},
-            )
+            messages.success(request, action_done(action))
             return redirect(request.path)
     standing = selectors.author_standings(community=community, user_ids={target.author_id})
     return render(
@@ -322,11 +319,7 @@ def member(request, slug, user_id):
         except (Conflict, PermissionDenied) as exc:
             form.add_error(None, services.error_text(exc))
         else:
-            messages.success(
-                request,
-                _("Done: %(kind)s. %(name)s is told the reason.")
-                % {"kind": action.get_kind_display(), "name": membership.user.public_name},
-            )
+            messages.success(request, action_done(action, member_name=membership.user.public_name))
             return redirect(request.path)
     standing = selectors.author_standings(community=community, user_ids={membership.user_id})
     history = selectors.member_history(community=community, member=membership.user)

@@ -33,10 +33,19 @@ class ImpactReport:
     supported: list = field(default_factory=list)  # Contribution with .gained
     supports_gained: int = 0
     totals: dict = field(default_factory=dict)
+    # What the member did themselves: their contributions submitted in the period. Shown on the
+    # page, so a fresh idea is there at once; not impact, so no reminder is sent for it alone.
+    shared: list = field(default_factory=list)  # Contribution, community loaded
 
     @property
     def is_empty(self) -> bool:
+        """Nothing happened to the member's knowledge (what a reminder would be about)."""
         return not (self.moves or self.official or self.supports_gained)
+
+    @property
+    def is_quiet(self) -> bool:
+        """Nothing to show at all: no impact, and the member shared nothing in the period."""
+        return self.is_empty and not self.shared
 
     def summary(self) -> str:
         parts = []

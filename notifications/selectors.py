@@ -129,11 +129,17 @@ def announcement_get(*, user: Viewer, community: Community, announcement_id: int
 
 
 def impact_report(
-    *, user: User, since: datetime, until: datetime | None = None, with_totals: bool = False
+    *,
+    user: User,
+    since: datetime,
+    until: datetime | None = None,
+    with_totals: bool = False,
+    with_shared: bool = False,
 ) -> ImpactReport:
-    """What the member's own knowledge did between ``since`` and ``until``. Four queries at
-    most whatever the volume (each section capped at ``LIST_LIMIT``); only the member's own
-    contributions are read, so no other visibility check is needed."""
+    """What the member's own knowledge did between ``since`` and ``until`` and, with
+    ``with_shared``, what they shared in it (the page; a reminder is about impact only). Five
+    queries at most whatever the volume (each section capped at ``LIST_LIMIT``); only the
+    member's own contributions are read, so no other visibility check is needed."""
     until = until or timezone.now()
     window = {"created_at__gte": since, "created_at__lt": until}
     moves = list(
@@ -177,6 +183,15 @@ def impact_report(
         supported=supported,
         supports_gained=sum(c.gained for c in supported),
     )
+    if with_shared:
+        report.shared = list(
+            Contribution.objects.filter(
+                author=user, submitted_at__gte=since, submitted_at__lt=until
+            )
+            .exclude(status=Contribution.Status.DRAFT)
+            .select_related("community")
+            .order_by("-submitted_at", "-id")[:LIST_LIMIT]
+        )
     if with_totals:
         S = Contribution.Status
         report.totals = (

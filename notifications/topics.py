@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
@@ -13,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
 from events.models import OutboxEvent
-from knowledge.models import Challenge, Contribution, Follow
+from knowledge.models import COMMENT_OWNER, Challenge, Comment, Contribution, Follow
+from moderation.models import APPEALABLE, CONTENT_KINDS
+from moderation.wording import action_notice
 
 from .models import Channel
 
@@ -130,7 +133,7 @@ def _community(community_id: int | None):
     memo = _lookups.get()
     if memo is not None and ("community", community_id) in memo:
         return memo["community", community_id]
-    community = Community.objects.filter(pk=community_id).only("slug").first()
+    community = Community.objects.filter(pk=community_id).only("slug", "name").first()
     if memo is not None:
         memo["community", community_id] = community
     return community
@@ -145,6 +148,89 @@ def _community_url(event: OutboxEvent) -> str:
     if memo is not None:
         memo["url", event.community_id] = url
     return url
+
+
+def _community_name(event: OutboxEvent) -> str:
+    """The community's name as the event recorded it (older events: as it is now)."""
+    name = event.payload.get("community_name")
+    if name:
+        return str(name)
+    community = _community(event.community_id)
+    return community.name if community else ""
+
+
+# A notification's text is at most 300 characters; a manager's message may be 2,000. The whole
+# message stays on the applicant's "My communities" page, where the notification leads.
+MESSAGE_EXCERPT = 160
+
+
+def _with_message(sentence: "StrOrPromise", event: OutboxEvent) -> str:
+    """``sentence``, then the manager's message (shortened), if they wrote one."""
+    message = " ".join(str(event.payload.get("message", "")).split())
+    if not message:
+        return str(sentence)
+    if len(message) > MESSAGE_EXCERPT:
+        message = message[: MESSAGE_EXCERPT - 1].rstrip() + "…"
+    return str(
+        _("%(sentence)s Message from the managers: “%(message)s”")
+        % {"sentence": sentence, "message": message}
+    )
+
+
+def _join_decision_text(event: OutboxEvent) -> str:
+    community = _community_name(event)
+    if event.kind == "membership.approved":
+        sentence = _("Your request to join %(community)s was approved.")
+    else:
+        sentence = _("Your request to join %(community)s was declined.")
+    return _with_message(sentence % {"community": community}, event)
+
+
+def _moderated_post(event: OutboxEvent) -> tuple[str, str, bool]:
+    """The post a moderation action concerns: its title (for a comment, what it is on), the
+    link to it and whether it is a comment; empty for an action on a membership."""
+    if event.payload.get("comment_id"):
+        comment = (
+            Comment.objects.select_related(*COMMENT_OWNER)
+            .filter(pk=event.payload["comment_id"])
+            .first()
+        )
+        if comment is None:
+            return "", "", True
+        on = comment.discussion.owner
+        return on.title, f"{on.get_absolute_url()}#comment-{comment.pk}", True
+    c = _contribution(event)
+    if c is None:
+        return "", "", False
+    return c.title, _url("knowledge:contribution", slug=c.community.slug, pk=c.pk), False
+
+
+def _moderation_text(event: OutboxEvent) -> str:
+    until = event.payload.get("until")
+    title, _link, is_comment = _moderated_post(event)
+    return action_notice(
+        kind=event.payload.get("kind", ""),
+        reason=event.payload.get("reason", ""),
+        community=_community_name(event),
+        title=title,
+        is_comment=is_comment,
+        until=datetime.fromisoformat(until) if until else None,
+    )
+
+
+def _moderation_url(event: OutboxEvent) -> str:
+    """An action the member may appeal, or one on their membership: their moderation history at
+    that action (what it concerns with a link to the post, the reason, the Appeal button).
+    Any other action on a post (restored, approved, reopened): the post."""
+    kind = event.payload.get("kind", "")
+    if kind in CONTENT_KINDS and kind not in APPEALABLE:
+        return _moderated_post(event)[1] or _community_url(event)
+    community = _community(event.community_id)
+    if community is None:
+        return ""
+    history = _url("moderation:mine", slug=community.slug)
+    action_id = event.payload.get("action_id")
+    return f"{history}#action-{action_id}" if history and action_id else history
 
 
 def _challenge_url(event: OutboxEvent) -> str:
@@ -215,26 +301,20 @@ ROUTES: dict[str, Route] = {
     "membership.approved": Route(
         "membership",
         _recipient,
-        lambda e: _("Your request to join was approved"),
+        _join_decision_text,
         _community_url,
     ),
     "membership.declined": Route(
         "membership",
         _recipient,
-        lambda e: (
-            _("Your request to join was declined: %(message)s")
-            % {"message": e.payload.get("message", "")}
-        ),
+        _join_decision_text,
         lambda e: _url("communities:mine"),
     ),
     "moderation.action": Route(
         "moderation",
         _recipient,
-        lambda e: (
-            _("A moderator acted on your post or membership (%(kind)s): %(reason)s")
-            % {"kind": e.payload.get("kind", ""), "reason": e.payload.get("reason", "")}
-        ),
-        lambda e: _contribution_url(e, _comment_anchor(e)) or _community_url(e),
+        _moderation_text,
+        _moderation_url,
     ),
     "moderation.appeal_decided": Route(
         "moderation",

@@ -249,7 +249,11 @@ def impact(request):
     days = IMPACT_WINDOWS.get(request.GET.get("days", ""), 30)
     now = timezone.now()
     report = selectors.impact_report(
-        user=request.user, since=now - timedelta(days=days), until=now, with_totals=True
+        user=request.user,
+        since=now - timedelta(days=days),
+        until=now,
+        with_totals=True,
+        with_shared=True,
     )
     return render(
         request,

@@ -463,7 +463,8 @@ class SupportView(KnowledgeView):
     def post(self, request: AuthenticatedRequest, slug: str, contribution_id: int) -> Response:
         """Support the contribution (active members; once each, repeating is harmless).
         409 for drafts and for hidden or held contributions; 403 (with the reason) for
-        suspended members."""
+        suspended members and for the contribution's author (one's own idea counts as theirs
+        already)."""
         contribution = self.get_contribution()
         require_participation(request.user, self.get_community())
         services.support_add(user=request.user, contribution=contribution)

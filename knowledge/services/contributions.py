@@ -321,7 +321,8 @@ def contribution_set_status(
 @transaction.atomic
 def support_add(*, user: User, contribution: Contribution) -> bool:
     """Support a contribution once. Returns False if already supported. The counter is exact:
-    the contribution row is locked before the support row is written."""
+    the contribution row is locked before the support row is written. Its author cannot
+    support it (``PermissionDenied``): their own idea counts as theirs already."""
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     require(user, "knowledge.contribute", locked.community)
     if locked.status == S.DRAFT:
@@ -331,6 +332,7 @@ def support_add(*, user: User, contribution: Contribution) -> bool:
             _("This contribution is hidden or waiting for review; it cannot be supported."),
             "moderated",
         )
+    require(user, "knowledge.support_contribution", locked)
     if Support.objects.filter(contribution=locked, user=user).exists():
         return False
     Support.objects.create(contribution=locked, user=user)

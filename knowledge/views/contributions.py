@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocreate.caching import cached_page, fragment, generations
-from cocreate.errors import Conflict, RateLimited, ValidationError
+from cocreate.errors import Conflict, PermissionDenied, RateLimited, ValidationError
 from communities.selectors import community_scopes
 
 from .. import selectors, services
@@ -308,7 +308,7 @@ def support(request, slug, pk):
             services.support_add(user=request.user, contribution=item)
         else:
             services.support_remove(user=request.user, contribution=item)
-    except Conflict as exc:
+    except (Conflict, PermissionDenied) as exc:  # a draft, a hidden post, one's own idea
         error_messages(request, exc)
         return back(request, item.get_absolute_url())
     if request.htmx:

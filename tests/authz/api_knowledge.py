@@ -184,11 +184,11 @@ CASES = [
             403,
             anonymous=401,
             outsider=404,
-            member=200,
             moderator=200,
             manager=200,
         ),
         json=True,
+        note="own-idea",  # the member wrote it: no one supports their own idea
     ),
     Case(
         "api-knowledge-contribution-support",

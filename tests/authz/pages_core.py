@@ -23,6 +23,18 @@ CASES = [
         lambda w: "/admin/accounts/user/",
         expect(302, platform_admin=200),
     ),
+    Case(
+        "admin:knowledge_contribution_changelist",
+        "GET",
+        lambda w: "/admin/knowledge/contribution/",
+        expect(302, platform_admin=200),
+    ),
+    Case(
+        "admin:notifications_notification_changelist",
+        "GET",
+        lambda w: "/admin/notifications/notification/",
+        expect(302, platform_admin=200),
+    ),
     Case("api-schema", "GET", lambda w: "/api/schema/", expect(200)),
     Case("api-docs", "GET", lambda w: "/api/docs/", expect(200)),
     Case("profile_edit", "GET", lambda w: "/accounts/profile/", expect(200, anonymous=302)),

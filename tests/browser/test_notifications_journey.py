@@ -80,3 +80,22 @@ def test_mention_bell_open_and_preferences(new_page):
     assert peer.locator("li.notif-unread").count() == 0
     assert _bell(peer) == "0"
     assert lab.contribution.discussion.follows.filter(user=lab.peer).count() == 1
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_notification_tabs_are_one_row_that_wraps_on_phones(new_page, width):
+    """Notifications / My impact / Settings sit side by side as tabs (not stacked), the current
+    one marked; on a phone they stay inside the screen."""
+    lab = make_lab()
+    page = _sign_in(new_page, lab.peer, width=width)
+    for path in ("/notifications/", "/notifications/impact/", "/notifications/preferences/"):
+        page.goto(path)
+        tabs = page.locator("nav.notif-tabs a")
+        assert tabs.count() == 3
+        boxes = [tabs.nth(i).bounding_box() for i in range(3)]
+        assert boxes[0]["y"] == boxes[1]["y"] == boxes[2]["y"], (path, boxes)
+        assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+        assert max(b["x"] + b["width"] for b in boxes) <= width
+        assert page.locator("nav.notif-tabs a[aria-current=page]").count() == 1
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)

@@ -102,7 +102,7 @@ def test_unstorable_values_are_built_every_time():
     assert pages.cached("no", lambda: ["directory"], build) == 2
 
 
-def test_cache_outage_costs_speed_not_the_page(client, member, idea, monkeypatch):
+def test_cache_outage_costs_speed_not_the_page(client, member, other_member, idea, monkeypatch):
     """With the page cache's store unreachable every page is built afresh, and bumps fail
     quietly (sessions and sign-in have their own handling of an outage)."""
     client.force_login(member)
@@ -117,7 +117,7 @@ def test_cache_outage_costs_speed_not_the_page(client, member, idea, monkeypatch
     monkeypatch.setattr(generations, "cache", Down())  # where the page cache reads and writes
     assert "Wax the chain" in _get(client)
     generations.bump(generations.community(idea.community_id))
-    knowledge_services.support_add(user=member, contribution=idea)
+    knowledge_services.support_add(user=other_member, contribution=idea)  # not its author
     assert generations.tokens(["directory"]) is None
     assert "Wax the chain" in _get(client)
 
@@ -157,14 +157,14 @@ def test_a_hit_reads_nothing_of_the_community_from_the_database(client, member, 
     }, touched
 
 
-def test_each_response_gets_its_viewers_own_working_csrf_token(client, member, idea):
-    client.force_login(member)
+def test_each_response_gets_its_viewers_own_working_csrf_token(client, other_member, idea):
+    client.force_login(other_member)  # not the idea's author, who cannot support it
     _get(client)
     html = _get(client)
     assert pages.CSRF_PLACEHOLDER not in html
     token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     csrf_client = type(client)(enforce_csrf_checks=True)
-    csrf_client.force_login(member)
+    csrf_client.force_login(other_member)
     csrf_client.cookies = client.cookies
     url = reverse("knowledge:support", args=["trail-bike-lab", idea.pk])
     response = csrf_client.post(url, {"csrfmiddlewaretoken": token})

@@ -555,13 +555,18 @@ class TestInvitationLink:
         return invitation, token
 
     def test_shows_community_and_inviter(self, client, invited):
-        _inv, token = invited
+        invitation, token = invited
+        # An afternoon time: "3 p.m." already ends in a period; the sentence adds none.
+        afternoon = timezone.now().replace(hour=15, minute=0) + timedelta(days=3)
+        Invitation.objects.filter(pk=invitation.pk).update(expires_at=afternoon)
         response = client.get(f"/invitations/{token}/")
         body = response.content.decode()
         assert response.status_code == 200
         assert "Secret Kitchen" in body and "Mia Manager" in body
         assert "Hi &lt;b&gt;" in body
         assert "Sign in to accept" in body
+        assert "You can accept this invitation until " in body and "p.m.," in body
+        assert "m.." not in body
 
     def test_anonymous_accept_goes_to_login_and_back(self, client, invited):
         _inv, token = invited

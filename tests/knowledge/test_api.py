@@ -549,6 +549,15 @@ def test_supporting_a_draft_is_409(base, member, community, toolkit):
     assert not Support.objects.exists()
 
 
+def test_the_author_cannot_support_their_own_contribution(base, member, contribution):
+    response = token_client(member).post(f"{base}/contributions/{contribution.pk}/support/")
+    assert response.status_code == 403
+    assert "You can't support your own idea" in response.json()["detail"]
+    assert not Support.objects.exists()
+    contribution.refresh_from_db()
+    assert contribution.support_count == 0
+
+
 def test_follow_and_unfollow(base, other_member, contribution):
     client = token_client(other_member)
     path = f"{base}/contributions/{contribution.pk}/follow/"

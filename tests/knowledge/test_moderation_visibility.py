@@ -136,7 +136,7 @@ def test_moderated_contribution_takes_no_support_comment_or_status(
 ):
     _hide(moderator, contribution=post)
     with pytest.raises(Conflict):
-        services.support_add(user=member, contribution=post)
+        services.support_add(user=other_member, contribution=post)
     with pytest.raises(Conflict):
         services.comment_create(author=member, discussion=post.discussion, body="Still here?")
     with pytest.raises(Conflict):

@@ -80,11 +80,13 @@ def test_helpful_official_and_status_show_on_next_request(client, idea, member, 
 def test_support_and_follow_show_for_the_member_who_did_it(client, idea, member, reader):
     _warm(client, idea, reader, member)
     html = _page(client, reader, idea)
-    assert "Support this idea" in html and "Following · stop" not in html
+    assert "Support this idea" in html and "Stop following" not in html
     services.support_add(user=reader, contribution=idea)
     services.follow_set(user=reader, discussion=idea.discussion, following=True)
     html = _page(client, reader, idea)
-    assert "You support this" in html and "Following · stop" in html
+    assert "You support this" in html and "Withdraw my support" in html
+    assert "You follow this." in html and "Stop following" in html
+    assert "·" not in html.split('id="support-box"')[1].split("</form>")[0]
     assert "<strong>1</strong> supporter" in html
     # The count changed for everyone; the button only for the reader.
     html = _page(client, member, idea)
@@ -122,8 +124,10 @@ def test_activity_elsewhere_leaves_a_contribution_page_cached(
     other = make_contribution(
         author=member, community=community, toolkit=toolkit, title="Oil the hubs"
     )
+    supporter = UserFactory(display_name="Sue Supporter")  # not its author: no self-support
+    MembershipFactory(community=community, user=supporter)
     _warm(client, idea, reader)
-    services.support_add(user=member, contribution=other)
+    services.support_add(user=supporter, contribution=other)
     services.comment_create(author=member, body="Hubs too.", discussion=other.discussion)
     with CaptureQueriesContext(connection) as queries:
         html = _page(client, reader, idea)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import rules
 from django.utils import timezone
 
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
@@ -172,6 +173,17 @@ def test_supports_are_one_per_member_and_counted(community, member, moderator, t
     assert services.support_remove(user=moderator, contribution=c) is False
     c.refresh_from_db()
     assert c.support_count == 0 == Support.objects.count()
+
+
+def test_an_author_cannot_support_their_own_contribution(community, member, toolkit):
+    """One's own idea is implicitly supported: no support row, no count, no points later."""
+    c = make_contribution(author=member, community=community, toolkit=toolkit)
+    with pytest.raises(PermissionDenied) as refused:
+        services.support_add(user=member, contribution=c)
+    assert "You can't support your own idea" in str(refused.value)
+    c.refresh_from_db()
+    assert c.support_count == 0 and not Support.objects.exists()
+    assert not rules.has_perm("knowledge.support_contribution", member, c)
 
 
 def test_outsider_cannot_support_or_comment(community, member, outsider, toolkit):

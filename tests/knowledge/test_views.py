@@ -2,6 +2,7 @@
 input does (a clear message, nothing half-written), and what stays hidden."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -374,6 +375,21 @@ def test_support_with_and_without_htmx(client, other_member, idea):
     assert idea.support_count == 1
 
 
+def test_the_author_sees_no_support_button_on_their_own_idea(client, member, other_member, idea):
+    client.force_login(member)
+    page = client.get(url("contribution", idea.pk)).content.decode()
+    box = page.split('id="support-box"')[1].split("</div>")[0]
+    assert "Your idea: you can't support it yourself." in box
+    assert "<button" not in box and "Support this idea" not in box
+    response = client.post(url("support", idea.pk), {"on": "1"}, follow=True)
+    refused = unescape(response.content.decode())
+    assert "You can't support your own idea" in refused
+    assert not Support.objects.exists()
+    client.force_login(other_member)
+    box = client.get(url("contribution", idea.pk)).content.decode().split('id="support-box"')[1]
+    assert "Support this idea" in box.split("</div>")[0]
+
+
 def test_drafts_cannot_be_supported(client, member, other_member, community, toolkit):
     draft = make_contribution(author=member, community=community, toolkit=toolkit, submit=False,
                               fields={})  # fmt: skip
@@ -384,10 +400,15 @@ def test_drafts_cannot_be_supported(client, member, other_member, community, too
 
 def test_follow_and_unfollow(client, other_member, idea):
     client.force_login(other_member)
-    client.post(url("follow", idea.pk), {"on": "1"})
+    on = client.post(url("follow", idea.pk), {"on": "1"}, headers={"HX-Request": "true"})
     assert idea.discussion.follows.filter(user=other_member).exists()
+    fragment = on.content.decode()
+    # The state, then a button that says what it does (not "Following · stop").
+    assert "You follow this." in fragment and ">Stop following</button>" in fragment
+    assert "·" not in fragment
     response = client.post(url("follow", idea.pk), {"on": "0"}, headers={"HX-Request": "true"})
-    assert "Follow" in response.content.decode()
+    assert ">Follow</button>" in response.content.decode()
+    assert "Stop following" not in response.content.decode()
     assert not idea.discussion.follows.filter(user=other_member).exists()
 
 
@@ -551,6 +572,10 @@ def test_challenge_pages(client, member, manager, challenge, idea, toolkit):
     assert "<strong>bikes</strong>" in page
     assert f"?toolkit={toolkit.pk}&amp;challenge={challenge.pk}" in page
     assert "Change phase" not in page
+    assert ">Follow</button>" in page
+    client.post(url("challenge_follow", challenge.pk), {"on": "1"})
+    followed = client.get(url("challenge", challenge.pk)).content.decode()
+    assert "You follow this." in followed and ">Stop following</button>" in followed
     client.force_login(manager)
     assert "Change phase" in client.get(url("challenge", challenge.pk)).content.decode()
 

@@ -14,6 +14,7 @@ from knowledge.models import Comment, Discussion, ModerationState
 from moderation import services
 from moderation.models import Appeal, Flag, ModerationAction, ModerationSettings
 
+from ..htmlcheck import duplicate_ids, ids, labels_without_control
 from .helpers import established
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,19 @@ def test_queue_filters(client, community, moderator, member, comment):
     assert client.get(f"{M}/?kind=bogus").status_code == 200  # an unknown filter is ignored
 
 
+def test_queue_page_has_no_duplicate_ids(client, community, moderator, member, post, comment):
+    """The filter's flag reason and the bulk action's reason are two controls, two ids."""
+    services.flag_create(reporter=member, comment=comment, reason="spam")
+    services.flag_create(reporter=member, contribution=post, reason="off_topic")
+    client.force_login(moderator)
+    for url in (f"{M}/", f"{M}/?reason=spam"):
+        body = texts(client.get(url))
+        assert 'name="item"' in body  # the bulk form is there, with its reason
+        assert duplicate_ids(body) == []
+        assert labels_without_control(body) == []
+        assert {"id_reason", "filter_reason"} <= ids(body)
+
+
 def test_content_page_locks_with_reason(client, moderator, post):
     client.force_login(moderator)
     url = f"{M}/contributions/{post.pk}/"
@@ -100,8 +114,10 @@ def test_content_page_locks_with_reason(client, moderator, post):
     no_reason = client.post(url, {"kind": "lock", "reason": ""})
     assert no_reason.status_code == 400
     assert not Discussion.objects.get(contribution=post).is_locked
-    client.post(url, {"kind": "lock", "reason": "Heated"})
+    done = texts(client.post(url, {"kind": "lock", "reason": "Heated"}, follow=True))
     assert Discussion.objects.get(contribution=post).is_locked
+    assert "Discussion locked. The author sees the reason and can appeal." in done
+    assert "Done:" not in done
     twice = client.post(url, {"kind": "lock", "reason": "Again"})
     assert "The discussion is already locked." in texts(twice)
 
@@ -116,6 +132,9 @@ def test_member_page_suspends_and_shows_history(client, community, moderator, me
     assert timedelta(hours=71) < m.suspended_until - timezone.now() <= timedelta(hours=72)
     page = texts(client.get(url))
     assert "Spamming" in page and "Suspended until" in page
+    assert f"{member.public_name} is suspended until " in page
+    assert " and sees the reason." in page and "Done:" not in page
+    assert "a.m.." not in page and "p.m.." not in page
     own = client.post(f"{M}/members/{moderator.pk}/", {"kind": "warn", "reason": "me"})
     assert "Moderators cannot act on their own posts or standing." in texts(own)
 

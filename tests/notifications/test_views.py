@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knowledge import services as knowledge
-from knowledge.models import Follow
+from knowledge.models import Contribution, Follow
 from notifications.context_processors import bell
 from notifications.models import Announcement, CommunityMute, Notification, Preference
 
+from ..knowledge.factories import make_contribution
 from .support import delivered
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +221,40 @@ def test_impact_page_shows_what_the_knowledge_did(client, lab):
     client.force_login(lab.peer)
     empty = client.get(reverse("notifications:impact"))
     assert empty.context["report"].is_empty
+
+
+def test_the_impact_page_lists_what_the_member_just_shared(client, lab):
+    """Right after contributing, the period is not "nothing new": the fresh contribution is
+    listed with its state (a draft is not; an earlier one is outside the period)."""
+    fresh = make_contribution(
+        author=lab.peer, community=lab.community, toolkit=lab.toolkit, title="Grease the hubs"
+    )
+    make_contribution(
+        author=lab.peer,
+        community=lab.community,
+        toolkit=lab.toolkit,
+        title="A draft of mine",
+        submit=False,
+    )
+    old = make_contribution(
+        author=lab.peer, community=lab.community, toolkit=lab.toolkit, title="Last year's idea"
+    )
+    Contribution.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(days=40))
+    client.force_login(lab.peer)
+
+    response = client.get(reverse("notifications:impact"))
+
+    html = response.content.decode()
+    assert "Nothing new in this period" not in html
+    assert "Grease the hubs" in html and fresh.get_absolute_url() in html
+    assert "Submitted" in html
+    assert "A draft of mine" not in html
+    assert "Last year&#x27;s idea" not in html and "Last year's idea" not in html
+    assert "1 contribution shared" in html
+    # What the member did is not what their knowledge did: the reminder's report stays empty.
+    assert response.context["report"].is_empty
+    wider = client.get(reverse("notifications:impact") + "?days=90").content.decode()
+    assert "Last year&#x27;s idea" in wider or "Last year's idea" in wider
 
 
 def test_a_manager_announces_and_members_read_it(client, lab, django_capture_on_commit_callbacks):
