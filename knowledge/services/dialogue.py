@@ -10,6 +10,7 @@ from cocreate import caching
 from cocreate.errors import Conflict, ValidationError
 from cocreate.permissions import require
 
+from ..mentions import mention_links
 from ..models import Challenge, Comment, CommentRevision, Contribution, Follow, ModerationState
 from ..rendering import render_markdown
 from .publishing import announce_comment, held_for_review, review_reason
@@ -107,7 +108,7 @@ def comment_create(
             parent=parent,
             author=author,
             body=body,
-            body_html=render_markdown(body),
+            body_html=render_markdown(body, mentions=mention_links(body, community=community)),
             is_official=official,
             moderation_state=ModerationState.PENDING if held else ModerationState.VISIBLE,
             moderation_reason=review_reason() if held else "",
@@ -131,7 +132,9 @@ def comment_edit(*, editor: User, comment: Comment, body: str) -> Comment:
         raise Conflict(_("This discussion is locked."), "locked")
     CommentRevision.objects.create(comment=comment, body=comment.body)
     comment.body = body
-    comment.body_html = render_markdown(body)
+    comment.body_html = render_markdown(
+        body, mentions=mention_links(body, community=target.community)
+    )
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     return comment

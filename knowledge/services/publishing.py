@@ -2,8 +2,6 @@
 (pre-moderation); a contribution or comment is counted and announced exactly once, when it is
 posted or, if it was held, at its first approval."""
 
-import re
-
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from cocreate import caching
 from communities.models import Community, Membership
 from events.services import event_record
 
+from ..mentions import mentioned_handles
 from ..models import Challenge, Comment, Contribution
 
 
@@ -48,11 +47,8 @@ def announce_contribution(contribution: Contribution) -> None:
     )
 
 
-MENTION_RE = re.compile(r"(?<![\w@])@([a-z0-9_]{2,30})\b")
-
-
 def _mentioned_members(body: str, community: Community, author: User) -> list[int]:
-    handles = set(MENTION_RE.findall(body.lower()))
+    handles = mentioned_handles(body)
     if not handles:
         return []
     return list(
