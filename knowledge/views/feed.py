@@ -9,8 +9,8 @@ from cocreate.caching import cached_page, form_state, fragment
 from communities.selectors import community_scopes
 
 from .. import selectors
-from ..home import held_panel
 from ..forms import FeedFilterForm, SearchForm
+from ..home import held_panel
 from ..models import Challenge, Contribution
 from .access import knowledge_community
 from .responses import nav, page
