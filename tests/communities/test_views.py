@@ -343,7 +343,7 @@ class TestPerson:
         response = client.get(self._url(community, manager))
         assert response.status_code == 200
         body = response.content.decode()
-        assert "<h1 id=\"person-name\">Mia Manager</h1>" in body
+        assert '<h1 id="person-name">Mia Manager</h1>' in body
         assert f"@{manager.handle}" in body and "Manager</span>" in body
         assert "I run the workshop." in body and "&lt;script&gt;" in body
         assert "&lt;b&gt;welding&lt;/b&gt;" in body and "<script>alert" not in body
@@ -364,9 +364,7 @@ class TestPerson:
     @pytest.mark.parametrize(
         "status", [Membership.Status.PENDING, Membership.Status.LEFT, Membership.Status.BANNED]
     )
-    def test_nobody_outside_the_community_has_a_page_there(
-        self, client, member, community, status
-    ):
+    def test_nobody_outside_the_community_has_a_page_there(self, client, member, community, status):
         other = UserFactory(display_name="Not Here")
         MembershipFactory(community=community, user=other, status=status)
         client.force_login(member)
@@ -379,7 +377,6 @@ class TestPerson:
         client.force_login(outsider)
         assert client.get(self._url(community, member)).status_code == 403
         assert client.get(self._url(private_community, member)).status_code == 404
-
 
 
 class TestMembers:

@@ -90,7 +90,7 @@ def test_without_links_nothing_changes():
         '@maya"><script>alert(1)</script>',
         "@maya<img src=x onerror=alert(1)>",
         "@maya' onmouseover='alert(1)",
-        "@maya\" class=\"x\" href='javascript:alert(1)'",
+        '@maya" class="x" href=\'javascript:alert(1)\'',
         "[@maya](javascript:alert(1))",
         '<a href="javascript:alert(1)" class="mention">@maya</a>',
     ],
