@@ -201,7 +201,7 @@ def mention_suggestions(
     (the handle's pattern index, ``accounts_user_name_upper_prefix``)."""
     require(user, "communities.view_members", community)
     prefix = prefix.strip()[:30]
-    if not prefix:
+    if not prefix or not user.is_authenticated:  # view_members is never an anonymous right
         return []
     return list(
         User.objects.filter(

@@ -39,4 +39,5 @@ def mention_links(text: str, *, community: Community) -> Mapping[str, str]:
     return {
         handle: reverse("communities:member", args=[community.slug, user_id])
         for handle, user_id in rows
+        if handle  # always, as it matched; the column is nullable
     }
