@@ -225,6 +225,22 @@ class MemberFilterSerializer(serializers.Serializer):
     )
 
 
+class MentionQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=30,
+        help_text=_("What follows the @ so far: the start of a handle or of a display name."),
+    )
+
+
+class MentionSuggestionSerializer(serializers.Serializer):
+    handle = serializers.CharField(read_only=True, help_text=_("Write @handle to mention them."))
+    display_name = serializers.CharField(read_only=True)
+
+
+class MentionSuggestionsSerializer(serializers.Serializer):
+    results = MentionSuggestionSerializer(many=True)
+
+
 class RoleChangeSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -470,6 +486,32 @@ class MemberListView(CommunityEndpoint):
         """List members, longest-standing first (members, staff and admins may)."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
+
+
+@extend_schema(parameters=[SLUG_PARAM])
+class MentionSuggestionsView(CommunityEndpoint):
+    """Whom a comment may @mention: what the comment box suggests as one types."""
+
+    permissions = {"GET": "communities.view_members"}
+
+    serializer_class = MentionSuggestionsSerializer
+
+    @extend_schema(
+        operation_id="communities_mentions_list",
+        parameters=[MentionQuerySerializer],
+        responses={200: MentionSuggestionsSerializer, **error_responses(400, 403, 404)},
+    )
+    def get(self, request: AuthenticatedRequest, slug: str) -> Response:
+        """Up to 8 active members (not the caller) whose handle or display name starts with
+        ``q``, case-insensitively, by name. Members, staff and admins may ask (as for the
+        member list)."""
+        params = MentionQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        people = selectors.mention_suggestions(
+            user=request.user, community=self.get_community(), prefix=params.validated_data["q"]
+        )
+        rows = [{"handle": p.handle, "display_name": p.display_name} for p in people]
+        return Response(MentionSuggestionsSerializer({"results": rows}).data)
 
 
 @extend_schema(parameters=[SLUG_PARAM, MEMBERSHIP_ID])

@@ -32,6 +32,11 @@ urlpatterns = [
         name="api-member-detail",
     ),
     path(
+        "communities/<slug:slug>/mentions/",
+        api.MentionSuggestionsView.as_view(),
+        name="api-mention-suggestions",
+    ),
+    path(
         "communities/<slug:slug>/join-requests/",
         api.JoinRequestListView.as_view(),
         name="api-join-request-list",

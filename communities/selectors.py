@@ -4,6 +4,7 @@ only ever holds what the actor may see, and a private community answers 404 to o
 from typing import Any
 
 from django.db.models import F, FilteredRelation, Q, QuerySet, Value
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
 
@@ -173,6 +174,45 @@ def member_get(*, user: Viewer, community: Community, membership_id: int) -> Mem
     if membership is None:
         raise Http404
     return membership
+
+
+def member_person(*, user: Viewer, community: Community, person_id: int) -> Membership:
+    """The membership (with the person) of ``person_id`` in ``community``, for those allowed to
+    see the member list (403 otherwise, as for the list); 404 unless that person is an active
+    or suspended member, so the page shows nobody outside the community."""
+    membership = community_members(user=user, community=community).filter(user_id=person_id).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+MENTION_SUGGESTIONS = 8
+
+
+def mention_suggestions(
+    *, user: Viewer, community: Community, prefix: str, limit: int = MENTION_SUGGESTIONS
+) -> list[User]:
+    """Up to ``limit`` active members (not ``user``) whose handle or display name starts with
+    ``prefix`` (case-insensitive), by name then handle: whom a comment may @mention.
+
+    For those allowed to see the member list. One query; both prefix tests can use an index
+    (the handle's pattern index, ``accounts_user_name_upper_prefix``)."""
+    require(user, "communities.view_members", community)
+    prefix = prefix.strip()[:30]
+    if not prefix or not user.is_authenticated:  # view_members is never an anonymous right
+        return []
+    return list(
+        User.objects.filter(
+            Q(handle__startswith=prefix.lower()) | Q(display_name__istartswith=prefix),
+            is_active=True,
+            handle__isnull=False,
+            memberships__community=community,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .exclude(pk=user.pk)
+        .order_by(Upper("display_name"), "handle")
+        .only("id", "handle", "display_name")[:limit]
+    )
 
 
 def join_requests(*, user: Viewer, community: Community) -> QuerySet[Membership]:

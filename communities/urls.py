@@ -12,6 +12,7 @@ urlpatterns = [
     path("c/<slug:slug>/join/", views.join, name="join"),
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/members/", views.members, name="members"),
+    path("c/<slug:slug>/members/<int:person_id>/", views.member, name="member"),
     path("c/<slug:slug>/manage/requests/", views.requests, name="requests"),
     path(
         "c/<slug:slug>/manage/requests/<int:pk>/",

@@ -262,6 +262,26 @@ def members(request, slug):
     )
 
 
+@login_required
+@require_GET
+def member(request, slug, person_id):
+    """One person as the community's members see them: where an @mention of them leads."""
+    community = access_community(request.user, slug).community
+    membership = selectors.member_person(
+        user=request.user, community=community, person_id=person_id
+    )
+    return render(
+        request,
+        "communities/member.html",
+        {
+            "community": community,
+            "m": membership,
+            "person": membership.user,
+            "can_moderate": allowed(request.user, "communities.moderate_community", community),
+        },
+    )
+
+
 # --- Manager pages --------------------------------------------------------------------------------
 
 

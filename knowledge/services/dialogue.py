@@ -12,6 +12,7 @@ from cocreate.errors import Conflict, ValidationError
 from cocreate.permissions import require
 from communities.models import Community
 
+from ..mentions import mention_links
 from ..models import (
     COMMENT_OWNER,
     Challenge,
@@ -138,7 +139,7 @@ def comment_create(
             parent=parent,
             author=author,
             body=body,
-            body_html=render_markdown(body),
+            body_html=render_markdown(body, mentions=mention_links(body, community=community)),
             is_official=official,
             moderation_state=ModerationState.PENDING if held else ModerationState.VISIBLE,
             moderation_reason=review_reason() if held else "",
@@ -166,7 +167,9 @@ def comment_edit(*, editor: User, comment: Comment, body: str) -> Comment:
         raise Conflict(_("This discussion is locked."), "locked")
     CommentRevision.objects.create(comment=comment, body=comment.body)
     comment.body = body
-    comment.body_html = render_markdown(body)
+    comment.body_html = render_markdown(
+        body, mentions=mention_links(body, community=comment.discussion.community)
+    )
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     return comment

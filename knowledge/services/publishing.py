@@ -2,8 +2,6 @@
 (pre-moderation); a contribution or comment is counted and announced exactly once, when it is
 posted or, if it was held, at its first approval."""
 
-import re
-
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -15,6 +13,7 @@ from communities.models import Community, Membership
 from events.services import event_record
 
 from .. import gates
+from ..mentions import mentioned_handles
 from ..models import Challenge, Comment, Contribution, Discussion, ModerationState
 
 
@@ -113,11 +112,8 @@ def announce_contribution(contribution: Contribution) -> None:
     )
 
 
-MENTION_RE = re.compile(r"(?<![\w@])@([a-z0-9_]{2,30})\b")
-
-
 def _mentioned_members(body: str, community: Community, author: User) -> list[int]:
-    handles = set(MENTION_RE.findall(body.lower()))
+    handles = mentioned_handles(body)
     if not handles:
         return []
     return list(

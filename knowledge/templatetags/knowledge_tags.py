@@ -1,10 +1,14 @@
 """Presentation helpers for the knowledge pages. Everything they return is plain data; the
 templates escape it."""
 
+import json
 from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from communities.selectors import MENTION_SUGGESTIONS
 
 from ..models import Challenge, Contribution, FieldType
 from ..services import TRANSITIONS
@@ -75,3 +79,17 @@ def toolkit_answers(contribution: Contribution) -> list[dict]:
             value = ", ".join(str(v) for v in value)
         rows.append({"label": definition["label"], "type": definition["type"], "value": value})
     return rows
+
+
+@register.simple_tag
+def mention_strings() -> str:
+    """The words ``static/js/mentions.js`` says, in the page's language, as JSON (the template
+    escapes it into an attribute): the list's name, "no match", and "N suggestions" for every
+    N the suggestions endpoint can answer, each with its own plural form."""
+    counts = {
+        str(n): ngettext("%(count)s suggestion", "%(count)s suggestions", n) % {"count": n}
+        for n in range(1, MENTION_SUGGESTIONS + 1)
+    }
+    return json.dumps(
+        {"label": _("People you can mention"), "none": _("No member matches."), "counts": counts}
+    )

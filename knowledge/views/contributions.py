@@ -179,6 +179,7 @@ _COMMENT = (
     "is_official",
     "is_helpful",
     "author.public_name",
+    "author.handle",
     "created_at",
     "edited_at",
     "show_moderation",

@@ -95,6 +95,12 @@ class TestProfile:
         user.refresh_from_db()
         assert user.display_name == "Kept"
 
+    def test_the_profile_says_how_others_mention_you(self, client):
+        user = UserFactory(display_name="Maya Member", handle="maya_member")
+        client.force_login(user)
+        body = client.get(reverse("profile_edit")).content.decode()
+        assert "Others can mention you as @maya_member" in body
+
     def test_anonymous_goes_to_login(self, client):
         response = client.get(reverse("profile_edit"))
         assert response["Location"].startswith("/accounts/login/")

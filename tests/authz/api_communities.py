@@ -124,6 +124,28 @@ CASES = [
         expect(200, anonymous=401, outsider=404),
         note="private",
     ),
+    # Suggestions for @mentions: for those who may see the member list.
+    Case(
+        "api-mention-suggestions",
+        "GET",
+        lambda w: f"{_c(w)}/mentions/?q=ta",
+        expect(200, anonymous=401, outsider=403),
+        note="public",
+    ),
+    Case(
+        "api-mention-suggestions",
+        "GET",
+        lambda w: f"{_c(w, 'private_community')}/mentions/?q=ma",
+        expect(200, anonymous=401, outsider=404),
+        note="private",
+    ),
+    Case(
+        "api-mention-suggestions",
+        "GET",
+        lambda w: f"{_c(w)}/mentions/",
+        expect(400, anonymous=401, outsider=403),
+        note="no-query-400",
+    ),
     Case(
         "api-member-detail",
         "GET",

@@ -109,6 +109,29 @@ CASES = [
         expect(200, anonymous=302, outsider=404),
         note="private",
     ),
+    # One person's page (where an @mention leads): for those who may see the member list, and
+    # only of an active or suspended member (a pending applicant is nobody's page).
+    Case(
+        "communities:member",
+        "GET",
+        lambda w: f"{PUBLIC}/members/{w.target.user_id}/",
+        expect(200, anonymous=302, outsider=403),
+        note="public",
+    ),
+    Case(
+        "communities:member",
+        "GET",
+        lambda w: f"{PRIVATE}/members/{w.users['manager'].pk}/",
+        expect(200, anonymous=302, outsider=404),
+        note="private",
+    ),
+    Case(
+        "communities:member",
+        "GET",
+        lambda w: f"{PUBLIC}/members/{w.pending.user_id}/",
+        expect(404, anonymous=302, outsider=403),
+        note="not-a-member",
+    ),
     Case(
         "communities:requests",
         "GET",

@@ -329,6 +329,56 @@ class TestLeave:
 # --- Members ----------------------------------------------------------------------------------
 
 
+class TestPerson:
+    """/c/<slug>/members/<id>/: one member as the others see them (where a mention leads)."""
+
+    def _url(self, community, user) -> str:
+        return reverse("communities:member", args=[community.slug, user.pk])
+
+    def test_shows_name_handle_role_bio_and_expertise(self, client, member, manager, community):
+        manager.bio = "I run the workshop.\n<script>alert(1)</script>"
+        manager.expertise_tags = ["frames", "<b>welding</b>"]
+        manager.save(update_fields=["bio", "expertise_tags"])
+        client.force_login(member)
+        response = client.get(self._url(community, manager))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert '<h1 id="person-name">Mia Manager</h1>' in body
+        assert f"@{manager.handle}" in body and "Manager</span>" in body
+        assert "I run the workshop." in body and "&lt;script&gt;" in body
+        assert "&lt;b&gt;welding&lt;/b&gt;" in body and "<script>alert" not in body
+        assert manager.email not in body
+        assert "Moderate Mia Manager" not in body  # members do not moderate
+
+    def test_moderators_get_a_link_to_moderate(self, client, moderator, member, community):
+        client.force_login(moderator)
+        body = client.get(self._url(community, member)).content.decode()
+        assert reverse("moderation:member", args=[community.slug, member.pk]) in body
+
+    def test_a_suspended_member_is_shown_as_suspended(self, client, member, community):
+        other = UserFactory(display_name="Sid Suspended")
+        MembershipFactory(community=community, user=other, status=Membership.Status.SUSPENDED)
+        client.force_login(member)
+        assert "Suspended" in client.get(self._url(community, other)).content.decode()
+
+    @pytest.mark.parametrize(
+        "status", [Membership.Status.PENDING, Membership.Status.LEFT, Membership.Status.BANNED]
+    )
+    def test_nobody_outside_the_community_has_a_page_there(self, client, member, community, status):
+        other = UserFactory(display_name="Not Here")
+        MembershipFactory(community=community, user=other, status=status)
+        client.force_login(member)
+        assert client.get(self._url(community, other)).status_code == 404
+        assert client.get(self._url(community, UserFactory())).status_code == 404
+
+    def test_outsiders_are_refused_like_on_the_member_list(
+        self, client, outsider, member, community, private_community
+    ):
+        client.force_login(outsider)
+        assert client.get(self._url(community, member)).status_code == 403
+        assert client.get(self._url(private_community, member)).status_code == 404
+
+
 class TestMembers:
     def test_member_sees_list_without_role_controls(self, client, member, manager, moderator):
         client.force_login(member)
@@ -337,6 +387,14 @@ class TestMembers:
         assert "Mia Manager" in body and "Milo Moderator" in body
         assert 'name="role"' in body  # the filter
         assert "Change role" not in body
+
+    def test_the_list_shows_handles_and_links_each_person(self, client, member, community):
+        client.force_login(member)
+        body = client.get("/c/trail-bike-lab/members/").content.decode()
+        person = reverse("communities:member", args=[community.slug, member.pk])
+        assert f'id="member-{member.handle}"' in body
+        assert f'<a href="{person}">Maya Member</a>' in body
+        assert f'<span class="member-handle muted">@{member.handle}</span>' in body
 
     def test_role_filter(self, client, member, manager):
         client.force_login(member)

@@ -132,8 +132,18 @@ PAYLOADS: list[str] = [
     '<form hx-post="/accounts/logout/" hx-trigger="load">x</form>',
     '<div hx-swap-oob="true" id="main"><script>alert(1)</script></div>',
     '<div hx-headers=\'{"X": "1"}\' hx-get="/" hx-trigger="load" hx-on::config-request="alert(1)">',
-    # Mentions, Markdown edge cases and mixtures
+    # Mentions, Markdown edge cases and mixtures ("@pete" is a member of the corpus's
+    # community: his mentions become links, which must carry nothing but their address)
     "@admin <script>alert(1)</script>",
+    '@pete"><script>alert(1)</script>',
+    "@pete<img src=x onerror=alert(1)>",
+    "@pete' onmouseover='alert(1)' x='",
+    "[@pete](javascript:alert(1))",
+    "**@pete**`@pete<svg onload=alert(1)>`",
+    '<a href="javascript:alert(1)" class="mention">@pete</a>',
+    "> @pete <iframe src=javascript:alert(1)>",
+    "# @pete <img src=x onerror=alert(1)>",
+    '[x](https://example.com) @pete" onmouseover="alert(1)',
     "# <img src=x onerror=alert(1)>",
     "`<script>alert(1)</script>`",
     "```\n</code><script>alert(1)</script>\n```",
