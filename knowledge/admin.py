@@ -10,6 +10,7 @@ from .models import (
     Challenge,
     Comment,
     Contribution,
+    Discussion,
     Evaluation,
     Follow,
     Scorecard,
@@ -51,9 +52,8 @@ class ChallengeAdmin(ReadOnlyAdmin):
         "deadline",
         "contribution_count",
         "comment_count",
-        "is_locked",
     ]
-    list_filter = ["phase", "is_locked"]
+    list_filter = ["phase", "discussion__is_locked"]
     search_fields = ["title", "community__name"]
     list_select_related = ["community"]
     date_hierarchy = "created_at"
@@ -79,7 +79,7 @@ class ContributionAdmin(ReadOnlyAdmin):
         "comment_count",
         "submitted_at",
     ]
-    list_filter = ["status", "moderation_state", "kind", "is_locked"]
+    list_filter = ["status", "moderation_state", "kind", "discussion__is_locked"]
     search_fields = ["title", "author__email", "author__display_name", "community__name"]
     list_select_related = ["community", "author"]
     date_hierarchy = "created_at"
@@ -92,15 +92,14 @@ class CommentAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "author",
-        "contribution",
-        "challenge",
+        "discussion",
         "is_official",
         "moderation_state",
         "created_at",
     ]
     list_filter = ["is_official", "is_helpful", "moderation_state"]
     search_fields = ["body", "author__email", "author__display_name"]
-    list_select_related = ["author", "contribution", "challenge"]
+    list_select_related = ["author", "discussion"]
     date_hierarchy = "created_at"
     show_full_result_count = False
 
@@ -115,9 +114,13 @@ class SupportAdmin(ReadOnlyAdmin):
 
 @admin.register(Follow)
 class FollowAdmin(ReadOnlyAdmin):
-    list_display = ["user", "contribution", "challenge", "created_at"]
-    search_fields = ["user__email", "contribution__title", "challenge__title"]
-    list_select_related = ["user", "contribution", "challenge"]
+    list_display = ["user", "discussion", "created_at"]
+    search_fields = [
+        "user__email",
+        "discussion__contribution__title",
+        "discussion__challenge__title",
+    ]
+    list_select_related = ["user", "discussion"]
     show_full_result_count = False
 
 
@@ -131,3 +134,11 @@ class ScorecardAdmin(ReadOnlyAdmin):
 class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ["contribution", "scorecard", "evaluator", "weighted_score", "updated_at"]
     list_select_related = ["contribution", "scorecard", "evaluator"]
+
+
+@admin.register(Discussion)
+class DiscussionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "community", "is_locked", "created_at"]
+    list_filter = ["is_locked"]
+    list_select_related = ["community"]
+    show_full_result_count = False

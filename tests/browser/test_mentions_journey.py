@@ -127,7 +127,9 @@ def test_pick_a_member_from_the_suggestions_with_the_keyboard(new_page, lab):
 
 def test_a_reply_picks_with_the_mouse(new_page, lab):
     community, idea, people = lab
-    services.comment_create(author=people["mark"], contribution=idea, body="Who tried wax?")
+    services.comment_create(
+        author=people["mark"], discussion=idea.discussion, body="Who tried wax?"
+    )
     page = _sign_in(new_page, people["author"])
     page.goto(idea.get_absolute_url())
     page.click("summary:has-text('Reply')")

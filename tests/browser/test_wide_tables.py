@@ -43,7 +43,9 @@ def busy_lab():
         )
     moderator = UserFactory(display_name="Milo Moderator")
     MembershipFactory(community=lab.community, user=moderator, role="moderator")
-    comment = knowledge.comment_create(author=lab.peer, contribution=ideas[-1], body="Rude")
+    comment = knowledge.comment_create(
+        author=lab.peer, discussion=ideas[-1].discussion, body="Rude"
+    )
     moderation.moderation_act(actor=moderator, kind="hide", reason=LONG * 3, comment=comment)
     moderation.moderation_act(actor=moderator, kind="lock", reason=LONG, contribution=ideas[-1])
     moderation.moderation_act(

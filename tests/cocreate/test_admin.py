@@ -40,8 +40,10 @@ def busy(community, member, manager, idea, toolkit):
     reader = UserFactory(display_name="Rita Reader")
     MembershipFactory(community=community, user=reader)
     knowledge.support_add(user=reader, contribution=idea)
-    knowledge.follow_set(user=reader, contribution=idea, following=True)
-    knowledge.comment_create(author=reader, contribution=idea, body=f"Nice, @{member.handle}")
+    knowledge.follow_set(user=reader, discussion=idea.discussion, following=True)
+    knowledge.comment_create(
+        author=reader, discussion=idea.discussion, body=f"Nice, @{member.handle}"
+    )
     knowledge.challenge_create(
         actor=manager, community=community, title="Quieter bikes", brief="How?", toolkits=[toolkit]
     )

@@ -131,7 +131,7 @@ def test_links_only_for_active_members_of_the_community(community, private_commu
 
 def test_a_comment_stores_its_mentions_as_links(community, member, idea, maya):
     comment = services.comment_create(
-        author=member, contribution=idea, body="Ask @maya or @nobody, please."
+        author=member, discussion=idea.discussion, body="Ask @maya or @nobody, please."
     )
     href = _person_url(community, maya)
     assert f'<a href="{href}" class="mention" rel="nofollow noopener noreferrer">@maya</a>' in (
@@ -141,7 +141,9 @@ def test_a_comment_stores_its_mentions_as_links(community, member, idea, maya):
 
 
 def test_an_edit_links_the_new_mentions(community, member, idea, maya):
-    comment = services.comment_create(author=member, contribution=idea, body="Ask someone.")
+    comment = services.comment_create(
+        author=member, discussion=idea.discussion, body="Ask someone."
+    )
     assert "<a " not in comment.body_html
     comment = services.comment_edit(editor=member, comment=comment, body="Ask @maya.")
     assert f'href="{_person_url(community, maya)}"' in comment.body_html
@@ -150,7 +152,7 @@ def test_an_edit_links_the_new_mentions(community, member, idea, maya):
 def test_a_link_names_the_person_not_the_handle(client, community, member, idea, maya):
     """The link points at the person's id: it keeps leading to them after a handle change
     (its text keeps the handle the author wrote)."""
-    comment = services.comment_create(author=member, contribution=idea, body="Ask @maya.")
+    comment = services.comment_create(author=member, discussion=idea.discussion, body="Ask @maya.")
     maya.handle = "maya_m"
     maya.save(update_fields=["handle"])
     href = re.search(r'href="([^"]+)" class="mention"', comment.body_html).group(1)
@@ -161,8 +163,8 @@ def test_a_link_names_the_person_not_the_handle(client, community, member, idea,
 
 
 def test_the_thread_shows_the_link_and_each_authors_handle(client, community, member, idea, maya):
-    services.comment_create(author=maya, contribution=idea, body="Hello there.")
-    services.comment_create(author=member, contribution=idea, body="Hi @maya!")
+    services.comment_create(author=maya, discussion=idea.discussion, body="Hello there.")
+    services.comment_create(author=member, discussion=idea.discussion, body="Hi @maya!")
     client.force_login(member)
     html = client.get(idea.get_absolute_url()).content.decode()
     assert f'<span class="k-comment-handle">@{maya.handle}</span>' in html
