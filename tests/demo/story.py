@@ -22,6 +22,7 @@ from communities.models import (
 from demo.people import PEOPLE
 from events.models import Delivery, OutboxEvent
 from knowledge import selectors
+from knowledge.mentions import MENTION_RE
 from knowledge.models import (
     Challenge,
     Comment,
@@ -37,7 +38,6 @@ from knowledge.models import (
     Toolkit,
     ToolkitVersion,
 )
-from knowledge.services.publishing import MENTION_RE
 from moderation.models import Appeal, Flag, ModerationAction
 from notifications.models import Announcement, FanoutChunk, Notification
 
