@@ -116,7 +116,7 @@ def _main(page) -> str:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_newcomer_signs_up_joins_and_shares_an_idea(new_page, lab, width):
-    community, idea, _people = lab
+    community, idea, people = lab
     email = f"nia-{width}@example.test"
     page = _start(new_page, width)
     page.click("header.site-header >> text=Sign up")
@@ -158,10 +158,20 @@ def test_a_newcomer_signs_up_joins_and_shares_an_idea(new_page, lab, width):
     # A comment on a member's idea, found from the home's ideas.
     page.click(f"section[aria-labelledby=ideas-heading] >> text={idea.title}")
     page.wait_for_url(re.compile(rf"/ideas/{idea.pk}/$"))
-    page.fill("#id_body", "Same here. @maya, did the sleeve survive the winter?")
+    # A mention picked from the suggestions that open as the newcomer types "@ma".
+    box = page.locator("#id_body")
+    box.click()
+    box.press_sequentially("Same here. @ma")
+    option = page.locator("[role=option]", has_text="Maya Member")
+    option.wait_for()
+    option.click()
+    box.press_sequentially("did the sleeve survive the winter?")
+    handle = people["maya"].handle
+    assert box.input_value() == f"Same here. @{handle} did the sleeve survive the winter?"
     page.click("button:has-text('Post comment')")
     page.wait_for_selector("text=Your comment will appear once a moderator has reviewed it.")
-    assert Comment.objects.filter(contribution=idea, author__email=email).exists()
+    comment = Comment.objects.get(discussion=idea.discussion, author__email=email)
+    assert f"@{handle}" in comment.body
 
 
 @pytest.mark.parametrize("width", WIDTHS)
