@@ -189,21 +189,28 @@ def member_person(*, user: Viewer, community: Community, person_id: int) -> Memb
 MENTION_SUGGESTIONS = 8
 
 
+def mention_prefix_q(prefix: str) -> Q:
+    """People whose handle or display name starts with ``prefix``, whatever the case: each
+    test can use an index on PostgreSQL (the handle's pattern index, handles being stored
+    lower-case; ``accounts_user_name_upper_prefix`` for ``UPPER(display_name) LIKE 'MA%'``)."""
+    return Q(handle__startswith=prefix.lower()) | Q(display_name__istartswith=prefix)
+
+
 def mention_suggestions(
     *, user: Viewer, community: Community, prefix: str, limit: int = MENTION_SUGGESTIONS
 ) -> list[User]:
     """Up to ``limit`` active members (not ``user``) whose handle or display name starts with
     ``prefix`` (case-insensitive), by name then handle: whom a comment may @mention.
 
-    For those allowed to see the member list. One query; both prefix tests can use an index
-    (the handle's pattern index, ``accounts_user_name_upper_prefix``)."""
+    For those allowed to see the member list. One query (``mention_prefix_q`` says which
+    indexes serve it)."""
     require(user, "communities.view_members", community)
     prefix = prefix.strip()[:30]
     if not prefix or not user.is_authenticated:  # view_members is never an anonymous right
         return []
     return list(
         User.objects.filter(
-            Q(handle__startswith=prefix.lower()) | Q(display_name__istartswith=prefix),
+            mention_prefix_q(prefix),
             is_active=True,
             handle__isnull=False,
             memberships__community=community,

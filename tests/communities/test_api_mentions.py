@@ -1,9 +1,11 @@
 """GET /api/v1/communities/{slug}/mentions/?q=: whom the comment box suggests after "@"."""
 
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+import re
 
+import pytest
+from django.db import connection, transaction
+
+from accounts.models import User
 from cocreate.api.throttling import AnonRateThrottle, UserRateThrottle
 from communities import selectors
 from communities.api import MentionSuggestionsView
@@ -154,15 +156,14 @@ def test_same_queries_at_5_and_50_matching_members(community, member):
 
 
 @pytest.mark.skipif(not uses_postgres(), reason="PostgreSQL plans")
-def test_both_prefix_tests_can_use_an_index(community, member):
+def test_both_prefix_tests_can_use_an_index(community):
+    """Whether the planner starts from the community's memberships or from the people depends
+    on the statistics; starting from the people, each half of the match has an index."""
     for n in range(30):
         _person(community, f"Person {n}", f"p{n}")
-    with CaptureQueriesContext(connection) as ctx:
-        selectors.mention_suggestions(user=member, community=community, prefix="Ma")
-    sql = ctx.captured_queries[-1]["sql"]
-    with connection.cursor() as cursor:
+    people = User.objects.filter(selectors.mention_prefix_q("Ma")).only("id")
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        plan = people.explain()
     assert "accounts_user_name_upper_prefix" in plan, plan
-    assert "accounts_user_handle" in plan and "_like" in plan, plan
+    assert re.search(r"Index Scan on accounts_user_handle_\w+_like", plan), plan
