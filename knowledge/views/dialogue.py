@@ -39,7 +39,7 @@ def post_comment(request, owner, *, owner_page):
         parent_id = form.cleaned_data.get("parent")
         try:
             if parent_id:
-                parent = access_comment(request.user, parent_id)
+                parent = access_comment(request.user, parent_id, community=owner.community)
                 if parent.discussion_id != owner.discussion_id:
                     raise Http404
             check_post_rate(
