@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=200, help="profiled requests")
     parser.add_argument("--miss", action="store_true", help="bypass the page cache")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--dump", help="also write the profile to this file (for pstats)")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -98,6 +99,8 @@ def main() -> None:
     for _ in range(args.n):
         one()
     profiler.disable()
+    if args.dump:
+        profiler.dump_stats(args.dump)
     print(f"{args.path} as {args.role}{' (miss)' if args.miss else ''}: "
           f"{plain:.2f} ms per request, {len(queries)} queries")  # fmt: skip
     for sql in queries:

@@ -40,7 +40,7 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].choices = [("", _("All"))] + [
-            (org.slug, org.name) for org in organizations
+            (slug, name) for slug, name in organizations
         ]
 
     def filters(self) -> dict:

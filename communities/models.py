@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cocreate.links import link
 
 
 class Organization(models.Model):
@@ -129,7 +130,7 @@ class Community(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("communities:home", kwargs={"slug": self.slug})
+        return link("communities:home", slug=self.slug)
 
     @property
     def is_private(self) -> bool:

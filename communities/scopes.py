@@ -16,15 +16,20 @@ def _wide(community_ids) -> list[str]:
     return [scope for pk in community_ids for scope in generations.community_wide(pk)]
 
 
+# The community columns the directory's firm filter depends on.
+FIRM_FIELDS = frozenset({"organization", "organization_id", "visibility"})
+
+
 @invalidates(Community)
 def _community(community: Community, fields) -> list[str]:
-    return [generations.directory(), *generations.community_wide(community.pk)]
+    firms = [generations.firms()] if fields is None or fields & FIRM_FIELDS else []
+    return [generations.directory(), *generations.community_wide(community.pk), *firms]
 
 
 @invalidates(Organization)
 def _organization(organization: Organization, fields) -> list[str]:
     ids = Community.objects.filter(organization_id=organization.pk).values_list("pk", flat=True)
-    return [generations.directory(), *_wide(ids)]
+    return [generations.directory(), generations.firms(), *_wide(ids)]
 
 
 @invalidates(OrganizationStaff)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.types import Viewer
-from cocreate.caching import generations
+from cocreate.caching import generations, remembered
 from cocreate.permissions import require
 
 from .models import Community, Invitation, Membership, Organization, OrganizationStaff
@@ -268,9 +268,21 @@ def directory_organizations(*, user: Viewer) -> QuerySet[Organization]:
     ).order_by("name", "id")
 
 
-def directory_organization_choices(*, user: Viewer) -> list:
-    """``directory_organizations`` as (slug, name) rows: all the directory filter shows."""
-    return list(directory_organizations(user=user).values_list("slug", "name", named=True))
+def directory_organization_choices(*, user: Viewer) -> list[tuple[str, str]]:
+    """``directory_organizations`` as (slug, name) pairs: all the directory filter shows.
+    Remembered while no firm, community visibility or (for a signed-in viewer) their own
+    memberships and staff roles change: a join elsewhere leaves it as it is."""
+    viewer = user.pk if user.is_authenticated else 0
+    scopes = [generations.firms(), *([generations.user(viewer)] if viewer else [])]
+    return remembered(
+        "directory-firms",
+        scopes,
+        lambda: [
+            (slug, name)
+            for slug, name in directory_organizations(user=user).values_list("slug", "name")
+        ],
+        parts=(viewer,),
+    )
 
 
 def organizations_for_creator(*, user: Viewer) -> QuerySet[Organization]:

@@ -1,6 +1,9 @@
 """HTML pages for communities and memberships: parse input with a form, call one service or
 selector, render. Every form works without JavaScript; htmx only makes deciding feel instant."""
 
+from dataclasses import dataclass
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cocreate.caching import cached_page, form_state, fragment, generations
 from cocreate.errors import Conflict, PermissionDenied, ValidationError
+from cocreate.links import link
 from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed, require
 
@@ -27,7 +31,7 @@ from .forms import (
     MemberFilterForm,
     RoleForm,
 )
-from .models import Community, Membership, Organization
+from .models import Community, Membership
 
 MEMBER_ORDER = ("created_at", "id")
 REQUEST_ORDER = ("created_at", "id")
@@ -122,25 +126,48 @@ fragment(
 )
 
 
-def _card_community(row) -> Community:
-    """An unsaved community holding exactly a directory row's values, for its card."""
-    community = Community(
-        id=row.id,
+class _Named(NamedTuple):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryCard:
+    """What a directory card shows: exactly a directory row's values, read by the card's
+    template as it would read a community (no model instances: a page holds twenty)."""
+
+    slug: str
+    name: str
+    tagline: str
+    member_count: int
+    join_policy: str
+    visibility: str
+    organization: _Named
+    viewer_membership: Membership | None
+
+    def get_absolute_url(self) -> str:
+        return link("communities:home", slug=self.slug)
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Community.Visibility.PRIVATE
+
+
+def _card_community(row) -> DirectoryCard:
+    """A directory row's card."""
+    return DirectoryCard(
         slug=row.slug,
         name=row.name,
         tagline=row.tagline,
         member_count=row.member_count,
         join_policy=row.join_policy,
         visibility=row.visibility,
-        created_at=row.created_at,
+        organization=_Named(row.organization__name),
+        viewer_membership=(
+            None
+            if row.viewer_status is None
+            else Membership(role=row.viewer_role, status=row.viewer_status)
+        ),
     )
-    community.organization = Organization(name=row.organization__name)
-    community.viewer_membership = (
-        None
-        if row.viewer_status is None
-        else Membership(role=row.viewer_role, status=row.viewer_status)
-    )
-    return community
 
 
 @login_required

@@ -13,6 +13,7 @@ from .models import (
     Discussion,
     Evaluation,
     Follow,
+    KnowledgeCounts,
     Scorecard,
     StatusChange,
     Support,
@@ -142,3 +143,12 @@ class DiscussionAdmin(ReadOnlyAdmin):
     list_filter = ["is_locked"]
     list_select_related = ["community"]
     show_full_result_count = False
+
+
+@admin.register(KnowledgeCounts)
+class KnowledgeCountsAdmin(ReadOnlyAdmin):
+    """The counts database triggers keep per community (read-only, like everything here)."""
+
+    list_display = ["community", "ideas", "shipped"]
+    list_select_related = ["community"]
+    search_fields = ["community__name"]

@@ -9,10 +9,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.links import link
 from communities.models import Community
 
 USER = settings.AUTH_USER_MODEL
@@ -199,7 +199,7 @@ class Challenge(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("knowledge:challenge", kwargs={"slug": self.community.slug, "pk": self.pk})
+        return link("knowledge:challenge", slug=self.community.slug, pk=self.pk)
 
     def accepts_contributions(self, at=None) -> bool:
         at = at or timezone.now()
@@ -321,9 +321,7 @@ class Contribution(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "knowledge:contribution", kwargs={"slug": self.community.slug, "pk": self.pk}
-        )
+        return link("knowledge:contribution", slug=self.community.slug, pk=self.pk)
 
     @property
     def is_draft(self) -> bool:
@@ -583,3 +581,29 @@ def _delete_thread(sender, instance, origin=None, **kwargs) -> None:
 
 for _owner in (Contribution, Challenge):
     post_delete.connect(_delete_thread, sender=_owner, dispatch_uid=f"thread_of_{_owner.__name__}")
+
+
+class KnowledgeCounts(models.Model):
+    """A community's published ideas (visible, not drafts) and ideas shipped among them, as its
+    home page shows them. Kept by database triggers on every insert, update and delete of a
+    contribution (migration 0011), whatever wrote it; nothing in Python writes these rows.
+    ``tests/knowledge/test_counts.py`` checks them against a recount after random changes."""
+
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, primary_key=True, related_name="knowledge_counts"
+    )
+    ideas = models.IntegerField(default=0)
+    shipped = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("knowledge counts")
+        verbose_name_plural = _("knowledge counts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shipped__gte=0, ideas__gte=models.F("shipped")),
+                name="knowledgecounts_shipped_within_ideas",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}: {self.ideas} ideas, {self.shipped} shipped"

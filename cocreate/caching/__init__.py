@@ -9,11 +9,21 @@ tokens that keep them fresh. Nothing outside this package handles cache keys or 
 - ``invalidation``: ``invalidates`` (each app's ``scopes.py`` declares what a model's change
   makes stale) and ``changed``, the one call a service makes after a write that bypasses
   ``save()``;
+- ``values``: ``remembered``, a small database result kept while its scopes are unchanged;
 - ``backend``: the Redis cache backend and its atomic window counter.
 """
 
 from .fragments import form_state, fragment
 from .invalidation import changed, invalidates
 from .pages import cached_api, cached_page
+from .values import remembered
 
-__all__ = ["cached_api", "cached_page", "changed", "form_state", "fragment", "invalidates"]
+__all__ = [
+    "cached_api",
+    "cached_page",
+    "changed",
+    "form_state",
+    "fragment",
+    "invalidates",
+    "remembered",
+]

@@ -90,17 +90,19 @@ def template_digest(*names: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def fragment_key(templates: Sequence[str], parts: Any) -> str:
-    """The cache key of one fragment: templates, locale, time zone, URL prefix and ``parts``
-    (every value the template shows, as plain data with a stable ``repr``)."""
-    raw = repr(
-        (
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-            get_script_prefix(),
-            parts,
-        )
+def environment() -> str:
+    """What every key holds besides its own values: the active language, time zone and URL
+    prefix (the same for every fragment of one page: ``Batch`` reads it once)."""
+    return repr(
+        (translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix())
     )
+
+
+def fragment_key(templates: Sequence[str], parts: Any, *, env: str | None = None) -> str:
+    """The cache key of one fragment: templates, locale, time zone, URL prefix (``env``, read
+    now unless given) and ``parts`` (every value the template shows, as plain data with a
+    stable ``repr``)."""
+    raw = f"{environment() if env is None else env}{parts!r}"
     body = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
     return f"{_PREFIX}{template_digest(*templates)}:{body}"
 
@@ -144,13 +146,13 @@ class Fragment:
         roots = [path.split(".", 1)[0] for path in self.fields]
         return tuple(dict.fromkeys([*roots, *self.state]))
 
-    def key(self, values: Mapping[str, Any]) -> str:
+    def key(self, values: Mapping[str, Any], *, env: str | None = None) -> str:
         parts = (
             self.name,
             tuple(_plain(read(values)) for read in _compiled(self.fields)),
             tuple(key(values.get(name)) for name, key in self.state.items()),
         )
-        return fragment_key((self.template,), parts)
+        return fragment_key((self.template,), parts, env=env)
 
     def render(self, values: Mapping[str, Any]) -> str:
         return render_to_string(self.template, {**values, "csrf_token": CSRF_PLACEHOLDER})
@@ -221,11 +223,24 @@ def _compiled(fields: tuple[str, ...]) -> tuple[Callable[[Mapping[str, Any]], An
 
 
 def _many(tails: tuple[tuple[str, ...], ...]) -> Callable[[Any], tuple]:
-    """What reads every path of ``tails`` from one object, as the template engine does."""
+    """What reads every path of ``tails`` from one object, as the template engine does: the
+    first attribute of every path in one ``attrgetter`` call, then each object found there
+    for the rest of its paths (so a ``None`` on one path costs the others nothing)."""
     if any(not tail or "*" in tail for tail in tails):
         return lambda current: tuple(_resolve(current, tail) for tail in tails)
-    fast = attrgetter(*(".".join(tail) for tail in tails))
-    single = len(tails) == 1
+    firsts = tuple(dict.fromkeys(tail[0] for tail in tails))
+    fast = attrgetter(*firsts)
+    single = len(firsts) == 1
+    rests: dict[str, list[tuple[str, ...]]] = {}
+    plan: list[tuple[int, int | None]] = []  # per tail: its first's index, its place below
+    for tail in tails:
+        if len(tail) == 1:
+            plan.append((firsts.index(tail[0]), None))
+        else:
+            below = rests.setdefault(tail[0], [])
+            plan.append((firsts.index(tail[0]), len(below)))
+            below.append(tail[1:])
+    readers = tuple(_many(tuple(rests[first])) if first in rests else None for first in firsts)
 
     def read(current: Any) -> tuple:
         if current is None:
@@ -234,9 +249,17 @@ def _many(tails: tuple[tuple[str, ...], ...]) -> Callable[[Any], tuple]:
             return tuple(_resolve(current, tail) for tail in tails)
         try:
             found = fast(current)
-        except AttributeError:  # a None, a method or a mapping on the way: the long way
-            return tuple(_resolve(current, tail) for tail in tails)
-        return tuple(_called(value) for value in ((found,) if single else found))
+            values = tuple(_called(value) for value in ((found,) if single else found))
+        except AttributeError:  # a missing attribute or an index: each the long way
+            values = tuple(_resolve(current, (first,)) for first in firsts)
+        below = tuple(
+            None if reader is None else reader(value)
+            for reader, value in zip(readers, values, strict=True)
+        )
+        return tuple(
+            values[at] if place is None else below[at][place]  # type: ignore[index]
+            for at, place in plan
+        )
 
     return read
 
@@ -339,10 +362,11 @@ class Batch:
 
     def __init__(self) -> None:
         self._nonce = secrets.token_hex(8)
+        self._env = environment()
         self._wanted: list[tuple[str, Fragment, Mapping[str, Any]]] = []
 
     def add(self, fragment: Fragment, values: Mapping[str, Any]) -> str:
-        self._wanted.append((fragment.key(values), fragment, values))
+        self._wanted.append((fragment.key(values, env=self._env), fragment, values))
         return f"\x1f{self._nonce}:{len(self._wanted) - 1}\x1f"
 
     def fill(self, html: str) -> str:

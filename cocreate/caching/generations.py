@@ -38,6 +38,12 @@ def directory() -> str:
     return "directory"
 
 
+def firms() -> str:
+    """Which firms run which communities, and which of those are public: what the directory's
+    firm filter offers (not member counts or names of communities)."""
+    return "firms"
+
+
 def community(community_id: int) -> str:
     """Anything in the community: every change to it bumps this (feeds, home, counts)."""
     return f"community:{community_id}"

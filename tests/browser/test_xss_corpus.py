@@ -76,7 +76,7 @@ DOM_CHECK = """
         [...el.children].every((c) => c.tagName.toLowerCase() === 'path')) continue;
     bad.push(`element ${el.tagName}`);
   }
-  // The site's own scripts, each from its static files (htmx; the mention suggestions; the live region).
+  // The site's own scripts from its static files: htmx, mention suggestions, the live region.
   const own = ['/static/vendor/htmx/', '/static/js/mentions.', '/static/js/live.'];
   for (const el of document.querySelectorAll('script')) {
     if (!el.src || !own.some((path) => el.src.includes(path)) || el.textContent.trim())
