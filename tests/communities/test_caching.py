@@ -13,7 +13,7 @@ from communities import services
 from communities.api import CommunitySerializer
 from communities.models import Community, Membership
 
-from ..factories import CommunityFactory, MembershipFactory, UserFactory
+from ..factories import CommunityFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,27 @@ def test_organisation_rename_shows_in_cards_and_filter(client, community, organi
     assert "Northwind" not in html
     assert "Southwind" in _card(html, "Trail Bike Lab")
     assert '<option value="northwind">Southwind</option>' in html
+
+
+def test_firm_filter_follows_new_firms_visibility_and_own_memberships(client, community):
+    """The firms the filter offers are remembered, but never past a change that alters them:
+    a new public community's firm, a community turned private, and (for a signed-in viewer)
+    their own membership in a private one. A join elsewhere leaves the remembered list."""
+    other_firm = OrganizationFactory(name="Eastwind", slug="eastwind")
+    option = '<option value="eastwind">Eastwind</option>'
+    assert option not in _html(client)
+    hidden = CommunityFactory(
+        organization=other_firm, visibility=Community.Visibility.PUBLIC, name="East Lab"
+    )
+    assert option in _html(client)
+    hidden.visibility = Community.Visibility.PRIVATE
+    hidden.save(update_fields=["visibility"])
+    assert option not in _html(client)
+    person = UserFactory()
+    client.force_login(person)
+    assert option not in _html(client)
+    MembershipFactory(community=hidden, user=person)
+    assert option in _html(client)
 
 
 def test_filter_form_shows_each_request_its_own_values(client, community):
