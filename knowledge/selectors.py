@@ -614,6 +614,22 @@ def to_triage_count(*, user: Viewer, community: Community) -> int:
     ).count()
 
 
+def _held_comments(*, user: User, community: Community) -> QuerySet[Comment]:
+    return Comment.objects.filter(discussion__community=community, author=user).exclude(
+        moderation_state=VISIBLE
+    )
+
+
+def has_held_posts(*, user: User, community: Community) -> bool:
+    """Whether ``my_moderated`` or ``my_held_comments`` would list anything, in one small query
+    on the partial indexes of moderated items: most viewers have nothing held, and for them
+    the two lists (the comments' with their owners joined) are not built at all."""
+    require_knowledge(user, community)
+    contributions = my_moderated(user=user, community=community).order_by().values_list("pk")
+    comments = _held_comments(user=user, community=community).order_by().values_list("pk")
+    return bool(contributions.union(comments, all=True)[:1])
+
+
 def my_held_comments(
     *, user: User, community: Community, limit: int = HOME_LIST_SIZE
 ) -> list[Comment]:
@@ -621,8 +637,7 @@ def my_held_comments(
     each with its discussion's owner loaded (for the link to it)."""
     require_knowledge(user, community)
     return list(
-        Comment.objects.filter(discussion__community=community, author=user)
-        .exclude(moderation_state=VISIBLE)
+        _held_comments(user=user, community=community)
         .select_related(*COMMENT_OWNER)
         .order_by("-created_at", "-id")[:limit]
     )
