@@ -224,8 +224,21 @@ def contribution_state(*, user: Viewer, contribution: Contribution) -> Contribut
             )
             .get()
         )
+    # Of the actor and of the original (a duplicate's) only what a step shows and the check
+    # below reads: their whole rows (an account; a body and its search vector) cost more.
     timeline = list(
-        StatusChange.objects.filter(contribution=contribution).select_related("actor", "related_to")
+        StatusChange.objects.filter(contribution=contribution)
+        .select_related("actor", "related_to")
+        .only(
+            *(f.attname for f in StatusChange._meta.concrete_fields),
+            "actor__id",
+            "actor__display_name",
+            "actor__handle",
+            "related_to__id",
+            "related_to__title",
+            "related_to__moderation_state",
+            "related_to__author_id",
+        )
     )
     moderator = moderates(user, contribution.community)
     for step in timeline:
@@ -310,24 +323,51 @@ def top_level_comments(*, user: Viewer, discussion: Discussion) -> QuerySet[Comm
     )
 
 
+# What a thread page reads of a comment: the ``thread_item`` fragment's fields, what listing and
+# presenting it reads, its keyset; and of its author the public name and handle. The rest (the
+# Markdown source, the author's account) was fetched and built into instances for nothing.
+THREAD_PAGE_FIELDS = (
+    "id",
+    "discussion_id",
+    "parent_id",
+    "author_id",
+    "body_html",
+    "is_official",
+    "is_helpful",
+    "moderation_state",
+    "moderation_reason",
+    "first_approval_pending",
+    "reply_count",
+    "created_at",
+    "edited_at",
+    "author__id",
+    "author__display_name",
+    "author__handle",
+)
+
+
 def with_first_replies(
-    comments: list[Comment], *, user: Viewer, community: Community
+    comments: list[Comment],
+    *,
+    user: Viewer,
+    community: Community,
+    only: tuple[str, ...] | None = None,
 ) -> list[Comment]:
     """Set ``shown_replies`` (the first REPLIES_SHOWN replies the user may find, oldest first) on
     each of a page of top-level comments, in one query however many comments there are, and
-    present every comment for the viewer (``present_comments``)."""
+    present every comment for the viewer (``present_comments``). ``only``: the fields to load
+    of each reply (all when None)."""
     parents = {c.pk: c for c in comments}
     for c in comments:
         c.shown_replies = []
     if parents:
+        replies = _listed_comments(
+            Comment.objects.filter(parent_id__in=list(parents)), user=user, community=community
+        ).select_related("author")
+        if only is not None:
+            replies = replies.only(*only)
         replies = (
-            _listed_comments(
-                Comment.objects.filter(parent_id__in=list(parents)),
-                user=user,
-                community=community,
-            )
-            .select_related("author")
-            .annotate(
+            replies.annotate(
                 position=Window(
                     RowNumber(), partition_by=[F("parent_id")], order_by=[F("created_at"), F("id")]
                 )
@@ -352,9 +392,11 @@ def comment_thread(
 ) -> Thread:
     """A page of top-level comments (oldest first) with their first replies, in two queries
     however long the thread is. More replies come from ``comment_replies``."""
-    top = top_level_comments(user=user, discussion=discussion)
+    top = top_level_comments(user=user, discussion=discussion).only(*THREAD_PAGE_FIELDS)
     page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
-    with_first_replies(page.items, user=user, community=discussion.owner.community)
+    with_first_replies(
+        page.items, user=user, community=discussion.owner.community, only=THREAD_PAGE_FIELDS
+    )
     return Thread(comments=page.items, next_cursor=page.next_cursor)
 
 
