@@ -51,6 +51,8 @@ def held_panel(user: Viewer, community: Community) -> dict[str, Any] | None:
     moderator's review, or hidden), so what they just did is where they look for it."""
     if not user.is_authenticated or not _sees_knowledge(user, community):
         return None
+    if not selectors.has_held_posts(user=user, community=community):
+        return None
     contributions = list(
         selectors.my_moderated(user=user, community=community)[: selectors.HOME_LIST_SIZE]
     )

@@ -225,8 +225,21 @@ def contribution_state(*, user: Viewer, contribution: Contribution) -> Contribut
             )
             .get()
         )
+    # Of the actor and of the original (a duplicate's) only what a step shows and the check
+    # below reads: their whole rows (an account; a body and its search vector) cost more.
     timeline = list(
-        StatusChange.objects.filter(contribution=contribution).select_related("actor", "related_to")
+        StatusChange.objects.filter(contribution=contribution)
+        .select_related("actor", "related_to")
+        .only(
+            *(f.attname for f in StatusChange._meta.concrete_fields),
+            "actor__id",
+            "actor__display_name",
+            "actor__handle",
+            "related_to__id",
+            "related_to__title",
+            "related_to__moderation_state",
+            "related_to__author_id",
+        )
     )
     moderator = moderates(user, contribution.community)
     for step in timeline:
@@ -311,24 +324,51 @@ def top_level_comments(*, user: Viewer, discussion: Discussion) -> QuerySet[Comm
     )
 
 
+# What a thread page reads of a comment: the ``thread_item`` fragment's fields, what listing and
+# presenting it reads, its keyset; and of its author the public name and handle. The rest (the
+# Markdown source, the author's account) was fetched and built into instances for nothing.
+THREAD_PAGE_FIELDS = (
+    "id",
+    "discussion_id",
+    "parent_id",
+    "author_id",
+    "body_html",
+    "is_official",
+    "is_helpful",
+    "moderation_state",
+    "moderation_reason",
+    "first_approval_pending",
+    "reply_count",
+    "created_at",
+    "edited_at",
+    "author__id",
+    "author__display_name",
+    "author__handle",
+)
+
+
 def with_first_replies(
-    comments: list[Comment], *, user: Viewer, community: Community
+    comments: list[Comment],
+    *,
+    user: Viewer,
+    community: Community,
+    only: tuple[str, ...] | None = None,
 ) -> list[Comment]:
     """Set ``shown_replies`` (the first REPLIES_SHOWN replies the user may find, oldest first) on
     each of a page of top-level comments, in one query however many comments there are, and
-    present every comment for the viewer (``present_comments``)."""
+    present every comment for the viewer (``present_comments``). ``only``: the fields to load
+    of each reply (all when None)."""
     parents = {c.pk: c for c in comments}
     for c in comments:
         c.shown_replies = []
     if parents:
+        replies = _listed_comments(
+            Comment.objects.filter(parent_id__in=list(parents)), user=user, community=community
+        ).select_related("author")
+        if only is not None:
+            replies = replies.only(*only)
         replies = (
-            _listed_comments(
-                Comment.objects.filter(parent_id__in=list(parents)),
-                user=user,
-                community=community,
-            )
-            .select_related("author")
-            .annotate(
+            replies.annotate(
                 position=Window(
                     RowNumber(), partition_by=[F("parent_id")], order_by=[F("created_at"), F("id")]
                 )
@@ -353,9 +393,11 @@ def comment_thread(
 ) -> Thread:
     """A page of top-level comments (oldest first) with their first replies, in two queries
     however long the thread is. More replies come from ``comment_replies``."""
-    top = top_level_comments(user=user, discussion=discussion)
+    top = top_level_comments(user=user, discussion=discussion).only(*THREAD_PAGE_FIELDS)
     page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
-    with_first_replies(page.items, user=user, community=discussion.owner.community)
+    with_first_replies(
+        page.items, user=user, community=discussion.owner.community, only=THREAD_PAGE_FIELDS
+    )
     return Thread(comments=page.items, next_cursor=page.next_cursor)
 
 
@@ -614,6 +656,22 @@ def to_triage_count(*, user: Viewer, community: Community) -> int:
     ).count()
 
 
+def _held_comments(*, user: User, community: Community) -> QuerySet[Comment]:
+    return Comment.objects.filter(discussion__community=community, author=user).exclude(
+        moderation_state=VISIBLE
+    )
+
+
+def has_held_posts(*, user: User, community: Community) -> bool:
+    """Whether ``my_moderated`` or ``my_held_comments`` would list anything, in one small query
+    on the partial indexes of moderated items: most viewers have nothing held, and for them
+    the two lists (the comments' with their owners joined) are not built at all."""
+    require_knowledge(user, community)
+    contributions = my_moderated(user=user, community=community).order_by().values_list("pk")
+    comments = _held_comments(user=user, community=community).order_by().values_list("pk")
+    return bool(contributions.union(comments, all=True)[:1])
+
+
 def my_held_comments(
     *, user: User, community: Community, limit: int = HOME_LIST_SIZE
 ) -> list[Comment]:
@@ -621,8 +679,7 @@ def my_held_comments(
     each with its discussion's owner loaded (for the link to it)."""
     require_knowledge(user, community)
     return list(
-        Comment.objects.filter(discussion__community=community, author=user)
-        .exclude(moderation_state=VISIBLE)
+        _held_comments(user=user, community=community)
         .select_related(*COMMENT_OWNER)
         .order_by("-created_at", "-id")[:limit]
     )
