@@ -82,11 +82,14 @@ def main() -> None:
 
     for _ in range(20):  # warm: imports, template loading, connections
         one()
-    queries: list[str] = []
+    queries: list[tuple[float, str]] = []
 
     def record(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - began) * 1000, sql))
 
     with connection.execute_wrapper(record):
         one()
@@ -103,8 +106,8 @@ def main() -> None:
         profiler.dump_stats(args.dump)
     print(f"{args.path} as {args.role}{' (miss)' if args.miss else ''}: "
           f"{plain:.2f} ms per request, {len(queries)} queries")  # fmt: skip
-    for sql in queries:
-        print(f"  {sql[:200]}")
+    for elapsed, sql in queries:  # one request's queries, with their time on the wire
+        print(f"  {elapsed:6.2f} ms  {sql[:200]}")
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
