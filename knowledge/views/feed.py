@@ -1,17 +1,21 @@
 """The community's feed of contributions and its search."""
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.models import User
+from accounts.models import public_name
 from cocreate.caching import cached_page, form_state, fragment
 from communities.selectors import community_scopes
 
 from .. import selectors
 from ..forms import FeedFilterForm, SearchForm
 from ..home import held_panel
-from ..models import Challenge, Contribution
+from ..models import Contribution, Kind
 from .access import knowledge_community
 from .responses import nav, page
 
@@ -95,26 +99,61 @@ def feed(request, slug):
     return render(request, "knowledge/feed.html", context)
 
 
-def _card_item(row) -> Contribution:
-    """An unsaved contribution holding exactly a feed row's values, for its card."""
-    item = Contribution(
-        id=row.id,
-        community_id=row.community_id,
+class _Named(NamedTuple):
+    """An author or a challenge as a card reads it: one value."""
+
+    public_name: str = ""
+    title: str = ""
+
+
+_KIND_LABELS = dict(Kind.choices)
+_STATUS_LABELS = dict(Contribution.Status.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCard:
+    """What a feed card (``knowledge/_item.html``) shows: exactly a feed row's values, read as
+    the template reads a contribution (no model instances: a page holds twenty, and building
+    one contribution, author and challenge each cost more than the rest of its card)."""
+
+    pk: int
+    kind: str
+    status: str
+    title: str
+    challenge_id: int | None
+    challenge: _Named | None
+    author: _Named
+    submitted_at: datetime | None
+    created_at: datetime
+    tags: tuple[str, ...]
+    support_count: int
+    comment_count: int
+    viewer_supports: bool
+
+    def get_kind_display(self) -> str:
+        return str(_KIND_LABELS.get(self.kind, self.kind))
+
+    def get_status_display(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+
+def _card_item(row) -> FeedCard:
+    """A feed row's card."""
+    return FeedCard(
+        pk=row.id,
         kind=row.kind,
         status=row.status,
         title=row.title,
         challenge_id=row.challenge_id,
+        challenge=None if row.challenge_id is None else _Named(title=row.challenge__title),
+        author=_Named(public_name=public_name(row.author_id, row.author__display_name or "")),
         submitted_at=row.submitted_at,
         created_at=row.created_at,
-        tags=list(row.tags or ()),
+        tags=tuple(row.tags or ()),
         support_count=row.support_count,
         comment_count=row.comment_count,
+        viewer_supports=bool(row.viewer_supports),
     )
-    item.author = User(id=row.author_id, display_name=row.author__display_name or "")
-    if row.challenge_id is not None:
-        item.challenge = Challenge(id=row.challenge_id, title=row.challenge__title)
-    item.viewer_supports = bool(row.viewer_supports)
-    return item
 
 
 @login_required

@@ -5,10 +5,11 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from knowledge import services
+from knowledge import selectors, services
 from knowledge.models import (
     Challenge,
     Comment,
@@ -18,6 +19,7 @@ from knowledge.models import (
     Support,
     Toolkit,
 )
+from knowledge.views.feed import _card_item
 
 from .factories import make_contribution, make_toolkit
 
@@ -709,3 +711,35 @@ def test_toolkit_help_and_labels_are_escaped_on_the_form(client, manager, member
     html = client.get(url("contribute", query=f"?toolkit={toolkit.pk}")).content.decode()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<b>Label</b>" not in html and "<i>one</i>" not in html
+
+
+def test_a_feed_card_renders_as_its_contribution_would(community, member, other_member, toolkit,
+                                                       challenge):  # fmt: skip
+    """The feed builds its cards from plain rows (``FeedCard``), not contributions: the card's
+    template must show exactly what it shows for the contribution itself, in every language."""
+    shown = make_contribution(
+        author=member, community=community, toolkit=toolkit, title="Quiet <hubs>",
+        tags="noise, hubs", challenge=challenge,
+    )  # fmt: skip
+    services.support_add(user=other_member, contribution=shown)
+    member.display_name = ""  # the fallback name ("Member #id") too
+    member.save(update_fields=["display_name"])
+    row = next(
+        r
+        for r in selectors.feed_rows(
+            selectors.contribution_feed(user=other_member, community=community), user=other_member
+        )
+        if r.id == shown.pk
+    )
+    model = Contribution.objects.select_related("author", "challenge").get(pk=shown.pk)
+    model.viewer_supports = True
+    for language in ("en", "de", "fr"):
+        with translation.override(language):
+            context = {"community": community, "show_challenge": True}
+            from_row = render_to_string("knowledge/_item.html", {**context, "c": _card_item(row)})
+            from_model = render_to_string("knowledge/_item.html", {**context, "c": model})
+            fallback = str(model.author.public_name)
+        assert from_row == from_model
+        # What the comparison covers: the support, the challenge, the tags, the fallback name.
+        assert "k-stat-mine" in from_row and "Quieter bikes" in from_row and "#hubs" in from_row
+        assert str(member.pk) in fallback and fallback in unescape(from_row)
