@@ -105,8 +105,8 @@ def main() -> None:
     profiler.disable()
     if args.dump:
         profiler.dump_stats(args.dump)
-    print(f"{args.path} as {args.role}{' (miss)' if args.miss else ''}: "
-          f"{plain:.2f} ms per request ({own:.2f} ms of its own CPU), {len(queries)} queries")  # fmt: skip
+    print(f"{args.path} as {args.role}{' (miss)' if args.miss else ''}: {plain:.2f} ms per "
+          f"request ({own:.2f} ms of its own CPU), {len(queries)} queries")  # fmt: skip
     for elapsed, sql in queries:  # one request's queries, with their time on the wire
         print(f"  {elapsed:6.2f} ms  {sql[:200]}")
     for order in ("cumulative", "tottime"):

@@ -15,21 +15,25 @@ The community comes back with the viewer's membership in one query, and the rule
 cache is seeded, so the permission checks that follow cost nothing.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.db.models import FilteredRelation, Q
+from django.db import connection
+from django.db.models import Model
 from django.http import Http404
 
 from cocreate.errors import PermissionDenied
 from cocreate.permissions import allowed, require
 
-from .models import Community, Membership
+from .models import Community, Membership, Organization, OrganizationStaff
 from .rules import (
     is_org_staff,
     is_platform_admin,
     membership_for,
     remember_membership,
+    remember_org_staff,
     standing_refusal,
 )
 
@@ -90,23 +94,93 @@ class Standing:
         return allowed(self.viewer, perm, self.community)
 
 
+@cache
+def _fetch_statement(vendor: str) -> str:
+    """The one statement ``_fetch`` runs: the community at a slug, its firm, the viewer's
+    membership in it (a left join on the unique (community, user) pair: no row for a viewer
+    without one, or signed out) and the firms the viewer is staff of. Written once from the
+    models' own column lists: every community page runs it, and building it through the ORM
+    (a filtered relation, two joins) cost more than running it. Only identifiers come from
+    the models; every value is a parameter."""
+    q = connection.ops.quote_name
+
+    def columns(model: type[Model], alias: str) -> str:
+        return ", ".join(f"{alias}.{q(str(f.column))}" for f in model._meta.concrete_fields)
+
+    community, organization, membership, staff = (
+        q(model._meta.db_table)
+        for model in (Community, Organization, Membership, OrganizationStaff)
+    )
+    # S608 below: identifiers from the models' metadata only, every value a parameter.
+    firms = f"SELECT s.{q('organization_id')} AS id FROM {staff} s WHERE s.{q('user_id')} = %s"  # noqa: S608
+    # The firms as one value: an array on PostgreSQL, a comma-separated text elsewhere.
+    firms = (
+        f"ARRAY({firms})"
+        if vendor == "postgresql"
+        else f"(SELECT group_concat(f.id) FROM ({firms}) f)"  # noqa: S608
+    )
+    return (
+        f"SELECT {columns(Community, 'c')}, {columns(Organization, 'o')}, "  # noqa: S608
+        f"{columns(Membership, 'm')}, {firms} FROM {community} c "
+        f"JOIN {organization} o ON o.{q('id')} = c.{q('organization_id')} "
+        f"LEFT JOIN {membership} m "
+        f"ON m.{q('community_id')} = c.{q('id')} AND m.{q('user_id')} = %s "
+        f"WHERE c.{q('slug')} = %s"
+    )
+
+
+@cache
+def _converters(model: type[Model], vendor: str) -> tuple[tuple[int, Any, tuple], ...]:
+    """Per column of ``model`` that needs one, what the ORM would convert a raw value with
+    (SQLite's text datetimes, JSON, ...): the backend's converters, then the field's."""
+    found = []
+    for at, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        converters = (
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        )
+        if converters:
+            found.append((at, column, converters))
+    return tuple(found)
+
+
+def _instance(model: type[Model], values: Sequence[Any]) -> Any:
+    """A model instance from its concrete columns' raw values, converted as the ORM does."""
+    values = list(values)
+    for at, column, converters in _converters(model, connection.vendor):
+        for convert in converters:
+            values[at] = convert(values[at], column, connection)
+    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], values)
+
+
 def _fetch(viewer: Any, slug: str) -> tuple[Community | None, Membership | None]:
-    """The community at ``slug`` and the viewer's membership in one query (a filtered outer
-    join on the unique (community, user) pair); the rules' membership cache is seeded."""
-    qs = Community.objects.select_related("organization").filter(slug=slug)
+    """The community at ``slug`` and the viewer's membership in one query (see
+    ``_fetch_statement``); the rules' membership cache and the viewer's firms are seeded."""
     signed_in = viewer is not None and viewer.is_authenticated
-    if signed_in:
-        qs = qs.annotate(
-            viewer_membership_row=FilteredRelation(
-                "memberships", condition=Q(memberships__user=viewer)
-            )
-        ).select_related("viewer_membership_row")  # type: ignore[misc]  # a FilteredRelation
-    community = next(iter(qs.order_by()[:1]), None)  # the slug is unique
-    if community is None:
+    user_id = viewer.pk if signed_in else None
+    with connection.cursor() as cursor:
+        cursor.execute(_fetch_statement(connection.vendor), [user_id, user_id, slug])
+        row = cursor.fetchone()
+    if row is None:
         return None, None
-    membership = getattr(community, "viewer_membership_row", None) if signed_in else None
+    n_community = len(Community._meta.concrete_fields)
+    n_organization = len(Organization._meta.concrete_fields)
+    community = _instance(Community, row[:n_community])
+    community.organization = _instance(
+        Organization, row[n_community : n_community + n_organization]
+    )
+    membership_values = row[n_community + n_organization : -1]
+    membership = None
+    if membership_values[0] is not None:  # its primary key: None where the join found none
+        membership = _instance(Membership, membership_values)
+        membership.community = community
     if signed_in:
         remember_membership(community, viewer, membership)
+        staff_ids = row[-1]
+        if isinstance(staff_ids, str) or staff_ids is None:  # SQLite's group_concat
+            staff_ids = [int(x) for x in (staff_ids or "").split(",") if x]
+        remember_org_staff(viewer, staff_ids)
     community.viewer_membership = membership
     return community, membership
 

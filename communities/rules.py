@@ -64,6 +64,12 @@ def _org_staff_ids(user) -> frozenset[int]:
     return cached
 
 
+def remember_org_staff(user, organization_ids) -> None:
+    """Seed ``_org_staff_ids`` when a query already read the user's firms."""
+    if user is not None and user.is_authenticated and getattr(user, "_org_staff_ids", None) is None:
+        user._org_staff_ids = frozenset(organization_ids)
+
+
 @rules.predicate
 def is_platform_admin(user) -> bool:
     return bool(user and user.is_authenticated and user.is_superuser)

@@ -8,11 +8,28 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from accounts.types import Viewer
+from cocreate.caching import fragment
 from cocreate.permissions import allowed
 from communities.landing import Count, Panel, Waiting, register
 from communities.models import Community
 
 from . import selectors
+from .cards import card
+
+fragment(
+    "home_idea",
+    "knowledge/home/_idea.html",
+    fields=(
+        "c.pk",
+        "c.title",
+        "c.status",
+        "c.get_status_display",
+        "c.author.public_name",
+        "c.support_count",
+        "c.comment_count",
+        "community.slug",
+    ),
+)
 
 
 def _sees_knowledge(user: Viewer, community: Community) -> bool:
@@ -43,7 +60,8 @@ def challenges_panel(user: Viewer, community: Community) -> dict[str, Any] | Non
 def ideas_panel(user: Viewer, community: Community) -> dict[str, Any] | None:
     if not _sees_knowledge(user, community):
         return None
-    return selectors.home_ideas(user=user, community=community)
+    rows = selectors.home_ideas(user=user, community=community)
+    return {list_: [card(row) for row in found] for list_, found in rows.items()}
 
 
 def held_panel(user: Viewer, community: Community) -> dict[str, Any] | None:

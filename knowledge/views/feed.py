@@ -1,21 +1,16 @@
 """The community's feed of contributions and its search."""
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import NamedTuple
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.models import public_name
 from cocreate.caching import cached_page, form_state, fragment
 from communities.selectors import community_scopes
 
 from .. import selectors
+from ..cards import card
 from ..forms import FeedFilterForm, SearchForm
 from ..home import held_panel
-from ..models import Contribution, Kind
 from .access import knowledge_community
 from .responses import nav, page
 
@@ -85,7 +80,7 @@ def feed(request, slug):
             "form": form,
             "search_form": SearchForm(),
             "page": feed_page,
-            "items": [_card_item(row) for row in feed_page.items],
+            "items": [card(row) for row in feed_page.items],
             "filtered": any(filters.values()) or challenge is not None,
             # The viewer's own posts a moderator has yet to review: listed where they look.
             "held": held_panel(user, community) if feed_page.is_first else None,
@@ -97,63 +92,6 @@ def feed(request, slug):
         }
     )
     return render(request, "knowledge/feed.html", context)
-
-
-class _Named(NamedTuple):
-    """An author or a challenge as a card reads it: one value."""
-
-    public_name: str = ""
-    title: str = ""
-
-
-_KIND_LABELS = dict(Kind.choices)
-_STATUS_LABELS = dict(Contribution.Status.choices)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedCard:
-    """What a feed card (``knowledge/_item.html``) shows: exactly a feed row's values, read as
-    the template reads a contribution (no model instances: a page holds twenty, and building
-    one contribution, author and challenge each cost more than the rest of its card)."""
-
-    pk: int
-    kind: str
-    status: str
-    title: str
-    challenge_id: int | None
-    challenge: _Named | None
-    author: _Named
-    submitted_at: datetime | None
-    created_at: datetime
-    tags: tuple[str, ...]
-    support_count: int
-    comment_count: int
-    viewer_supports: bool
-
-    def get_kind_display(self) -> str:
-        return str(_KIND_LABELS.get(self.kind, self.kind))
-
-    def get_status_display(self) -> str:
-        return str(_STATUS_LABELS.get(self.status, self.status))
-
-
-def _card_item(row) -> FeedCard:
-    """A feed row's card."""
-    return FeedCard(
-        pk=row.id,
-        kind=row.kind,
-        status=row.status,
-        title=row.title,
-        challenge_id=row.challenge_id,
-        challenge=None if row.challenge_id is None else _Named(title=row.challenge__title),
-        author=_Named(public_name=public_name(row.author_id, row.author__display_name or "")),
-        submitted_at=row.submitted_at,
-        created_at=row.created_at,
-        tags=tuple(row.tags or ()),
-        support_count=row.support_count,
-        comment_count=row.comment_count,
-        viewer_supports=bool(row.viewer_supports),
-    )
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from knowledge import selectors, services
+from knowledge.cards import card
 from knowledge.models import (
     Challenge,
     Comment,
@@ -19,7 +20,6 @@ from knowledge.models import (
     Support,
     Toolkit,
 )
-from knowledge.views.feed import _card_item
 
 from .factories import make_contribution, make_toolkit
 
@@ -715,8 +715,9 @@ def test_toolkit_help_and_labels_are_escaped_on_the_form(client, manager, member
 
 def test_a_feed_card_renders_as_its_contribution_would(community, member, other_member, toolkit,
                                                        challenge):  # fmt: skip
-    """The feed builds its cards from plain rows (``FeedCard``), not contributions: the card's
-    template must show exactly what it shows for the contribution itself, in every language."""
+    """The feed and the community home build their cards from plain rows (``ContributionCard``),
+    not contributions: each card's template must show exactly what it shows for the
+    contribution itself, in every language."""
     shown = make_contribution(
         author=member, community=community, toolkit=toolkit, title="Quiet <hubs>",
         tags="noise, hubs", challenge=challenge,
@@ -736,10 +737,13 @@ def test_a_feed_card_renders_as_its_contribution_would(community, member, other_
     for language in ("en", "de", "fr"):
         with translation.override(language):
             context = {"community": community, "show_challenge": True}
-            from_row = render_to_string("knowledge/_item.html", {**context, "c": _card_item(row)})
+            from_row = render_to_string("knowledge/_item.html", {**context, "c": card(row)})
             from_model = render_to_string("knowledge/_item.html", {**context, "c": model})
+            home_row = render_to_string("knowledge/home/_idea.html", {**context, "c": card(row)})
+            home_model = render_to_string("knowledge/home/_idea.html", {**context, "c": model})
             fallback = str(model.author.public_name)
         assert from_row == from_model
+        assert home_row == home_model and fallback in unescape(home_row)
         # What the comparison covers: the support, the challenge, the tags, the fallback name.
         assert "k-stat-mine" in from_row and "Quieter bikes" in from_row and "#hubs" in from_row
         assert str(member.pk) in fallback and fallback in unescape(from_row)
