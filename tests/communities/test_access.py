@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -142,3 +144,40 @@ def test_every_community_scoped_api_view_derives_from_the_base_class():
     assert len(scoped) > 20  # communities, knowledge and moderation
     strays = [route for route, view in scoped if not issubclass(view.cls, CommunityEndpoint)]
     assert strays == []
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "suspended", "manager", "org_staff"])
+def test_the_one_statement_reads_what_the_orm_reads(request, community, organization, who):
+    """``access_community`` reads the community, its firm, the viewer's membership and the
+    viewer's firms in one hand-written statement: each object holds exactly the values the ORM
+    reads for it (time-zone-aware datetimes included, on PostgreSQL and SQLite alike)."""
+    viewer = {
+        "anonymous": AnonymousUser(),
+        "outsider": UserFactory(),
+        "suspended": MembershipFactory(
+            community=community,
+            status=Membership.Status.SUSPENDED,
+            suspended_until=timezone.now() + timedelta(days=2),
+        ).user,
+    }.get(who) or request.getfixturevalue(who)
+    standing = access_community(viewer, community.slug)
+    assert _fields(standing.community) == _fields(type(community).objects.get(pk=community.pk))
+    assert _fields(standing.community.organization) == _fields(organization)
+    assert standing.community.created_at.tzinfo is not None
+    expected = (
+        Membership.objects.filter(community=community, user=viewer).first()
+        if viewer.is_authenticated
+        else None
+    )
+    if expected is None:
+        assert standing.membership is None
+    else:
+        assert _fields(standing.membership) == _fields(expected)
+    # The viewer's firms came with it: the staff check that follows runs no query.
+    with CaptureQueriesContext(connection) as queries:
+        assert standing.is_org_staff is (who == "org_staff")
+    assert len(queries) == 0
