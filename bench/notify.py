@@ -2,7 +2,7 @@
 processes on the real Redis broker and PostgreSQL.
 
     python bench/notify.py [--sizes 10000,100000] [--rate 200] [--duration 20] [--concurrency 2]
-                           [--cost 2000]
+                           [--producers 2] [--cost 2000]
 
 Environment: BENCH_NOTIFY_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/cocreate_bench_notify; created if missing and migrated),
@@ -18,7 +18,8 @@ worker (`celery worker -Q notifications -c 2`, prefork: two worker processes), t
   ``max_rss_mb`` is the peak resident memory (VmHWM) of the largest worker process so far;
 - event_cost (with ``--cost N``): the in-process CPU per event of recording and of processing
   (one delivery per call, and a batch per call), before any worker starts;
-- enqueue_latency: records events (one recipient each) at a steady rate for a while and
+- enqueue_latency: records events (one recipient each) at a steady rate for a while, from
+  ``--producers`` processes (as several web processes do; each at its share of the rate), and
   measures, per event, the time from its hand-off to the broker (stamped in the task message)
   to the start of the task that processed it (recorded on the event by the task).
 
@@ -26,13 +27,13 @@ Prints one line per measurement:
     BENCH name=fanout_10k seconds=<s> per_s=<notifications/s> max_rss_mb=<MB>
           rss_at_rest_mb=<MB> tasks=<chunk tasks> emails_queued=<n> emails_sent_after_s=<s>
     BENCH name=enqueue_latency rate=200 p50_ms=<ms> p95_ms=<ms> p99_ms=<ms> max_ms=<ms>
-          events=<n> sent_per_s=<achieved rate> processed_per_s=<workers' pace>
+          events=<n> sent_per_s=<achieved rate> processed_per_s=<workers' pace> producers=<n>
 (each on one line). When processed_per_s is below the rate the queue grew during the run and
 the latency measures that backlog: the workers need more processes or cores.
 Goals: fanout_10k ≤ 10 s; fanout_100k about 10× fanout_10k (linear) with the same max_rss_mb
 (issue 5); enqueue_latency at 200 events/s with 2 worker processes: processed_per_s keeps up and
-p95 ≤ 100 ms (issue 15). When sent_per_s is below the rate, the bench process itself could not
-record events that fast (a busy machine): the figure then holds for the rate it reached.
+p95 ≤ 100 ms (issue 15). When sent_per_s is below the rate, the producers could not record
+events that fast (a busy machine): the figure then holds for the rate they reached.
 """
 
 import argparse
@@ -352,38 +353,75 @@ def fanout(size: int, community, manager, workers: Workers, timeout: float) -> d
     }
 
 
-def enqueue_latency(community, rate: int, duration: float) -> dict:
-    """``rate`` events a second for ``duration`` seconds, each in a transaction of its own and
-    handed to the broker after commit (as in a request); then the queue wait of each."""
+def produce(community_id: int, rate: float, duration: float, marker: str, offset: int) -> tuple:
+    """Record ``rate`` events a second for ``duration`` seconds, each in a transaction of its
+    own and handed to the broker after commit (as in a request). Returns (events, seconds)."""
     from django.db import transaction
 
     from communities.models import Membership
     from events import services
-    from events.models import Delivery
 
     recipients = list(
-        Membership.objects.filter(community=community, role="member")
+        Membership.objects.filter(community_id=community_id, role="member")
         .order_by("user_id")
         .values_list("user_id", flat=True)[:LATENCY_POOL]
     )
-    marker = f"latency-{time.time_ns()}"
     total = int(rate * duration)
     start = time.monotonic()
-    behind = 0.0
     for n in range(total):
-        due = start + n / rate
-        pause = due - time.monotonic()
+        pause = start + n / rate - time.monotonic()
         if pause > 0:
             time.sleep(pause)
-        else:
-            behind = max(behind, -pause)
         with transaction.atomic():
             services.event_record(
                 kind="membership.approved",
-                payload={"recipient_id": recipients[n % len(recipients)], "bench": marker},
-                community_id=community.pk,
+                payload={
+                    "recipient_id": recipients[(n + offset) % len(recipients)],
+                    "bench": marker,
+                },
+                community_id=community_id,
             )
-    sent_for = time.monotonic() - start
+    return total, time.monotonic() - start
+
+
+def enqueue_latency(community, rate: int, duration: float, producers: int) -> dict:
+    """``rate`` events a second for ``duration`` seconds, recorded by ``producers`` processes
+    (as several web processes record them; one process on a busy machine could not record
+    them that fast), each at its share of the rate; then the queue wait of each event."""
+    from events.models import Delivery
+
+    marker = f"latency-{time.time_ns()}"
+    if producers == 1:
+        total, sent_for = produce(community.pk, rate, duration, marker, 0)
+    else:
+        share = rate / producers
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--produce",
+                    str(community.pk),
+                    str(share),
+                    str(duration),
+                    marker,
+                    str(n * LATENCY_POOL // producers),
+                ],
+                cwd=ROOT,
+                env=os.environ.copy(),
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for n in range(producers)
+        ]
+        results = []
+        for child in children:
+            out, _ = child.communicate(timeout=duration * 10 + 120)
+            if child.returncode != 0:
+                raise SystemExit(f"latency: a producer exited with {child.returncode}")
+            results.append(tuple(float(x) for x in out.split()[-2:]))
+        total = int(sum(events for events, _ in results))
+        sent_for = max(seconds for _, seconds in results)
     events = Delivery.objects.filter(consumer=CONSUMER, event__payload__bench=marker)
     deadline = time.monotonic() + 120
     while events.filter(processed_at__isnull=True).exists() and time.monotonic() < deadline:
@@ -403,13 +441,13 @@ def enqueue_latency(community, rate: int, duration: float) -> dict:
         return waits[min(len(waits) - 1, int(round(p / 100 * (len(waits) - 1))))]
 
     return {
+        "producers": producers,
         "p50_ms": pct(50),
         "p95_ms": pct(95),
         "p99_ms": pct(99),
         "max_ms": waits[-1],
         "events": total,
         "sent_rate": total / sent_for,
-        "sender_behind_ms": behind * 1000,
         "processed_per_s": len(rows) / span if span else 0.0,
     }
 
@@ -510,12 +548,26 @@ def reset_notifications() -> None:
         )
 
 
+def produce_main(argv: list[str]) -> None:
+    """A producer process of ``enqueue_latency`` (``--produce COMMUNITY RATE SECONDS MARKER
+    OFFSET``, the bench's environment inherited): prints the events it recorded and the time."""
+    community_id, rate, duration, marker, offset = argv
+    import django
+
+    django.setup()
+    events, seconds = produce(int(community_id), float(rate), float(duration), marker, int(offset))
+    print(events, seconds, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--producers", type=int, default=2, help="processes recording the latency events"
+    )
     parser.add_argument(
         "--cost",
         type=int,
@@ -580,12 +632,12 @@ def main() -> None:
             results.append(line)
             print(line, flush=True)
         community, _manager = fanout_community
-        r = enqueue_latency(community, args.rate, args.duration)
+        r = enqueue_latency(community, args.rate, args.duration, args.producers)
         line = (
             f"BENCH name=enqueue_latency rate={args.rate} p50_ms={r['p50_ms']:.1f} "
             f"p95_ms={r['p95_ms']:.1f} p99_ms={r['p99_ms']:.1f} max_ms={r['max_ms']:.0f} "
             f"events={r['events']} sent_per_s={r['sent_rate']:.0f} "
-            f"processed_per_s={r['processed_per_s']:.0f}"
+            f"processed_per_s={r['processed_per_s']:.0f} producers={r['producers']}"
         )
         results.append(line)
         print(line, flush=True)
@@ -596,4 +648,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--produce"]:
+        produce_main(sys.argv[2:])
+    else:
+        main()
