@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.types import Viewer
 from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed, refusal, require
+from cocreate.statements import Statement
 from communities.models import Community
 
 from .models import (
@@ -655,12 +656,31 @@ def _held_comments(*, user: User, community: Community) -> QuerySet[Comment]:
 
 def has_held_posts(*, user: User, community: Community) -> bool:
     """Whether ``my_moderated`` or ``my_held_comments`` would list anything, in one small query
-    on the partial indexes of moderated items: most viewers have nothing held, and for them
-    the two lists (the comments' with their owners joined) are not built at all."""
+    on the partial indexes of moderated items (compiled once: every feed and home page of a
+    signed-in member asks): most viewers have nothing held, and for them the two lists (the
+    comments' with their owners joined) are not built at all."""
     require_knowledge(user, community)
-    contributions = my_moderated(user=user, community=community).order_by().values_list("pk")
-    comments = _held_comments(user=user, community=community).order_by().values_list("pk")
-    return bool(contributions.union(comments, all=True)[:1])
+    return bool(_HELD_POSTS.rows(user_id=user.pk, community_id=community.pk))
+
+
+def _held_posts(user_id: int, community_id: int) -> QuerySet:
+    contributions = (
+        Contribution.objects.filter(community_id=community_id, author_id=user_id)
+        .exclude(status=S.DRAFT)
+        .exclude(moderation_state=VISIBLE)
+        .order_by()
+        .values_list("pk")
+    )
+    comments = (
+        Comment.objects.filter(discussion__community_id=community_id, author_id=user_id)
+        .exclude(moderation_state=VISIBLE)
+        .order_by()
+        .values_list("pk")
+    )
+    return contributions.union(comments, all=True)[:1]
+
+
+_HELD_POSTS = Statement(_held_posts)
 
 
 def my_held_comments(

@@ -3,6 +3,7 @@ asking: another member's notification answers 404, the same as a missing one."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
@@ -11,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.types import Viewer
 from cocreate.permissions import allowed
+from cocreate.statements import Statement
 from communities.models import Community
 from knowledge.models import Comment, Contribution, Follow, ModerationState, StatusChange, Support
 
@@ -33,10 +35,19 @@ def unread_count(*, user: Viewer, cap: int = UNREAD_CAP) -> int:
     if not user.is_authenticated:
         return 0
     # The ids of at most ``cap`` rows, counted here: the same number as COUNT(*) over the
-    # sliced query, but a plain query compiles in about two thirds of the time of that
-    # subquery, and the bell is on every signed-in page.
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    return len(unread.values_list("pk", flat=True)[:cap])
+    # sliced query; compiled once (the bell is on every signed-in page).
+    return len(_unread(cap).rows(user_id=user.pk))
+
+
+@cache
+def _unread(cap: int) -> Statement:
+    return Statement(
+        lambda user_id: (
+            Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+            .order_by()
+            .values_list("pk")[:cap]
+        )
+    )
 
 
 def notification_get(*, user: User, notification_id: int) -> Notification:
