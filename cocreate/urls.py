@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
@@ -7,6 +8,15 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .health import healthz
+
+
+class ApiDocsView(SpectacularSwaggerView):
+    """The interactive API documentation (a page: GET and HEAD). Its HTML renderer has no
+    template for DRF's OPTIONS answer (a 500): OPTIONS says what the page allows, nothing more."""
+
+    def options(self, request, *args, **kwargs):
+        return HttpResponse(status=204, headers={"Allow": "GET, HEAD, OPTIONS"})
+
 
 # The Django admin logs in through allauth, so it gets the same rate limits and session rotation.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented hook
@@ -33,7 +43,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("moderation.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     # The language switch: Django's view, wrapped so that signed in, the choice is saved too.
     path("i18n/", include("accounts.i18n_urls")),
 ]

@@ -261,6 +261,7 @@ REST_FRAMEWORK = {
         "token": "10/min",
     },
     "EXCEPTION_HANDLER": "cocreate.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "cocreate.api.metadata.Metadata",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
