@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
+from cocreate.redirects import reads_as_written
+
 from .services import assign_handle, offered_languages
 
 
@@ -20,6 +22,11 @@ class _Site:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_safe_url(self, url: str | None) -> bool:
+        # allauth's check is Django's; a target is refused first if a browser could read it
+        # differently from Python's parser (``cocreate.redirects``).
+        return url is not None and reads_as_written(url) and super().is_safe_url(url)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Without django.contrib.sites allauth would name the site after the host it was
         # reached at ("Hello from 127.0.0.1:8000!"); the emails say SITE_NAME instead.

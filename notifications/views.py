@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cocreate.errors import PermissionDenied, ValidationError
 from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed
+from cocreate.redirects import safe_next
 from communities.access import access_community
 from communities.models import Community
 from communities.selectors import my_memberships
@@ -40,11 +40,7 @@ IMPACT_WINDOWS = {"7": 7, "30": 30, "90": 90, "365": 365}
 
 
 def _safe(request: HttpRequest, target: str | None, fallback: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return target if target and safe_next(request, target) else fallback
 
 
 def _back(request: HttpRequest) -> HttpResponse:

@@ -3,10 +3,10 @@ POST, and a service's errors as page messages."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from cocreate.pagination import keyset_paginate
+from cocreate.redirects import safe_next
 from communities.models import Community
 
 from .access import allowed
@@ -40,12 +40,7 @@ def back(request, url: str):
     """Redirect after a POST: to a safe ``next`` if given, else ``url``; htmx gets a client
     redirect so a full page is never swapped into a button."""
     target = request.POST.get("next") or request.GET.get("next")
-    if not (
-        target
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
+    if not safe_next(request, target):
         target = url
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(target)
