@@ -308,9 +308,19 @@ def _resolve(current: Any, bits: Sequence[str]) -> Any:
 _PLAIN = (str, int, float, bool, decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
 
 
+# The exact types most values have: one set lookup instead of the isinstance walk (a page's
+# keys hold thousands of values). Subclasses (a SafeString, an enum) take the long way.
+_PLAIN_EXACT = frozenset({type(None), *_PLAIN, datetime.datetime})
+
+
 def _plain(value: Any) -> Any:
     """``value`` as plain data with a stable ``repr``; anything else is a declaration error
     (an object's ``repr`` would not change with what the template shows of it)."""
+    kind = type(value)
+    if kind in _PLAIN_EXACT:
+        return value
+    if kind is tuple:
+        return tuple([_plain(item) for item in value])
     if value is None or isinstance(value, _PLAIN):
         return value
     if isinstance(value, Promise):
