@@ -15,8 +15,22 @@ from typing import TypeVar
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
+from django.db.models.base import ModelState
 from django.db.models.functions import RowNumber
+from django.db.models.signals import post_init, pre_init
 from django.http import Http404
 from django.utils.html import escape
 
@@ -333,8 +347,9 @@ def present_comments(comments: _Comments, *, user: Viewer, community: Community)
     a non-moderator: its body is blanked here, before any template or serializer sees it) and
     ``show_moderation`` (the author or a moderator sees why it is hidden or held)."""
     moderator = moderates(user, community)
+    viewer_id = user.pk if user.is_authenticated else None  # read once: ``user`` may be lazy
     for c in comments:
-        own = user.is_authenticated and c.author_id == user.pk
+        own = viewer_id is not None and c.author_id == viewer_id
         c.by_viewer = own
         c.removed = c.moderation_state == ModerationState.HIDDEN and not (own or moderator)
         c.show_moderation = c.moderation_state != VISIBLE and (own or moderator)
@@ -425,10 +440,11 @@ def comment_thread(
     """A page of top-level comments (oldest first) with their first replies, in two queries
     however long the thread is. More replies come from ``comment_replies``.
 
-    A discussion of up to ``THREAD_IN_MEMORY`` comments is read whole, once for every viewer,
-    and remembered while nothing on its owner's page changed (``_thread_rows``); each viewer's
-    page is then listed, paginated and presented from those rows with the rules of the
-    queries (``comment_is_listed``, ``keyset_paginate``), so it is the same page."""
+    A discussion of up to ``THREAD_IN_MEMORY`` comments (and ``THREAD_BYTES``) is read whole,
+    once for every viewer, and remembered while nothing on its owner's page changed
+    (``_thread_rows``); each viewer's page is then listed, paginated and presented from those
+    rows with the rules of the queries (``comment_is_listed``, ``keyset_paginate``), so it is
+    the same page."""
     community = discussion.owner.community
     rows = _thread_rows(discussion)
     if rows is not None:
@@ -444,6 +460,7 @@ def comment_thread(
 # Up to this many comments a discussion is read whole and remembered (see comment_thread); a
 # longer one is read a page at a time.
 THREAD_IN_MEMORY = 500
+THREAD_BYTES = 256 * 1024  # nor when its comments' HTML is longer: every page view reads it
 _COMMENT_ROW = tuple(
     name for name in THREAD_PAGE_FIELDS if not name.startswith("author__")
 )  # the comment's own columns, then its author's two
@@ -464,8 +481,8 @@ def _owner_scopes(owner: Contribution | Challenge) -> list[str]:
 def _thread_rows(discussion: Discussion) -> list[tuple] | None:
     """Every comment of ``discussion`` (listed or not: each viewer's listing is made from
     these) as plain rows of ``_COMMENT_ROW`` and ``_AUTHOR_ROW``, oldest first; None for a
-    discussion longer than ``THREAD_IN_MEMORY``. One query, remembered under
-    ``_owner_scopes``."""
+    discussion of more than ``THREAD_IN_MEMORY`` comments or ``THREAD_BYTES`` of their HTML.
+    One query, remembered under ``_owner_scopes``."""
 
     def build() -> list[tuple] | str:
         found = list(
@@ -475,7 +492,9 @@ def _thread_rows(discussion: Discussion) -> list[tuple] | None:
                 : THREAD_IN_MEMORY + 1
             ]
         )
-        return _TOO_LONG if len(found) > THREAD_IN_MEMORY else found
+        if len(found) > THREAD_IN_MEMORY or sum(len(row[_C_BODY]) for row in found) > THREAD_BYTES:
+            return _TOO_LONG
+        return found
 
     rows = remembered(
         "comment-thread", _owner_scopes(discussion.owner), build, parts=(discussion.pk,)
@@ -486,7 +505,7 @@ def _thread_rows(discussion: Discussion) -> list[tuple] | None:
 _C = {name: i for i, name in enumerate(_COMMENT_ROW)}
 _C_ID, _C_PARENT, _C_AUTHOR = _C["id"], _C["parent_id"], _C["author_id"]
 _C_STATE, _C_PENDING = _C["moderation_state"], _C["first_approval_pending"]
-_C_CREATED = _C["created_at"]
+_C_CREATED, _C_BODY = _C["created_at"], _C["body_html"]
 _C_FIELDS = len(_COMMENT_ROW)
 
 
@@ -536,12 +555,28 @@ _DB = "default"  # where the remembered rows were read (the project has one data
 
 def _comment_from_row(row: tuple) -> Comment:
     """A comment as ``.only(*THREAD_PAGE_FIELDS)`` with its author loads it."""
-    comment = Comment.from_db(_DB, _COMMENT_ROW, row[:_C_FIELDS])
-    author_id = row[_C_FIELDS]
-    if author_id is not None:
-        author = User.from_db(_DB, _AUTHOR_ROW, row[_C_FIELDS:])
-        _AUTHOR_FIELD.set_cached_value(comment, author)
+    comment = _loaded(Comment, _COMMENT_ROW, row[:_C_FIELDS])
+    if row[_C_FIELDS] is not None:
+        _AUTHOR_FIELD.set_cached_value(comment, _loaded(User, _AUTHOR_ROW, row[_C_FIELDS:]))
     return comment
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def _loaded(model: type[_M], names: tuple[str, ...], values: tuple) -> _M:
+    """``model.from_db(_DB, names, values)``: the instance a query of these columns loads (the
+    others deferred), without ``Model.__init__`` walking every field of the model for each of
+    the thread's comments and authors; only the init signals, which nothing listens to for
+    these models, are not sent (``__init__`` is used whenever one listens)."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model.from_db(_DB, names, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(names, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding = False
+    state.db = _DB
+    return instance
 
 
 def comment_replies(*, user: Viewer, parent: Comment) -> QuerySet[Comment]:
