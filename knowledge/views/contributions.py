@@ -207,9 +207,11 @@ fragment(
 )
 
 
-def _get(request, slug, pk):
+def _get(request, slug, pk, *, shared_read: bool = False):
     community = knowledge_community(request, slug)
-    contribution = access_contribution(request.user, pk, community=community)
+    contribution = access_contribution(
+        request.user, pk, community=community, shared_read=shared_read
+    )
     return community, contribution
 
 
@@ -225,7 +227,7 @@ def _get(request, slug, pk):
     ]
 )
 def contribution(request, slug, pk):
-    community, item = _get(request, slug, pk)
+    community, item = _get(request, slug, pk, shared_read=True)
     return _contribution_page(request, community, item)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts import services as account_services
 from knowledge import selectors, services
@@ -200,3 +201,45 @@ def test_a_step_naming_an_original_shows_its_current_title(idea, member, manager
         tags=original.tags,
     )
     assert _steps(member, idea)[-1][3] == "Oil every chain"
+
+
+def _built(client, user, idea, n=[0]):  # noqa: B006 — a counter: each URL is new
+    # A query parameter the page does not read: built every time, never from the page cache.
+    n[0] += 1
+    if client.session.get("_auth_user_id") != str(user.pk):
+        client.force_login(user)
+    url = reverse("knowledge:contribution", args=[idea.community.slug, idea.pk])
+    return client.get(f"{url}?fresh={n[0]}")
+
+
+def test_the_contribution_row_follows_edits_moderation_and_names(
+    client, idea, member, reader, moderator
+):
+    assert "Wax the chain" in _built(client, reader, idea).content.decode()
+    services.contribution_edit(
+        editor=member,
+        contribution=idea,
+        title="Wax every chain",
+        body="Every link.",
+        fields=idea.fields,
+        tags=idea.tags,
+    )
+    assert "Wax every chain" in _built(client, reader, idea).content.decode()
+
+    account_services.profile_update(
+        user=member,
+        display_name="Maya Renamed",
+        bio="",
+        expertise_tags=[],
+        locale="en",
+        timezone="UTC",
+    )
+    assert "by Maya Renamed" in _built(client, reader, idea).content.decode()
+
+    moderation_services.moderation_act(
+        actor=moderator, kind="hide", reason="Spam", contribution=idea
+    )
+    assert _built(client, reader, idea).status_code == 404
+    assert _built(client, member, idea).status_code == 200  # its author still sees it
+    services.discussion_set_locked(actor=moderator, discussion=idea.discussion, locked=True)
+    assert "Discussion locked" in _built(client, member, idea).content.decode()
