@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocreate.caching import cached_page, fragment, generations
+from cocreate.caching import cached_page, form_state, fragment, generations
 from cocreate.errors import Conflict, PermissionDenied, RateLimited, ValidationError
 from communities.selectors import community_scopes
 
@@ -204,6 +204,16 @@ fragment(
         "can_contribute",
         "comment_action",
     ),
+)
+
+
+# The empty comment form (Django renders each of its fields through templates); a form sent
+# back with errors is rendered as it is.
+fragment(
+    "comment_form",
+    "knowledge/_comment_form.html",
+    fields=("comment_action", "community.slug", "heading", "can_staff"),
+    state={"comment_form": form_state},
 )
 
 
