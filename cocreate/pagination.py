@@ -60,6 +60,36 @@ def _after(ordering: tuple[str, ...], values: list[Any]) -> Q:
     return condition
 
 
+def keyset_paginate_sorted(
+    items: list[Any],
+    *,
+    ordering: tuple[str, ...],
+    key: Any,
+    model,
+    cursor: str | None,
+    page_size: int,
+) -> KeysetPage:
+    """``keyset_paginate`` over ``items`` already in memory, sorted ascending by ``key(item)``
+    (the tuple of the ``ordering`` fields, all ascending): the same page and the same cursors
+    as the query would give for the same rows."""
+    if any(f.startswith("-") for f in ordering):
+        raise ValueError("keyset_paginate_sorted takes ascending orderings only")
+    values = _decode(cursor, ordering, model) if cursor else None
+    start = 0
+    if values is not None:
+        after = tuple(values)
+        try:
+            start = next((i for i, item in enumerate(items) if key(item) > after), len(items))
+        except TypeError:  # a cursor of another list's ordering: start from the beginning
+            values = None
+    rows = items[start : start + page_size + 1]
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        next_cursor = _encode(list(key(rows[-1])))
+    return KeysetPage(items=rows, next_cursor=next_cursor, is_first=values is None)
+
+
 def keyset_paginate(
     queryset: QuerySet, *, ordering: tuple[str, ...], cursor: str | None, page_size: int
 ) -> KeysetPage:

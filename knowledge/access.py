@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404
 
+from cocreate.caching import generations, remembered
 from cocreate.permissions import allowed
 from communities.access import Standing, access_community
 from communities.models import Community
@@ -43,18 +44,38 @@ def access_challenge(viewer: Any, challenge_id: int, *, community: Community) ->
 
 
 def access_contribution(
-    viewer: Any, contribution_id: int, *, community: Community | None = None
+    viewer: Any,
+    contribution_id: int,
+    *,
+    community: Community | None = None,
+    shared_read: bool = False,
 ) -> Contribution:
     """A contribution the viewer may see (drafts: author and staff; hidden or held ones: author
     and moderators), of ``community`` when given (else of its own, looked up with it); 404
-    otherwise, the same as for a missing id."""
+    otherwise, the same as for a missing id.
+
+    ``shared_read`` (a page that only reads it, with ``community``): the row may be the copy
+    read for every viewer, remembered while nothing its page shows changed (the scopes its page
+    is cached under); who may see it is decided for this viewer all the same."""
     # No join to ``related_to`` (pages and the API only read its id), nor to the community
     # when the caller holds it: each join cost more planning and compiling than its row was worth.
     qs = Contribution.objects.select_related("author", "challenge", "toolkit_version", "discussion")
     qs = qs.filter(pk=contribution_id, **({"community": community} if community else {}))
     if community is None:
         qs = qs.select_related("community")
-    contribution = qs.first()
+        contribution = qs.first()
+    elif shared_read:
+        # Its author's name, its challenge, toolkit version and discussion lock bump these
+        # scopes too (``knowledge.scopes``, ``communities.scopes``).
+        scopes = [
+            generations.community_setup(community.pk),
+            generations.contribution(contribution_id),
+        ]
+        contribution = remembered(
+            "contribution-row", scopes, qs.first, parts=(community.pk, contribution_id)
+        )
+    else:
+        contribution = qs.first()
     if contribution is None:
         raise Http404
     if community is not None:

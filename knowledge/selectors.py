@@ -15,14 +15,29 @@ from typing import TypeVar
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
+from django.db.models.base import ModelState
 from django.db.models.functions import RowNumber
+from django.db.models.signals import post_init, pre_init
 from django.http import Http404
 from django.utils.html import escape
 
 from accounts.models import User
 from accounts.types import Viewer
-from cocreate.pagination import keyset_paginate
+from cocreate.caching import generations, remembered
+from cocreate.pagination import keyset_paginate, keyset_paginate_sorted
 from cocreate.permissions import allowed, refusal, require
 from cocreate.statements import Statement
 from communities.models import Community
@@ -226,22 +241,7 @@ def contribution_state(*, user: Viewer, contribution: Contribution) -> Contribut
             )
             .get()
         )
-    # Of the actor and of the original (a duplicate's) only what a step shows and the check
-    # below reads: their whole rows (an account; a body and its search vector) cost more.
-    timeline = list(
-        StatusChange.objects.filter(contribution=contribution)
-        .select_related("actor", "related_to")
-        .only(
-            *(f.attname for f in StatusChange._meta.concrete_fields),
-            "actor__id",
-            "actor__display_name",
-            "actor__handle",
-            "related_to__id",
-            "related_to__title",
-            "related_to__moderation_state",
-            "related_to__author_id",
-        )
-    )
+    timeline = _timeline(contribution)
     moderator = moderates(user, contribution.community)
     for step in timeline:
         original = step.related_to
@@ -254,6 +254,51 @@ def contribution_state(*, user: Viewer, contribution: Contribution) -> Contribut
         ):
             step.related_to = None
     return ContributionState(supported=supported, following=following, timeline=timeline)
+
+
+_NAMES_ORIGINALS = "names-originals"
+
+
+def _timeline(contribution: Contribution) -> list[StatusChange]:
+    """The contribution's status steps, oldest first, with their actors (and originals). The
+    same for every viewer, so remembered while nothing on the contribution's page changed
+    (``_owner_scopes``) — unless a step names an original (a duplicate's): an edit of that
+    other contribution bumps only its own scopes, so those steps are read afresh each time."""
+
+    def read() -> list[StatusChange]:
+        # Of the actor and of the original only what a step shows and the check in
+        # ``contribution_state`` reads: their whole rows (an account; a body and its search
+        # vector) cost more.
+        return list(
+            StatusChange.objects.filter(contribution=contribution)
+            .select_related("actor", "related_to")
+            .only(
+                *(f.attname for f in StatusChange._meta.concrete_fields),
+                "actor__id",
+                "actor__display_name",
+                "actor__handle",
+                "related_to__id",
+                "related_to__title",
+                "related_to__moderation_state",
+                "related_to__author_id",
+            )
+        )
+
+    built: list[list[StatusChange]] = []
+
+    def build() -> list[StatusChange] | str:
+        steps = read()
+        if any(step.related_to_id is not None for step in steps):
+            built.append(steps)
+            return _NAMES_ORIGINALS
+        return steps
+
+    steps = remembered(
+        "status-timeline", _owner_scopes(contribution), build, parts=(contribution.pk,)
+    )
+    if steps == _NAMES_ORIGINALS:
+        return built[0] if built else read()
+    return steps  # type: ignore[return-value]
 
 
 def contribution_revisions(
@@ -303,8 +348,9 @@ def present_comments(comments: _Comments, *, user: Viewer, community: Community)
     a non-moderator: its body is blanked here, before any template or serializer sees it) and
     ``show_moderation`` (the author or a moderator sees why it is hidden or held)."""
     moderator = moderates(user, community)
+    viewer_id = user.pk if user.is_authenticated else None  # read once: ``user`` may be lazy
     for c in comments:
-        own = user.is_authenticated and c.author_id == user.pk
+        own = viewer_id is not None and c.author_id == viewer_id
         c.by_viewer = own
         c.removed = c.moderation_state == ModerationState.HIDDEN and not (own or moderator)
         c.show_moderation = c.moderation_state != VISIBLE and (own or moderator)
@@ -393,13 +439,145 @@ def comment_thread(
     page_size: int = COMMENTS_PAGE,
 ) -> Thread:
     """A page of top-level comments (oldest first) with their first replies, in two queries
-    however long the thread is. More replies come from ``comment_replies``."""
+    however long the thread is. More replies come from ``comment_replies``.
+
+    A discussion of up to ``THREAD_IN_MEMORY`` comments (and ``THREAD_BYTES``) is read whole,
+    once for every viewer, and remembered while nothing on its owner's page changed
+    (``_thread_rows``); each viewer's page is then listed, paginated and presented from those
+    rows with the rules of the queries (``comment_is_listed``, ``keyset_paginate``), so it is
+    the same page."""
+    community = discussion.owner.community
+    rows = _thread_rows(discussion)
+    if rows is not None:
+        return _thread_from_rows(
+            rows, user=user, community=community, cursor=cursor, page_size=page_size
+        )
     top = top_level_comments(user=user, discussion=discussion).only(*THREAD_PAGE_FIELDS)
     page = keyset_paginate(top, ordering=("created_at", "id"), cursor=cursor, page_size=page_size)
-    with_first_replies(
-        page.items, user=user, community=discussion.owner.community, only=THREAD_PAGE_FIELDS
-    )
+    with_first_replies(page.items, user=user, community=community, only=THREAD_PAGE_FIELDS)
     return Thread(comments=page.items, next_cursor=page.next_cursor)
+
+
+# Up to this many comments a discussion is read whole and remembered (see comment_thread); a
+# longer one is read a page at a time.
+THREAD_IN_MEMORY = 500
+THREAD_BYTES = 256 * 1024  # nor when its comments' HTML is longer: every page view reads it
+_COMMENT_ROW = tuple(
+    name for name in THREAD_PAGE_FIELDS if not name.startswith("author__")
+)  # the comment's own columns, then its author's two
+_AUTHOR_ROW = ("id", "display_name", "handle")
+_TOO_LONG = "too-long"
+
+
+def _owner_scopes(owner: Contribution | Challenge) -> list[str]:
+    """What is read once for every viewer of an owner's page (its discussion's rows, a
+    contribution's status steps) is remembered under: the scopes that page is cached under
+    (``knowledge.scopes``), which every change to the owner, to its comments and steps, and
+    to the names of its community's members bumps."""
+    if isinstance(owner, Contribution):
+        return [generations.community_setup(owner.community_id), generations.contribution(owner.pk)]
+    return list(generations.community_wide(owner.community_id))
+
+
+def _thread_rows(discussion: Discussion) -> list[tuple] | None:
+    """Every comment of ``discussion`` (listed or not: each viewer's listing is made from
+    these) as plain rows of ``_COMMENT_ROW`` and ``_AUTHOR_ROW``, oldest first; None for a
+    discussion of more than ``THREAD_IN_MEMORY`` comments or ``THREAD_BYTES`` of their HTML.
+    One query, remembered under ``_owner_scopes``."""
+
+    def build() -> list[tuple] | str:
+        found = list(
+            Comment.objects.filter(discussion_id=discussion.pk)
+            .order_by("created_at", "id")
+            .values_list(*_COMMENT_ROW, *(f"author__{name}" for name in _AUTHOR_ROW))[
+                : THREAD_IN_MEMORY + 1
+            ]
+        )
+        if len(found) > THREAD_IN_MEMORY or sum(len(row[_C_BODY]) for row in found) > THREAD_BYTES:
+            return _TOO_LONG
+        return found
+
+    rows = remembered(
+        "comment-thread", _owner_scopes(discussion.owner), build, parts=(discussion.pk,)
+    )
+    return None if rows == _TOO_LONG else rows  # type: ignore[return-value]
+
+
+_C = {name: i for i, name in enumerate(_COMMENT_ROW)}
+_C_ID, _C_PARENT, _C_AUTHOR = _C["id"], _C["parent_id"], _C["author_id"]
+_C_STATE, _C_PENDING = _C["moderation_state"], _C["first_approval_pending"]
+_C_CREATED, _C_BODY = _C["created_at"], _C["body_html"]
+_C_FIELDS = len(_COMMENT_ROW)
+
+
+def _thread_from_rows(
+    rows: list[tuple], *, user: Viewer, community: Community, cursor: str | None, page_size: int
+) -> Thread:
+    """``comment_thread``'s page for ``user`` from ``_thread_rows``: the comments
+    ``_listed_comments`` would find, the page ``keyset_paginate`` would cut, the first
+    ``REPLIES_SHOWN`` replies ``with_first_replies`` would attach, presented alike."""
+    moderator = moderates(user, community)
+    viewer_id = user.pk if user.is_authenticated else None
+
+    def listed(row: tuple) -> bool:
+        state = row[_C_STATE]
+        return (
+            moderator
+            or state == VISIBLE
+            or (state == ModerationState.HIDDEN and not row[_C_PENDING])
+            or (viewer_id is not None and row[_C_AUTHOR] == viewer_id)
+        )
+
+    tops = [row for row in rows if row[_C_PARENT] is None and listed(row)]
+    page = keyset_paginate_sorted(
+        tops,
+        ordering=("created_at", "id"),
+        key=lambda row: (row[_C_CREATED], row[_C_ID]),
+        model=Comment,
+        cursor=cursor,
+        page_size=page_size,
+    )
+    comments = [_comment_from_row(row) for row in page.items]
+    parents = {c.pk: c for c in comments}
+    for c in comments:
+        c.shown_replies = []
+    for row in rows:  # oldest first, as the replies query orders them
+        parent = parents.get(row[_C_PARENT])
+        if parent is not None and len(parent.shown_replies) < REPLIES_SHOWN and listed(row):
+            parent.shown_replies.append(_comment_from_row(row))
+    present_comments(comments, user=user, community=community)
+    present_comments([r for c in comments for r in c.shown_replies], user=user, community=community)
+    return Thread(comments=comments, next_cursor=page.next_cursor)
+
+
+_AUTHOR_FIELD = Comment._meta.get_field("author")
+_DB = "default"  # where the remembered rows were read (the project has one database)
+
+
+def _comment_from_row(row: tuple) -> Comment:
+    """A comment as ``.only(*THREAD_PAGE_FIELDS)`` with its author loads it."""
+    comment = _loaded(Comment, _COMMENT_ROW, row[:_C_FIELDS])
+    if row[_C_FIELDS] is not None:
+        _AUTHOR_FIELD.set_cached_value(comment, _loaded(User, _AUTHOR_ROW, row[_C_FIELDS:]))
+    return comment
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def _loaded(model: type[_M], names: tuple[str, ...], values: tuple) -> _M:
+    """``model.from_db(_DB, names, values)``: the instance a query of these columns loads (the
+    others deferred), without ``Model.__init__`` walking every field of the model for each of
+    the thread's comments and authors; only the init signals, which nothing listens to for
+    these models, are not sent (``__init__`` is used whenever one listens)."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model.from_db(_DB, names, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(names, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding = False
+    state.db = _DB
+    return instance
 
 
 def comment_replies(*, user: Viewer, parent: Comment) -> QuerySet[Comment]:

@@ -242,24 +242,30 @@ def _many(tails: tuple[tuple[str, ...], ...]) -> Callable[[Any], tuple]:
             below.append(tail[1:])
     readers = tuple(_many(tuple(rests[first])) if first in rests else None for first in firsts)
 
+    width = len(tails)
+    subs = tuple((at, reader) for at, reader in enumerate(readers) if reader is not None)
+    # Every path one attribute deep, each read once, in order: the values are the answer.
+    flat = not subs and [at for at, _place in plan] == list(range(len(firsts)))
+
     def read(current: Any) -> tuple:
         if current is None:
-            return (None,) * len(tails)
+            return (None,) * width
         if _by_key(type(current)):  # the engine tries a key lookup first
             return tuple(_resolve(current, tail) for tail in tails)
         try:
             found = fast(current)
-            values = tuple(_called(value) for value in ((found,) if single else found))
+            values = [
+                _called(value) if callable(value) else value
+                for value in ((found,) if single else found)
+            ]
         except AttributeError:  # a missing attribute or an index: each the long way
-            values = tuple(_resolve(current, (first,)) for first in firsts)
-        below = tuple(
-            None if reader is None else reader(value)
-            for reader, value in zip(readers, values, strict=True)
-        )
-        return tuple(
-            values[at] if place is None else below[at][place]  # type: ignore[index]
-            for at, place in plan
-        )
+            values = [_resolve(current, (first,)) for first in firsts]
+        if flat:
+            return tuple(values)
+        below: list[Any] = [None] * len(firsts)
+        for at, reader in subs:
+            below[at] = reader(values[at])
+        return tuple([values[at] if place is None else below[at][place] for at, place in plan])
 
     return read
 
@@ -308,9 +314,19 @@ def _resolve(current: Any, bits: Sequence[str]) -> Any:
 _PLAIN = (str, int, float, bool, decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
 
 
+# The exact types most values have: one set lookup instead of the isinstance walk (a page's
+# keys hold thousands of values). Subclasses (a SafeString, an enum) take the long way.
+_PLAIN_EXACT = frozenset({type(None), *_PLAIN, datetime.datetime})
+
+
 def _plain(value: Any) -> Any:
     """``value`` as plain data with a stable ``repr``; anything else is a declaration error
     (an object's ``repr`` would not change with what the template shows of it)."""
+    kind = type(value)
+    if kind in _PLAIN_EXACT:
+        return value
+    if kind is tuple:
+        return tuple([_plain(item) for item in value])
     if value is None or isinstance(value, _PLAIN):
         return value
     if isinstance(value, Promise):

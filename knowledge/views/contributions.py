@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocreate.caching import cached_page, fragment, generations
+from cocreate.caching import cached_page, form_state, fragment, generations
 from cocreate.errors import Conflict, PermissionDenied, RateLimited, ValidationError
 from communities.selectors import community_scopes
 
@@ -207,9 +207,21 @@ fragment(
 )
 
 
-def _get(request, slug, pk):
+# The empty comment form (Django renders each of its fields through templates); a form sent
+# back with errors is rendered as it is.
+fragment(
+    "comment_form",
+    "knowledge/_comment_form.html",
+    fields=("comment_action", "community.slug", "heading", "can_staff"),
+    state={"comment_form": form_state},
+)
+
+
+def _get(request, slug, pk, *, shared_read: bool = False):
     community = knowledge_community(request, slug)
-    contribution = access_contribution(request.user, pk, community=community)
+    contribution = access_contribution(
+        request.user, pk, community=community, shared_read=shared_read
+    )
     return community, contribution
 
 
@@ -225,7 +237,7 @@ def _get(request, slug, pk):
     ]
 )
 def contribution(request, slug, pk):
-    community, item = _get(request, slug, pk)
+    community, item = _get(request, slug, pk, shared_read=True)
     return _contribution_page(request, community, item)
 
 
