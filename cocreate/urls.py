@@ -5,14 +5,16 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .health import healthz
 
 
-class ApiDocsView(SpectacularSwaggerView):
-    """The interactive API documentation (a page: GET and HEAD). Its HTML renderer has no
-    template for DRF's OPTIONS answer (a 500): OPTIONS says what the page allows, nothing more."""
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """The interactive API documentation (a page: GET and HEAD), its set-up script served as a
+    file (``?script``) rather than inline, as the Content-Security-Policy requires. Its HTML
+    renderer has no template for DRF's OPTIONS answer (a 500): OPTIONS says what the page
+    allows, nothing more."""
 
     def options(self, request, *args, **kwargs):
         return HttpResponse(status=204, headers={"Allow": "GET, HEAD, OPTIONS"})

@@ -36,8 +36,16 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a page in a new browser context: ``new_page(width=390)`` for a phone."""
+    """Open a page in a new browser context: ``new_page(width=390)`` for a phone.
+
+    Every journey also counts what the Content-Security-Policy refused (Chromium reports each
+    refusal on the console): a test fails at its end if anything was refused."""
     contexts = []
+    refused: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            refused.append(f"{message.location.get('url', '?')}: {message.text}")
 
     def make(width: int = 1280, height: int = 900):
         context = browser.new_context(
@@ -45,8 +53,11 @@ def new_page(browser, live_server):
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", on_console)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert refused == [], "the Content-Security-Policy refused:\n" + "\n".join(refused)
