@@ -50,7 +50,7 @@ def access_contribution(
     community: Community | None = None,
     shared_read: bool = False,
 ) -> Contribution:
-    """A contribution the viewer may see (drafts: author and staff; hidden or held ones: author
+    """A contribution the viewer may see (drafts: their author only; hidden or held ones: author
     and moderators), of ``community`` when given (else of its own, looked up with it); 404
     otherwise, the same as for a missing id.
 

@@ -5,7 +5,7 @@
 | view_knowledge (feed, items)   |          | ✓      | ✓         | ✓       | ✓         | ✓     |
 | contribute, comment, support   |          | ✓ (1)  | ✓         | ✓       |           |       |
 | support one's own contribution |          |        |           |         |           |       |
-| view a draft                   |          | author | author    | author  | ✓ (2)     | ✓ (2) |
+| view a draft (2)               |          | author | author    | author  | author    | author |
 | view hidden / held content (3) |          | author | ✓         | ✓       | ✓         | ✓     |
 | edit a contribution            |          | author | author    | author  |           |       |
 | official response, evaluate,   |          |        | ✓         | ✓       | ✓         | ✓     |
@@ -14,7 +14,9 @@
 |   scorecards                   |          |        |           |         |           |       |
 
 (1) active members; suspended members read but do not write.
-(2) staff see drafts only through the triage tools, never in the public feed.
+(2) a draft is its author's alone until they submit it: not shared yet, so no one else
+    (moderators, managers, firm staff, platform admins) reads it, in the feed, by its
+    address or through the API; triage and evaluation start at submission.
 (3) a contribution or comment a moderator hid, or one waiting for review (pre-moderation or
     reports): its author and the community's moderators open it, with the reason; to anyone
     else a contribution answers 404 and a hidden comment reads "Removed by a moderator.".
@@ -70,7 +72,7 @@ def is_moderation_visible(user, item) -> bool:
 
 
 can_view_contribution = _on_community(can_view_knowledge) & (
-    (is_published & is_moderation_visible) | is_author | _on_community(is_knowledge_staff)
+    is_author | (is_published & (is_moderation_visible | _on_community(is_knowledge_staff)))
 )
 EDITABLE_STATUSES = (
     Contribution.Status.DRAFT,

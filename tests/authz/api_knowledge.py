@@ -148,8 +148,8 @@ CASES = [
         "api-knowledge-contribution-detail",
         "GET",
         lambda w: f"{_draft(w)}/",
-        VIEWERS,
-        note="draft-author-and-staff",
+        expect(404, anonymous=401, member=200),
+        note="draft-author-only",
     ),
     Case(
         "api-knowledge-contribution-detail",
@@ -164,7 +164,7 @@ CASES = [
         "api-knowledge-contribution-submit",
         "POST",
         lambda w: f"{_draft(w)}/submit/",
-        expect(403, anonymous=401, outsider=404, member=400),
+        expect(404, anonymous=401, member=400),  # another's draft: as if missing
         json=True,
         note="draft-missing-required-field",
     ),

@@ -124,8 +124,8 @@ CASES = [
         "knowledge:contribution",
         "GET",
         lambda w: f"{PUBLIC}/ideas/{w.draft.pk}/",
-        gate(200),
-        note="draft-author-and-staff",
+        gate(404, member=200),
+        note="draft-author-only",
     ),
     Case(
         "knowledge:contribution",
@@ -146,7 +146,7 @@ CASES = [
         "knowledge:submit",
         "POST",
         lambda w: f"{PUBLIC}/ideas/{w.draft.pk}/submit/",
-        gate(member=302),
+        gate(404, member=302),  # another's draft: as if missing
     ),  # fmt: skip
     Case(
         "knowledge:support",
