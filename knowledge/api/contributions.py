@@ -17,6 +17,7 @@ from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination
 from cocreate.api.rendering import datetime_writer
 from cocreate.api.schema import RETRY_AFTER_HEADER, SLUG_PARAM, error_responses
+from cocreate.caching import cached_api, generations
 from cocreate.errors import ValidationError
 from cocreate.permissions import allowed, require
 from communities.api import PersonSerializer
@@ -276,6 +277,10 @@ class FeedFilterSerializer(serializers.Serializer):
     challenge = id_field(required=False, help_text=_("Only this challenge's contributions."))
 
 
+# The query parameters the API feed reads (others are built but never cached).
+FEED_PARAMS = frozenset({*FeedFilterSerializer._declared_fields, "cursor"})
+
+
 class FeedCursorPagination(CreatedCursorPagination):
     """Cursor pagination in the feed order the client chose (``sort``, see FEED_SORTS)."""
 
@@ -316,6 +321,13 @@ class ContributionListView(KnowledgeView):
         operation_id="knowledge_contributions_list",
         parameters=[FeedFilterSerializer],
         responses={200: ContributionSummarySerializer(many=True), **error_responses(400, 404)},
+    )
+    # Cached per caller and URL while nothing in the community and nothing of the caller's
+    # changed: the scopes of the HTML feed, which shows the same rows. The community is
+    # resolved (and the caller's access checked) in initial(), before a hit is served.
+    @cached_api(
+        scopes=lambda view, request, slug: [generations.community(view.get_community().pk)],
+        params=FEED_PARAMS,
     )
     def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List published contributions (never drafts) in the chosen order: ``new`` (latest
