@@ -13,12 +13,13 @@ orderings and cursor pages.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Field, Model
 
 Row = dict[str, Any]
+M = TypeVar("M", bound=Model)
 
 
 class KeysetRows:
@@ -117,3 +118,21 @@ class KeysetRows:
             for row in rows:
                 row[name] = convert(row[name])
         return rows
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """The SELECT list of ``model``'s concrete columns from table ``alias``, in the order
+    ``instance`` reads them (taken from the model, so it follows migrations)."""
+    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+
+
+def instance(model: type[M], values: Sequence[Any]) -> M:
+    """A ``model`` instance from the values of ``columns(model, ...)``, made as the ORM makes
+    one: each field's database converters (``from_db_value``), then ``Model.from_db``."""
+    fields = model._meta.concrete_fields
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        for convert in field.get_db_converters(connection):
+            value = convert(value, None, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)

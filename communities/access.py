@@ -18,13 +18,15 @@ cache is seeded, so the permission checks that follow cost nothing.
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import FilteredRelation, Q
 from django.http import Http404
 
 from cocreate.errors import PermissionDenied
 from cocreate.permissions import allowed, require
+from cocreate.raw_rows import columns, instance
 
-from .models import Community, Membership
+from .models import Community, Membership, Organization
 from .rules import (
     is_org_staff,
     is_platform_admin,
@@ -90,25 +92,66 @@ class Standing:
         return allowed(self.viewer, perm, self.community)
 
 
+# The community at a slug with its firm and one person's membership: the ORM's
+# select_related("organization") and select_related FilteredRelation, written by hand.
+# Only the models' own column names are interpolated; the slug and user are parameters.
+_FETCH_SQL = (
+    f"SELECT {columns(Community, 'c')}, {columns(Organization, 'o')}{{membership}}"  # noqa: S608
+    " FROM communities_community c"
+    " INNER JOIN communities_organization o ON c.organization_id = o.id{join}"
+    " WHERE c.slug = %s LIMIT 1"
+)
+_FETCH_WITH_MEMBERSHIP = _FETCH_SQL.format(
+    membership=f", {columns(Membership, 'm')}",
+    join=(" LEFT OUTER JOIN communities_membership m ON c.id = m.community_id AND m.user_id = %s"),
+)
+_FETCH_ANONYMOUS = _FETCH_SQL.format(membership="", join="")
+_COMMUNITY_END = len(Community._meta.concrete_fields)
+_ORGANIZATION_END = _COMMUNITY_END + len(Organization._meta.concrete_fields)
+
+
 def _fetch(viewer: Any, slug: str) -> tuple[Community | None, Membership | None]:
     """The community at ``slug`` and the viewer's membership in one query (a filtered outer
-    join on the unique (community, user) pair); the rules' membership cache is seeded."""
-    qs = Community.objects.select_related("organization").filter(slug=slug)
+    join on the unique (community, user) pair); the rules' membership cache is seeded.
+
+    Every community-scoped request starts here, so the query is written by hand (building
+    and compiling the queryset cost more than running it); the instances are made as the
+    ORM makes them for ``Community.objects.select_related("organization")`` with the
+    membership as a selected ``FilteredRelation`` (``viewer_membership_row``):
+    ``tests/communities/test_access_sql.py`` holds the two equal."""
     signed_in = viewer is not None and viewer.is_authenticated
+    with connection.cursor() as cursor:
+        if signed_in:
+            cursor.execute(_FETCH_WITH_MEMBERSHIP, [viewer.pk, slug])
+        else:
+            cursor.execute(_FETCH_ANONYMOUS, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    community = instance(Community, row[:_COMMUNITY_END])
+    organization = instance(Organization, row[_COMMUNITY_END:_ORGANIZATION_END])
+    Community._meta.get_field("organization").set_cached_value(community, organization)
+    membership = None
+    if signed_in and row[_ORGANIZATION_END] is not None:  # the membership's id
+        membership = instance(Membership, row[_ORGANIZATION_END:])
+        Membership._meta.get_field("community").set_cached_value(membership, community)
+        community.viewer_membership_row = membership  # type: ignore[attr-defined]  # as the ORM sets it
     if signed_in:
+        remember_membership(community, viewer, membership)
+    community.viewer_membership = membership
+    return community, membership
+
+
+def _fetch_orm(viewer: Any, slug: str) -> Community | None:
+    """``_fetch``'s query through the ORM: what tests compare it to."""
+    qs = Community.objects.select_related("organization").filter(slug=slug)
+    if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(
             viewer_membership_row=FilteredRelation(
                 "memberships", condition=Q(memberships__user=viewer)
             )
         ).select_related("viewer_membership_row")  # type: ignore[misc]  # a FilteredRelation
-    community = next(iter(qs.order_by()[:1]), None)  # the slug is unique
-    if community is None:
-        return None, None
-    membership = getattr(community, "viewer_membership_row", None) if signed_in else None
-    if signed_in:
-        remember_membership(community, viewer, membership)
-    community.viewer_membership = membership
-    return community, membership
+    return next(iter(qs.order_by()[:1]), None)
 
 
 def access_community(

@@ -1,0 +1,58 @@
+"""``communities.access._fetch`` (hand-written SQL) makes the same instances as the ORM query it
+replaces: the community, its cached organisation, the viewer's membership (also cached on the
+community as ``viewer_membership_row``, with the community cached on it)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from communities.access import _fetch, _fetch_orm
+from communities.models import Membership
+
+from ..factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _state(obj) -> tuple:
+    return (obj._state.db, obj._state.adding, sorted(obj._state.fields_cache))
+
+
+def _viewers(community):
+    banned, suspended, pending, left = (UserFactory() for _ in range(4))
+    MembershipFactory(community=community, user=banned, status=Membership.Status.BANNED)
+    MembershipFactory(community=community, user=suspended, status=Membership.Status.SUSPENDED)
+    MembershipFactory(community=community, user=pending, status=Membership.Status.PENDING)
+    MembershipFactory(community=community, user=left, status=Membership.Status.LEFT)
+    return [AnonymousUser(), None, UserFactory(), banned, suspended, pending, left]
+
+
+@pytest.mark.parametrize("which", ["community", "private_community"])
+def test_same_instances_as_the_orm(request, which, member, manager, org_staff):
+    community = request.getfixturevalue(which)
+    for viewer in [*_viewers(community), member, manager, org_staff]:
+        expected = _fetch_orm(viewer, community.slug)
+        got, membership = _fetch(viewer, community.slug)
+        assert expected is not None and got is not None
+        assert _values(got) == _values(expected)
+        assert _state(got) == _state(expected)
+        assert _values(got.organization) == _values(expected.organization)
+        assert _state(got.organization) == _state(expected.organization)
+        want = getattr(expected, "viewer_membership_row", None)
+        assert hasattr(got, "viewer_membership_row") == hasattr(expected, "viewer_membership_row")
+        assert (membership is None) == (want is None)
+        if want is not None:
+            assert membership is got.viewer_membership_row is got.viewer_membership
+            assert _values(membership) == _values(want)
+            assert _state(membership) == _state(want)
+            assert membership.community is got
+            assert want.community is expected
+
+
+def test_missing_slug(member):
+    assert _fetch(member, "no-such-community") == (None, None)
+    assert _fetch(AnonymousUser(), "no-such-community") == (None, None)
+    assert _fetch_orm(member, "no-such-community") is None
