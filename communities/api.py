@@ -5,6 +5,9 @@ answers 404 to anyone who may not see it); every state change is an explicit vie
 service in ``communities.services``. Lists are cursor-paginated.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -13,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
+from cocreate.api.rendering import datetime_writer
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import ApiView, check_id
 from cocreate.caching import cached_api, generations
@@ -83,10 +87,7 @@ class CommunitySerializer(serializers.ModelSerializer):
         return {"role": membership.role, "status": membership.status}
 
 
-_DATETIME = serializers.DateTimeField()
-
-
-def _community_item(row: dict) -> dict:
+def _community_item(row: dict, datetime: Callable[[Any], str | None]) -> dict:
     """A directory row (``selectors.directory_rows``) as ``CommunitySerializer`` writes it.
 
     Plain dicts from one values() query: instantiating models and running a serializer per row
@@ -102,7 +103,7 @@ def _community_item(row: dict) -> dict:
         "application_question": row["application_question"],
         "member_count": row["member_count"],
         "organization": {"slug": row["organization__slug"], "name": row["organization__name"]},
-        "created_at": _DATETIME.to_representation(row["created_at"]),
+        "created_at": datetime(row["created_at"]),
         "viewer_membership": None if status_ is None else {"role": role, "status": status_},
     }
 
@@ -329,19 +330,24 @@ class CommunityListView(ApiView):
     serializer_class = CommunitySerializer
     pagination_class = DirectoryCursorPagination
 
-    def get_queryset(self) -> QuerySet[Community]:
-        if getattr(self, "swagger_fake_view", False):
-            return Community.objects.none()
+    def directory_filters(self) -> dict[str, Any]:
+        """The directory's filters from the query string (400 for bad ones)."""
         filters = DirectoryFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
-        return selectors.community_directory(
-            user=self.request.user,
-            query=params.get("q", ""),
-            join_policy=params.get("join_policy", ""),
-            organization=params.get("organization", ""),
-            mine=params["mine"],
-        )
+        return {
+            "user": self.request.user,
+            "query": params.get("q", ""),
+            "join_policy": params.get("join_policy", ""),
+            "organization": params.get("organization", ""),
+            "mine": params["mine"],
+        }
+
+    def get_queryset(self) -> QuerySet[Community]:
+        """The ORM version of the list (the schema's; tests compare ``get``'s rows to it)."""
+        if getattr(self, "swagger_fake_view", False):
+            return Community.objects.none()
+        return selectors.community_directory(**self.directory_filters())
 
     @extend_schema(
         operation_id="communities_list",
@@ -356,9 +362,10 @@ class CommunityListView(ApiView):
         The API needs a signed-in caller even for public communities (the HTML directory is
         public); each item carries the caller's own membership, fetched in one query per page.
         """
-        rows = selectors.directory_rows(self.get_queryset(), user=request.user)
-        page = self.paginate_queryset(rows) or []  # a paginator is always set: never None
-        return self.get_paginated_response([_community_item(row) for row in page])
+        rows = selectors.directory_page_rows(**self.directory_filters())
+        page: list[dict] = self.paginate_queryset(rows) or []  # type: ignore[arg-type]  # pages KeysetRows too
+        datetime = datetime_writer()
+        return self.get_paginated_response([_community_item(row, datetime) for row in page])
 
     @extend_schema(
         operation_id="communities_create",

@@ -3,6 +3,7 @@ only ever holds what the actor may see, and a private community answers 404 to o
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Upper
 from django.http import Http404
@@ -12,6 +13,7 @@ from accounts.models import User
 from accounts.types import Viewer
 from cocreate.caching import generations, remembered
 from cocreate.permissions import require
+from cocreate.raw_rows import KeysetRows
 
 from .models import Community, Invitation, Membership, Organization, OrganizationStaff
 from .rules import _org_staff_ids as cached_ids
@@ -125,6 +127,94 @@ def directory_rows(
     if named:
         return queryset.values_list(*columns, named=True)
     return queryset.values(*columns)
+
+
+# directory_rows(community_directory(...)) written by hand: see directory_page_rows.
+_DIRECTORY_SQL = """
+SELECT c.id AS id, c.slug AS slug, c.name AS name, c.tagline AS tagline,
+  c.description AS description, c.visibility AS visibility, c.join_policy AS join_policy,
+  c.application_question AS application_question, c.member_count AS member_count,
+  c.created_at AS created_at, o.slug AS organization__slug, o.name AS organization__name,
+  {viewer} AS viewer_role, {viewer_status} AS viewer_status
+FROM communities_community c
+INNER JOIN communities_organization o ON c.organization_id = o.id{membership_join}
+WHERE TRUE"""
+_VIEWER_MEMBERSHIP_JOIN = (
+    "\nLEFT OUTER JOIN communities_membership m ON c.id = m.community_id AND m.user_id = %s"
+)
+_MEMBER_OF = (
+    "c.id IN (SELECT u.community_id FROM communities_membership u"
+    " WHERE u.status IN %s AND u.user_id = %s)"
+)
+_DIRECTORY_SORTABLE = {
+    "id": "c.id",
+    "name": "c.name",
+    "member_count": "c.member_count",
+    "created_at": "c.created_at",
+}
+
+
+def directory_page_rows(
+    *,
+    user: Viewer,
+    query: str = "",
+    join_policy: str = "",
+    organization: str = "",
+    mine: bool = False,
+) -> KeysetRows:
+    """``directory_rows(community_directory(...))`` — the same rows, visibility and filters —
+    as one hand-written, parameterised SELECT for the API's cursor paginator.
+
+    Building and compiling that queryset (the visibility Qs and subqueries, the filtered
+    relation of the viewer's membership, values(), the cursor's filter) cost the API directory
+    more than its query; here it is a string. Orders by any of DIRECTORY_SORTS' fields.
+    ``tests/communities/test_directory_sql.py`` holds it equal to the ORM version across
+    viewers, filters, sorts and cursor pages: change both together.
+    """
+    signed_in = user.is_authenticated
+    params: list[Any] = []
+    if signed_in:
+        sql = _DIRECTORY_SQL.format(
+            viewer="m.role", viewer_status="m.status", membership_join=_VIEWER_MEMBERSHIP_JOIN
+        )
+        params.append(user.pk)
+    else:
+        sql = _DIRECTORY_SQL.format(viewer="NULL", viewer_status="NULL", membership_join="")
+    if not (signed_in and user.is_superuser):  # as communities_visible_to
+        visible = ["c.visibility = %s"]
+        params.append(Community.Visibility.PUBLIC)
+        if signed_in:
+            visible.append(_MEMBER_OF)
+            params += [VISIBLE_STATUSES, user.pk]
+            staff_orgs = getattr(user, "_org_staff_ids", None)
+            if staff_orgs is None:
+                visible.append(
+                    "c.organization_id IN (SELECT s.organization_id"
+                    " FROM communities_organizationstaff s WHERE s.user_id = %s)"
+                )
+                params.append(user.pk)
+            elif staff_orgs:
+                visible.append("c.organization_id IN %s")
+                params.append(tuple(staff_orgs))
+        sql += f" AND ({' OR '.join(visible)})"
+    query = " ".join(query.split())[:100]
+    if query:
+        pattern = f"%{connection.ops.prep_for_like_query(query)}%"
+        sql += (
+            " AND (UPPER(c.name::text) LIKE UPPER(%s) OR UPPER(c.tagline::text) LIKE UPPER(%s)"
+            " OR UPPER(c.description::text) LIKE UPPER(%s))"
+        )
+        params += [pattern, pattern, pattern]
+    if join_policy in Community.JoinPolicy.values:
+        sql += " AND c.join_policy = %s"
+        params.append(join_policy)
+    if organization:
+        sql += " AND o.slug = %s"
+        params.append(organization)
+    if mine and signed_in:
+        sql += f" AND {_MEMBER_OF}"
+        params += [VISIBLE_STATUSES, user.pk]
+    return KeysetRows(sql=sql, params=params, model=Community, sortable=_DIRECTORY_SORTABLE)
 
 
 def membership_map(*, user: Viewer, communities: list[Community]) -> dict[int, Membership]:

@@ -1,6 +1,7 @@
 """Contributions API: the feed, contributing, editing and submitting, supports and the
 staff's lifecycle moves."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +15,9 @@ from rest_framework.response import Response
 from accounts.models import public_name
 from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination
+from cocreate.api.rendering import datetime_writer
 from cocreate.api.schema import RETRY_AFTER_HEADER, SLUG_PARAM, error_responses
+from cocreate.caching import cached_api, generations
 from cocreate.errors import ValidationError
 from cocreate.permissions import allowed, require
 from communities.api import PersonSerializer
@@ -91,14 +94,7 @@ class ContributionSummarySerializer(serializers.ModelSerializer):
         return contribution.pk in self.context.get("supported_ids", ())
 
 
-_DATETIME = serializers.DateTimeField()
-
-
-def _datetime(value) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-def _contribution_summary(row: dict) -> dict:
+def _contribution_summary(row: dict, datetime: Callable[[Any], str | None]) -> dict:
     """A ``selectors.contribution_summary_rows`` row as ``ContributionSummarySerializer``
     writes it: a serializer per row cost more than the rest of the list (tests hold the two
     outputs equal)."""
@@ -119,9 +115,9 @@ def _contribution_summary(row: dict) -> dict:
         "support_count": row["support_count"],
         "comment_count": row["comment_count"],
         "is_locked": row["discussion__is_locked"],
-        "created_at": _datetime(row["created_at"]),
-        "submitted_at": _datetime(row["submitted_at"]),
-        "last_activity_at": _datetime(row["last_activity_at"]),
+        "created_at": datetime(row["created_at"]),
+        "submitted_at": datetime(row["submitted_at"]),
+        "last_activity_at": datetime(row["last_activity_at"]),
         "supported": bool(row["viewer_supports"]),
     }
 
@@ -281,6 +277,10 @@ class FeedFilterSerializer(serializers.Serializer):
     challenge = id_field(required=False, help_text=_("Only this challenge's contributions."))
 
 
+# The query parameters the API feed reads (others are built but never cached).
+FEED_PARAMS = frozenset({*FeedFilterSerializer._declared_fields, "cursor"})
+
+
 class FeedCursorPagination(CreatedCursorPagination):
     """Cursor pagination in the feed order the client chose (``sort``, see FEED_SORTS)."""
 
@@ -296,36 +296,49 @@ class ContributionListView(KnowledgeView):
     pagination_class = FeedCursorPagination
     feed_sort = "new"
 
-    def get_queryset(self) -> QuerySet[Contribution]:
-        if is_schema_view(self):
-            return Contribution.objects.none()
+    def feed_filters(self) -> dict[str, Any]:
+        """The feed's filters from the query string (400 for bad ones); sets ``feed_sort``."""
         filters = FeedFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
         self.feed_sort = params["sort"]
-        return selectors.contribution_feed(
-            user=self.request.user,
-            community=self.get_community(),
-            challenge=self.find_challenge(params.get("challenge")),
-            kind=params.get("kind", ""),
-            status=params.get("status", ""),
-            tag=params.get("tag", ""),
-        )
+        return {
+            "user": self.request.user,
+            "community": self.get_community(),
+            "challenge": self.find_challenge(params.get("challenge")),
+            "kind": params.get("kind", ""),
+            "status": params.get("status", ""),
+            "tag": params.get("tag", ""),
+        }
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        """The ORM version of the list (the schema's; tests compare ``get``'s rows to it)."""
+        if is_schema_view(self):
+            return Contribution.objects.none()
+        return selectors.contribution_feed(**self.feed_filters())
 
     @extend_schema(
         operation_id="knowledge_contributions_list",
         parameters=[FeedFilterSerializer],
         responses={200: ContributionSummarySerializer(many=True), **error_responses(400, 404)},
     )
+    # Cached per caller and URL while nothing in the community and nothing of the caller's
+    # changed: the scopes of the HTML feed, which shows the same rows. The community is
+    # resolved (and the caller's access checked) in initial(), before a hit is served.
+    @cached_api(
+        scopes=lambda view, request, slug: [generations.community(view.get_community().pk)],
+        params=FEED_PARAMS,
+    )
     def get(self, request: AuthenticatedRequest, slug: str) -> Response:
         """List published contributions (never drafts) in the chosen order: ``new`` (latest
         submitted), ``top`` (most supported), ``discussed`` (most comments) or ``trending``
         (latest activity). The cursor follows the chosen order. Each item says whether the
         caller supports it."""
-        rows = selectors.contribution_summary_rows(self.get_queryset(), user=request.user)
-        page = self.paginate_queryset(rows)
+        rows = selectors.feed_summary_rows(**self.feed_filters())
+        page: list[dict] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]  # pages KeysetRows too
         assert page is not None  # the view paginates
-        return self.get_paginated_response([_contribution_summary(row) for row in page])
+        datetime = datetime_writer()
+        return self.get_paginated_response([_contribution_summary(row, datetime) for row in page])
 
     @extend_schema(
         operation_id="knowledge_contributions_create",

@@ -6,9 +6,11 @@ Each test warms the cache first (the cards live in the shared cache between requ
 import pytest
 from django.urls import reverse
 
+from communities.models import Membership
 from knowledge import services
 from knowledge.models import Contribution
 
+from ..clients import token_client
 from .factories import make_contribution
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,54 @@ def test_hidden_contribution_leaves_the_feed_on_next_request(client, idea, other
     idea.status = Contribution.Status.DRAFT
     idea.save(update_fields=["status"])
     assert "Wax the chain" not in _feed(client)
+
+
+# --- The API list: cached per caller like the feed, and as fresh ----------------------------
+
+API_FEED = "/api/v1/communities/trail-bike-lab/contributions/"
+
+
+def _api_items(client, **params) -> dict[str, dict]:
+    response = client.get(API_FEED, params)
+    assert response.status_code == 200
+    return {item["title"]: item for item in response.json()["results"]}
+
+
+def test_api_list_is_served_from_the_cache(idea, other_member, django_assert_max_num_queries):
+    client = token_client(other_member)
+    first = client.get(API_FEED, {"sort": "top"}).json()
+    # A hit: only the community's access check (the token and the caller are cached).
+    with django_assert_max_num_queries(1):
+        assert client.get(API_FEED, {"sort": "top"}).json() == first
+    assert client.get(API_FEED, {"sort": "top", "made_up": "1"}).json() == first  # built
+
+
+def test_api_list_changes_show_on_next_request_for_the_right_caller(
+    idea, member, manager, other_member, toolkit
+):
+    mine, theirs = token_client(other_member), token_client(member)
+    assert _api_items(mine)["Wax the chain"]["supported"] is False
+    assert _api_items(theirs)["Wax the chain"]["support_count"] == 0
+    services.support_add(user=other_member, contribution=idea)
+    assert _api_items(mine)["Wax the chain"]["supported"] is True
+    item = _api_items(theirs)["Wax the chain"]
+    assert (item["supported"], item["support_count"]) == (False, 1)
+    member.display_name = "Maya Renamed"
+    member.save(update_fields=["display_name"])
+    assert _api_items(mine)["Wax the chain"]["author"]["public_name"] == "Maya Renamed"
+    services.contribution_set_status(
+        actor=manager, contribution=idea, status=Contribution.Status.ACCEPTED, reason="Good."
+    )
+    assert _api_items(mine)["Wax the chain"]["status"] == "accepted"
+    make_contribution(author=member, community=idea.community, toolkit=toolkit, title="Oil")
+    assert set(_api_items(mine)) == {"Wax the chain", "Oil"}
+    idea.status = Contribution.Status.DRAFT
+    idea.save(update_fields=["status"])
+    assert set(_api_items(mine)) == {"Oil"}
+
+
+def test_api_list_hit_still_checks_access(idea, other_member):
+    client = token_client(other_member)
+    assert client.get(API_FEED).status_code == 200
+    Membership.objects.filter(user=other_member).delete()
+    assert client.get(API_FEED).status_code == 404
