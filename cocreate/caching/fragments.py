@@ -47,14 +47,28 @@ from django.template import engines
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 
 logger = logging.getLogger(__name__)
 
 # Keys change with the content; this only bounds how long an unused version lingers.
 TIMEOUT = 60 * 60 * 6
-_PREFIX = "frag:v1:"
-CSRF_PLACEHOLDER = "__cocreate-csrf-token-placeholder__"
+
+
+def _secret_placeholder() -> str:
+    """What a page or fragment built to be cached holds where each response puts its viewer's
+    CSRF token: derived from SECRET_KEY, so no one who has not read the key can type it (a
+    fixed string typed into a name or a title was once replaced with the viewer's token). It
+    is replaced before any response leaves."""
+    digest = salted_hmac("cocreate.caching.csrf-placeholder", "v2").hexdigest()
+    return f"csrf-{digest[:32]}"
+
+
+CSRF_PLACEHOLDER = _secret_placeholder()
+# Every key (fragments and pages) names the placeholder's version: after a change of
+# SECRET_KEY, nothing cached with the old placeholder is found again.
+_PREFIX = f"frag:v2:{CSRF_PLACEHOLDER[5:13]}:"
 
 
 @cache

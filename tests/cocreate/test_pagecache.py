@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cocreate.caching import generations, pages
+from cocreate.caching import fragments, generations, pages
 from knowledge import services as knowledge_services
 from knowledge.models import Contribution
 from notifications.models import Notification
@@ -233,3 +233,29 @@ def test_made_up_parameters_are_built_but_never_cached(client, member, idea):
         html = _get(client, FEED + "?utm_source=mail")
     assert "knowledge_contribution" in _tables(unknown.captured_queries)
     assert "Wax the chain" in html and pages.CSRF_PLACEHOLDER not in html
+
+
+OLD_PLACEHOLDER = "__cocreate-csrf-token-placeholder__"  # the fixed string it once was
+
+
+@pytest.mark.parametrize("typed", [OLD_PLACEHOLDER, "csrf-" + "0" * 32])
+def test_what_a_person_types_comes_back_as_typed_on_cached_pages(client, member, idea, typed):
+    """The placeholder a cached page holds for each viewer's CSRF token is derived from
+    SECRET_KEY: text that looks like it, in a name or a title, is never replaced (issue 11)."""
+    member.display_name = f"Mia {typed}"
+    member.save()
+    idea.title = f"Wax {typed}"
+    idea.save()
+    client.force_login(member)
+    for _ in range(2):  # built with the placeholder and stored; then served from the cache
+        html = _get(client)
+        assert f"Mia {typed}" in html and f"Wax {typed}" in html
+        assert pages.CSRF_PLACEHOLDER not in html
+    directory = client.get(reverse("communities:directory"), {"q": typed}).content.decode()
+    assert typed in directory
+
+
+def test_the_placeholder_follows_the_secret_key(settings):
+    settings.SECRET_KEY = "another-" + "k" * 50
+    assert fragments._secret_placeholder() != pages.CSRF_PLACEHOLDER
+    assert OLD_PLACEHOLDER != pages.CSRF_PLACEHOLDER
