@@ -2,12 +2,14 @@
 
 import zoneinfo
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -86,9 +88,20 @@ class CredentialsSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
 
     def validate(self, attrs: dict) -> dict:
-        request = self.context["request"]
+        request = self.context["request"]._request
         email = attrs["email"].strip().lower()
-        user = authenticate(request._request, email=email, password=attrs["password"])
+        # Through allauth's adapter, as the sign-in page does: the same failed-attempt limits
+        # (per address, and per account from any address) count both doors.
+        try:
+            user = get_adapter(request).authenticate(
+                request, email=email, password=attrs["password"]
+            )
+        except DjangoValidationError as refused:
+            if getattr(refused, "code", None) == "too_many_login_attempts":
+                raise Throttled(
+                    detail=_("Too many failed attempts to sign in. Try again in a few minutes.")
+                ) from None
+            raise
         if user is None or not user.is_active:
             # One message for a wrong email and a wrong password: no account enumeration.
             raise serializers.ValidationError(
@@ -127,14 +140,16 @@ class TokenView(ApiView):
     @extend_schema(
         operation_id="auth_token_create",
         request=CredentialsSerializer,
-        responses={200: TokenSerializer, **error_responses(400)},
+        responses={200: TokenSerializer, **error_responses(400)},  # 429 too: every operation
         auth=[],
     )
     def post(self, request: Request) -> Response:
         """Check email and password and return the person's API token (the same one each time).
 
-        Throttled per client address with the ``token`` rate. Unverified email addresses get
-        no token.
+        Throttled per client address with the ``token`` rate, and refused (429) while the
+        sign-in page refuses the account or the address after too many wrong passwords (the
+        same counters, whichever door they were tried at). Unverified email addresses get no
+        token.
         """
         serializer = CredentialsSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

@@ -2,6 +2,7 @@
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from ..clients import session_client, token_client
@@ -137,17 +138,62 @@ def test_token_refused_until_email_is_verified():
     assert not Token.objects.exists()
 
 
-def test_token_endpoint_is_throttled(member):
+def test_token_endpoint_is_throttled_per_address(member):
+    # Ten accounts guessed at from one address (each below its own limit): the eleventh
+    # request of the minute is refused, whoever it is for.
     client = session_client()
     statuses = [
-        client.post(TOKEN, {"email": member.email, "password": "wrong"}).status_code
-        for _ in range(11)
+        client.post(TOKEN, {"email": f"guess{n}@example.org", "password": "wrong"}).status_code
+        for n in range(11)
     ]
     assert statuses[:10] == [400] * 10
     assert statuses[10] == 429
     response = client.post(TOKEN, {"email": member.email, "password": TEST_PASSWORD})
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
+
+
+def _from(address: str):
+    client = session_client()
+    client.defaults["REMOTE_ADDR"] = address
+    return client
+
+
+def _page_from(address: str) -> Client:
+    return Client(REMOTE_ADDR=address)
+
+
+def test_wrong_passwords_for_one_account_from_many_addresses_lock_the_token_door(member):
+    """Five wrong passwords for one account, each from another address: the sixth attempt is
+    refused even with the right password, at the token endpoint (issue 11, finding 2)."""
+    statuses = [
+        _from(f"198.51.100.{n}").post(TOKEN, {"email": member.email, "password": "wrong"})
+        for n in range(5)
+    ]
+    assert [r.status_code for r in statuses] == [400] * 5
+    right = _from("203.0.113.9").post(TOKEN, {"email": member.email, "password": TEST_PASSWORD})
+    assert right.status_code == 429
+    assert right.json()["code"] == "throttled" and "Too many failed attempts" in str(right.json())
+
+
+def test_the_sign_in_page_and_the_token_endpoint_count_the_same_attempts(member):
+    # Blocked at the sign-in page: no token either, from another address.
+    for n in range(5):
+        page = _page_from(f"198.51.100.{n}").post(
+            "/accounts/login/", {"login": member.email, "password": "wrong"}
+        )
+        assert page.status_code == 200  # the form again, with its error
+    right = _from("203.0.113.9").post(TOKEN, {"email": member.email, "password": TEST_PASSWORD})
+    assert right.status_code == 429
+    # And the other way round: failures at the token endpoint block the sign-in page.
+    other = UserFactory()
+    for n in range(5):
+        _from(f"192.0.2.{n}").post(TOKEN, {"email": other.email, "password": "wrong"})
+    page = _page_from("203.0.113.10").post(
+        "/accounts/login/", {"login": other.email, "password": TEST_PASSWORD}
+    )
+    assert "_auth_user_id" not in page.wsgi_request.session
+    assert "Too many failed" in page.content.decode()
 
 
 def test_token_post_ignores_a_session_without_csrf(member):
