@@ -263,6 +263,11 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "cocreate.api.errors.exception_handler",
     "DEFAULT_METADATA_CLASS": "cocreate.api.metadata.Metadata",
+    "DEFAULT_PARSER_CLASSES": [
+        "cocreate.api.parsers.JSONParser",  # DRF's, with a nesting limit
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
