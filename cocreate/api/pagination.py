@@ -21,7 +21,7 @@ class CreatedCursorPagination(CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-    invalid_cursor_message = INVALID_CURSOR
+    invalid_cursor_message = INVALID_CURSOR  # type: ignore[assignment]  # translated lazily
 
     def paginate_queryset(self, queryset, request, view=None):
         self._model = getattr(queryset, "model", None)  # what a cursor's position must fit

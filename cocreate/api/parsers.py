@@ -5,6 +5,7 @@ deepest, at four); Python's decoder recursed until it ran out of stack on a 2 KB
 ``[[[[…`` and answered 500. Deeper than ``MAX_DEPTH`` is a 400 with the reason.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ def _too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):
