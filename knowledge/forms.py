@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.dates import displayable_date
 from cocreate.form_errors import ServiceErrorsMixin
 
 from .models import Challenge, Contribution, FieldType, Kind
@@ -284,6 +285,7 @@ class ChallengeForm(ServiceErrorsMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         help_text=_("In your time zone (%(tz)s)."),
+        validators=[displayable_date],
     )
     phase = forms.ChoiceField(label=_("Phase"), choices=Challenge.Phase.choices)
 

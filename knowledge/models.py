@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.dates import displayable_date
 from cocreate.links import link
 from communities.models import Community
 
@@ -179,7 +180,9 @@ class Challenge(models.Model):
     wanted = models.CharField(_("what contributions we want"), max_length=500, blank=True)
     toolkits = models.ManyToManyField(Toolkit, related_name="challenges", blank=True)
     phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices, default=Phase.DRAFT)
-    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    deadline = models.DateTimeField(
+        _("deadline"), null=True, blank=True, validators=[displayable_date]
+    )
     contribution_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     # RESTRICT: a thread is never deleted from under its owner; the owner's deletion takes the

@@ -21,6 +21,7 @@ from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination, OldestFirstCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses, id_param
 from cocreate.api.views import MAX_ID, ApiView, check_id
+from cocreate.dates import displayable_date
 from communities.api import PersonSerializer
 from communities.api_base import CommunityEndpoint
 from communities.models import Community, Membership
@@ -236,8 +237,12 @@ class BulkResultSerializer(serializers.Serializer):
 class LogFilterSerializer(serializers.Serializer):
     kind = _choice(K.choices, required=False)
     actor = _id_field(required=False, help_text=_("User id of the moderator."))
-    since = serializers.DateTimeField(required=False, help_text=_("From this moment on."))
-    until = serializers.DateTimeField(required=False, help_text=_("Before this moment."))
+    since = serializers.DateTimeField(
+        required=False, help_text=_("From this moment on."), validators=[displayable_date]
+    )
+    until = serializers.DateTimeField(
+        required=False, help_text=_("Before this moment."), validators=[displayable_date]
+    )
 
 
 class AppealSerializer(serializers.ModelSerializer):

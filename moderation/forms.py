@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.dates import displayable_date
 from cocreate.form_errors import ServiceErrorsMixin
 
 from .models import FlagReason, ModerationAction
@@ -195,10 +196,16 @@ class LogFilterForm(forms.Form):
     )
     actor = forms.TypedChoiceField(label=_("By"), required=False, coerce=int, empty_value=None)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[displayable_date],
     )
     until = forms.DateField(
-        label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To (inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[displayable_date],
     )
 
     def __init__(self, *args, actors: Sequence[tuple[int, str]] = (), **kwargs):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from accounts.types import AuthenticatedRequest
 from cocreate.api.pagination import CreatedCursorPagination
 from cocreate.api.schema import SLUG_PARAM, error_responses
+from cocreate.dates import displayable_date
 from cocreate.errors import ValidationError
 
 from .. import selectors, services
@@ -65,7 +66,9 @@ class ChallengeCreateSerializer(serializers.Serializer):
         max_length=50,
         help_text=_("Ids of this community's toolkits contributions must use (none: any)."),
     )
-    deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    deadline = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, validators=[displayable_date]
+    )
     phase = serializers.ChoiceField(choices=Challenge.Phase.choices, default=Challenge.Phase.DRAFT)
 
 

@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cocreate.dates import displayable_date
 from cocreate.errors import ValidationError
 from cocreate.permissions import require
 from communities.models import Community
@@ -40,6 +42,10 @@ def challenge_create(
         errors["phase"] = _("Choose a phase.")
     if deadline is not None and deadline <= timezone.now() and phase == Challenge.Phase.OPEN:
         errors["deadline"] = _("The deadline must be in the future.")
+    try:
+        displayable_date(deadline)
+    except DjangoValidationError as refused:
+        errors["deadline"] = refused.messages[0]
     toolkits = toolkits or []
     if any(t.community_id != community.pk for t in toolkits):
         errors["toolkits"] = _("Choose toolkits of this community.")
