@@ -4,6 +4,8 @@ so its throughput is what the middleware stack and gunicorn alone can do (the ba
 from django.http import HttpResponse
 from django.urls import include, path
 
+from cocreate.urls import handler400, handler403, handler404, handler500  # noqa: F401 — as served
+
 
 def bare(request):
     return HttpResponse(b"ok", content_type="text/plain")

@@ -49,3 +49,9 @@ urlpatterns = [
     # The language switch: Django's view, wrapped so that signed in, the choice is saved too.
     path("i18n/", include("accounts.i18n_urls")),
 ]
+
+# Django's own failures (body too large, no route, CSRF, an unhandled error): JSON under /api/.
+handler400 = "cocreate.error_pages.bad_request"
+handler403 = "cocreate.error_pages.permission_denied"
+handler404 = "cocreate.error_pages.page_not_found"
+handler500 = "cocreate.error_pages.server_error"
