@@ -145,13 +145,19 @@ def _converters(model: type[Model], vendor: str) -> tuple[tuple[int, Any, tuple]
     return tuple(found)
 
 
+@cache
+def _attnames(model: type[Model]) -> list[str]:
+    """The attribute names of ``model``'s concrete columns, in the statement's order."""
+    return [f.attname for f in model._meta.concrete_fields]
+
+
 def _instance(model: type[Model], values: Sequence[Any]) -> Any:
     """A model instance from its concrete columns' raw values, converted as the ORM does."""
     values = list(values)
     for at, column, converters in _converters(model, connection.vendor):
         for convert in converters:
             values[at] = convert(values[at], column, connection)
-    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], values)
+    return model.from_db(connection.alias, _attnames(model), values)
 
 
 def _fetch(viewer: Any, slug: str) -> tuple[Community | None, Membership | None]:
@@ -164,8 +170,7 @@ def _fetch(viewer: Any, slug: str) -> tuple[Community | None, Membership | None]
         row = cursor.fetchone()
     if row is None:
         return None, None
-    n_community = len(Community._meta.concrete_fields)
-    n_organization = len(Organization._meta.concrete_fields)
+    n_community, n_organization = len(_attnames(Community)), len(_attnames(Organization))
     community = _instance(Community, row[:n_community])
     community.organization = _instance(
         Organization, row[n_community : n_community + n_organization]
