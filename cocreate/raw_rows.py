@@ -13,6 +13,7 @@ orderings and cursor pages.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection
@@ -136,3 +137,39 @@ def instance(model: type[M], values: Sequence[Any]) -> M:
             value = convert(value, None, connection)
         converted.append(value)
     return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+# --- Whole rows of a model ----------------------------------------------------------------------
+
+
+@cache
+def _converters(model: type[Model], vendor: str) -> tuple[tuple[int, Any, tuple], ...]:
+    """Per column of ``model`` that needs one, what the ORM would convert a raw value with
+    (SQLite's text datetimes, JSON, ...): the backend's converters, then the field's."""
+    found = []
+    for at, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        converters = (
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        )
+        if converters:
+            found.append((at, column, converters))
+    return tuple(found)
+
+
+@cache
+def model_columns(model: type[Model]) -> list[str]:
+    """The attribute names of ``model``'s concrete columns, in the order a hand-written SELECT
+    of all of them lists them (``instance_from_row`` takes its values in that order)."""
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def instance_from_row(model: type[Model], values: Sequence[Any]) -> Any:
+    """A model instance from its concrete columns' raw values (in ``model_columns`` order),
+    converted as the ORM does: what ``QuerySet`` iteration would have built from that row."""
+    values = list(values)
+    for at, column, converters in _converters(model, connection.vendor):
+        for convert in converters:
+            values[at] = convert(values[at], column, connection)
+    return model.from_db(connection.alias, model_columns(model), values)

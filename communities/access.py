@@ -15,7 +15,6 @@ The community comes back with the viewer's membership in one query, and the rule
 cache is seeded, so the permission checks that follow cost nothing.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -26,6 +25,7 @@ from django.http import Http404
 
 from cocreate.errors import PermissionDenied
 from cocreate.permissions import allowed, require
+from cocreate.raw_rows import instance_from_row, model_columns
 
 from .models import Community, Membership, Organization, OrganizationStaff
 from .rules import (
@@ -129,37 +129,6 @@ def _fetch_statement(vendor: str) -> str:
     )
 
 
-@cache
-def _converters(model: type[Model], vendor: str) -> tuple[tuple[int, Any, tuple], ...]:
-    """Per column of ``model`` that needs one, what the ORM would convert a raw value with
-    (SQLite's text datetimes, JSON, ...): the backend's converters, then the field's."""
-    found = []
-    for at, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
-        converters = (
-            *connection.ops.get_db_converters(column),
-            *column.get_db_converters(connection),
-        )
-        if converters:
-            found.append((at, column, converters))
-    return tuple(found)
-
-
-@cache
-def _attnames(model: type[Model]) -> list[str]:
-    """The attribute names of ``model``'s concrete columns, in the statement's order."""
-    return [f.attname for f in model._meta.concrete_fields]
-
-
-def _instance(model: type[Model], values: Sequence[Any]) -> Any:
-    """A model instance from its concrete columns' raw values, converted as the ORM does."""
-    values = list(values)
-    for at, column, converters in _converters(model, connection.vendor):
-        for convert in converters:
-            values[at] = convert(values[at], column, connection)
-    return model.from_db(connection.alias, _attnames(model), values)
-
-
 def _fetch(viewer: Any, slug: str) -> tuple[Community | None, Membership | None]:
     """The community at ``slug`` and the viewer's membership in one query (see
     ``_fetch_statement``); the rules' membership cache and the viewer's firms are seeded."""
@@ -170,15 +139,15 @@ def _fetch(viewer: Any, slug: str) -> tuple[Community | None, Membership | None]
         row = cursor.fetchone()
     if row is None:
         return None, None
-    n_community, n_organization = len(_attnames(Community)), len(_attnames(Organization))
-    community = _instance(Community, row[:n_community])
-    community.organization = _instance(
+    n_community, n_organization = len(model_columns(Community)), len(model_columns(Organization))
+    community = instance_from_row(Community, row[:n_community])
+    community.organization = instance_from_row(
         Organization, row[n_community : n_community + n_organization]
     )
     membership_values = row[n_community + n_organization : -1]
     membership = None
     if membership_values[0] is not None:  # its primary key: None where the join found none
-        membership = _instance(Membership, membership_values)
+        membership = instance_from_row(Membership, membership_values)
         membership.community = community
     if signed_in:
         remember_membership(community, viewer, membership)
