@@ -3,7 +3,10 @@ large, a URL nothing matches, a CSRF failure, an unhandled exception): the site'
 people, and under ``/api/`` the API's one error shape (``{"detail", "code"}``, see
 ``cocreate.api.errors``) instead of an HTML page a client cannot read."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -18,7 +21,18 @@ def _json(detail: str, code: str, status: int) -> JsonResponse:
     return JsonResponse({"detail": detail, "code": code}, status=status)
 
 
+def body_too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    """413: the body is larger than ``limit`` bytes (``cocreate.request_size``)."""
+    detail = _("The request body is too large (at most %(limit)s bytes).") % {"limit": limit}
+    if _api(request):
+        return _json(detail, "request_too_large", 413)
+    # Standalone (not base.html): the request is answered before sessions and sign-in ran.
+    return render(request, "413.html", {"detail": detail}, status=413)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return body_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
     if _api(request):
         return _json(
             _("The request could not be read (too large or malformed)."), "bad_request", 400

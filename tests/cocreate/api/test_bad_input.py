@@ -66,3 +66,20 @@ def test_forged_cursors_answer_400_naming_the_cursor(member, sort, cursor):
     response = _client(member).get(LIST, {"sort": sort, "cursor": cursor})
     assert response.status_code == 400, response.content[:200]
     assert "cursor" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "body", ['{"reason": "\\ud800"}', '{"\\udfff": 1}', '["ok", ["\\ud800x"]]']
+)
+def test_text_that_is_not_unicode_is_refused(member, body):
+    response = _client(member).post(LIST, data=body, content_type="application/json")
+    assert response.status_code == 400, response.content[:200]
+    assert response.json() == {
+        "detail": "The JSON body contains text that is not valid Unicode.",
+        "code": "parse_error",
+    }
+
+
+def test_a_cursor_holding_a_nul_is_refused(member):
+    response = _client(member).get("/api/v1/communities/", {"cursor": _cursor("p=\x00")})
+    assert response.status_code == 400 and "cursor" in response.json()["errors"]
