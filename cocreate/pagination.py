@@ -6,11 +6,14 @@ the same order. Ordering is a tuple of fields, the last being a unique tie-break
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
+
+from .raw_rows import KeysetRows
 
 _SALT = "cocreate.pagination"
 
@@ -91,17 +94,29 @@ def keyset_paginate_sorted(
 
 
 def keyset_paginate(
-    queryset: QuerySet, *, ordering: tuple[str, ...], cursor: str | None, page_size: int
+    queryset: QuerySet | KeysetRows,
+    *,
+    ordering: tuple[str, ...],
+    cursor: str | None,
+    page_size: int,
 ) -> KeysetPage:
-    """One page of ``queryset`` in ``ordering``; an invalid cursor starts from the beginning."""
+    """One page of ``queryset`` in ``ordering``; an invalid cursor starts from the beginning.
+
+    ``queryset`` may also be a hand-written list's ``KeysetRows`` (rows are dicts): the same
+    condition, written as SQL by ``KeysetRows.after``."""
     qs = queryset.order_by(*ordering)
     values = _decode(cursor, ordering, queryset.model) if cursor else None
     if values is not None:
-        qs = qs.filter(_after(ordering, values))
+        qs = (
+            qs.after(ordering, values)
+            if isinstance(qs, KeysetRows)
+            else qs.filter(_after(ordering, values))
+        )
     rows = list(qs[: page_size + 1])
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, f.lstrip("-")) for f in ordering])
+        read = last.__getitem__ if isinstance(last, dict) else partial(getattr, last)
+        next_cursor = _encode([read(f.lstrip("-")) for f in ordering])
     return KeysetPage(items=rows, next_cursor=next_cursor, is_first=values is None)

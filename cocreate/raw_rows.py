@@ -72,12 +72,29 @@ class KeysetRows:
             field, _, operator = lookup.rpartition("__")
             if operator not in ("lt", "gt"):
                 raise ValueError(f"KeysetRows cannot filter by {lookup!r}")
-            model_field = self.model._meta.get_field(field)
-            assert isinstance(model_field, Field)  # sortable fields are columns
-            prepared = model_field.get_db_prep_value(value, connection, prepared=False)
             sql += f" AND {self._column(field)} {'<' if operator == 'lt' else '>'} %s"
-            params.append(prepared)
+            params.append(self._prepare(field, value))
         return self._clone(sql, params)
+
+    def after(self, ordering: Sequence[str], values: Sequence[Any]) -> "KeysetRows":
+        """Only the rows strictly after ``values`` in ``ordering`` (lexicographic, each field
+        in its own direction): the keyset condition of ``cocreate.pagination``, as SQL."""
+        terms, params = [], list(self.params)
+        for i in range(len(ordering)):
+            parts = []
+            for j in range(i + 1):
+                name = ordering[j].removeprefix("-")
+                last = "<" if ordering[j].startswith("-") else ">"
+                operator = "=" if j < i else last
+                parts.append(f"{self._column(name)} {operator} %s")
+                params.append(self._prepare(name, values[j]))
+            terms.append(" AND ".join(parts) if len(parts) == 1 else f"({' AND '.join(parts)})")
+        return self._clone(f"{self.sql} AND ({' OR '.join(terms)})", params)
+
+    def _prepare(self, field: str, value: Any) -> Any:
+        model_field = self.model._meta.get_field(field)
+        assert isinstance(model_field, Field)  # sortable fields are columns
+        return model_field.get_db_prep_value(value, connection, prepared=False)
 
     def __getitem__(self, window: slice) -> list[Row]:
         if not isinstance(window, slice) or window.step is not None:

@@ -295,11 +295,12 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 # Sent on every dynamic response (cocreate.security_headers). Scripts only from this site and
 # never inline (no template has an inline script or handler; the API docs load their set-up
-# script as a file); inline style attributes are still allowed.
+# script as a file), and no inline style either: no page template has a style attribute or
+# element (htmx's indicator rules are in cocreate.css; emails keep theirs, they are not pages).
 CONTENT_SECURITY_POLICY = env.str(
     "CONTENT_SECURITY_POLICY",
     default=(
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
         "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
         "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ),

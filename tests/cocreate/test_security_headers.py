@@ -17,6 +17,7 @@ def _check(response) -> None:
         "unsafe-inline"
         not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
     )
+    assert "style-src 'self';" in response["Content-Security-Policy"]
     assert response["Permissions-Policy"] == settings.PERMISSIONS_POLICY
     assert "private" in response["Cache-Control"]
 
@@ -37,3 +38,21 @@ def test_api_answers(community):
     client.force_authenticate(UserFactory())
     _check(client.get("/api/v1/communities/"))
     _check(client.get("/api/v1/communities/no-such-community/"))
+
+
+def test_no_page_template_has_inline_style():
+    """The policy allows no inline style, so no template a browser renders as a page may carry
+    a style attribute or element (an email's inline styles are for mail clients)."""
+    import re  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for template in root.glob("**/templates/**/*.html"):
+        relative = template.relative_to(root)
+        if relative.parts[0] == ".venv" or "email" in relative.parts:
+            continue
+        text = template.read_text()
+        if re.search(r"\sstyle\s*=|<style[\s>]", text, re.IGNORECASE):
+            offenders.append(str(relative))
+    assert offenders == []

@@ -83,12 +83,12 @@ class TestDirectory:
         for i in range(5):
             CommunityFactory(organization=organization, name=f"Lab {i}", slug=f"lab-{i}")
         first = client.get("/communities/", {"q": "lab", "sort": "name"})
-        names = [c.name for c in first.context["page"].items]
+        names = [c.name for c in first.context["cards"]]
         assert names == ["Lab 0", "Lab 1", "Lab 2"]
         cursor = first.context["page"].next_cursor
         assert cursor and "q=lab" in first.content.decode()
         second = client.get("/communities/", {"q": "lab", "sort": "name", "cursor": cursor})
-        assert [c.name for c in second.context["page"].items] == ["Lab 3", "Lab 4"]
+        assert [c.name for c in second.context["cards"]] == ["Lab 3", "Lab 4"]
         assert not second.context["page"].has_next
 
     def test_create_link_only_for_staff(self, client, outsider, org_staff):
