@@ -1,8 +1,9 @@
 """Contributions as lists show them: cards built from plain rows, never model instances."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from accounts.models import public_name
 
@@ -48,20 +49,22 @@ class ContributionCard:
         return str(_STATUS_LABELS.get(self.status, self.status))
 
 
-def card(row) -> ContributionCard:
-    """The card of a row of ``selectors.FEED_ROW_FIELDS``."""
+def card(row: Mapping[str, Any]) -> ContributionCard:
+    """The card of a feed row: a dict of ``selectors.FEED_ROW_FIELDS`` (the home's lists) or
+    of ``selectors.SUMMARY_FIELDS`` (the feed's page, ``selectors.feed_summary_rows``)."""
+    challenge_id = row["challenge_id"]
     return ContributionCard(
-        pk=row.id,
-        kind=row.kind,
-        status=row.status,
-        title=row.title,
-        challenge_id=row.challenge_id,
-        challenge=None if row.challenge_id is None else _Named(title=row.challenge__title),
-        author=_Named(public_name=public_name(row.author_id, row.author__display_name or "")),
-        submitted_at=row.submitted_at,
-        created_at=row.created_at,
-        tags=tuple(row.tags or ()),
-        support_count=row.support_count,
-        comment_count=row.comment_count,
-        viewer_supports=bool(row.viewer_supports),
+        pk=row["id"],
+        kind=row["kind"],
+        status=row["status"],
+        title=row["title"],
+        challenge_id=challenge_id,
+        challenge=None if challenge_id is None else _Named(title=row["challenge__title"]),
+        author=_Named(public_name=public_name(row["author_id"], row["author__display_name"] or "")),
+        submitted_at=row["submitted_at"],
+        created_at=row["created_at"],
+        tags=tuple(row["tags"] or ()),
+        support_count=row["support_count"],
+        comment_count=row["comment_count"],
+        viewer_supports=bool(row["viewer_supports"]),
     )

@@ -840,7 +840,8 @@ FEED_ROW_FIELDS = (
 
 
 def feed_rows(queryset: QuerySet[Contribution], *, user: Viewer) -> QuerySet:
-    """The feed's queryset as named rows of ``FEED_ROW_FIELDS``."""
+    """The feed's queryset as dict rows of ``FEED_ROW_FIELDS`` (the page itself reads the
+    same rows through ``feed_summary_rows``)."""
     supports: Exists | Value
     if user.is_authenticated:
         supports = Exists(Support.objects.filter(contribution=OuterRef("pk"), user=user))
@@ -848,7 +849,7 @@ def feed_rows(queryset: QuerySet[Contribution], *, user: Viewer) -> QuerySet:
         supports = Value(False)
     # The plugin takes an annotation named like a declared non-field attribute for a clash.
     rows = queryset.annotate(viewer_supports=supports)  # type: ignore[no-redef]
-    return rows.values_list(*FEED_ROW_FIELDS, named=True)
+    return rows.values(*FEED_ROW_FIELDS)
 
 
 # --- The community home (``knowledge.home`` contributes these to it) ----------------------------
@@ -874,7 +875,7 @@ def home_ideas(
     feed = (
         contribution_feed(user=user, community=community)
         .annotate(viewer_supports=Value(False))  # type: ignore[no-redef]  # as in feed_rows
-        .values_list(*FEED_ROW_FIELDS, named=True)
+        .values(*FEED_ROW_FIELDS)
     )
     return {
         "recent": list(feed.order_by("-submitted_at", "-id")[:limit]),

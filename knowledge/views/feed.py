@@ -64,14 +64,12 @@ def feed(request, slug):
     sort = filters.pop("sort")
     challenge_id = filters.pop("challenge_id")
     challenge = next((c for c in challenges if c.pk == challenge_id), None)
+    # The hand-written SELECT the contributions API pages too (held equal to the ORM's
+    # ``contribution_feed`` rows by tests/knowledge/test_feed_summary_sql.py): building and
+    # compiling that queryset cost a fresh feed page more than its query.
     feed_page = page(
         request,
-        selectors.feed_rows(
-            selectors.contribution_feed(
-                user=user, community=community, challenge=challenge, **filters
-            ),
-            user=user,
-        ),
+        selectors.feed_summary_rows(user=user, community=community, challenge=challenge, **filters),
         selectors.FEED_SORTS[sort],
     )
     context = nav(request, community, "feed")

@@ -3,6 +3,7 @@ input does (a clear message, nothing half-written), and what stays hidden."""
 
 from datetime import timedelta
 from html import unescape
+from itertools import product
 
 import pytest
 from django.template.loader import render_to_string
@@ -725,16 +726,15 @@ def test_a_feed_card_renders_as_its_contribution_would(community, member, other_
     services.support_add(user=other_member, contribution=shown)
     member.display_name = ""  # the fallback name ("Member #id") too
     member.save(update_fields=["display_name"])
-    row = next(
-        r
-        for r in selectors.feed_rows(
-            selectors.contribution_feed(user=other_member, community=community), user=other_member
-        )
-        if r.id == shown.pk
+    home_rows = selectors.feed_rows(
+        selectors.contribution_feed(user=other_member, community=community), user=other_member
     )
+    page_rows = selectors.feed_summary_rows(user=other_member, community=community)[:50]
     model = Contribution.objects.select_related("author", "challenge").get(pk=shown.pk)
     model.viewer_supports = True
-    for language in ("en", "de", "fr"):
+    # The home's rows (ORM) and the feed page's (hand-written SQL) make the same card.
+    for rows, language in product((home_rows, page_rows), ("en", "de", "fr")):
+        row = next(r for r in rows if r["id"] == shown.pk)
         with translation.override(language):
             context = {"community": community, "show_challenge": True}
             from_row = render_to_string("knowledge/_item.html", {**context, "c": card(row)})
