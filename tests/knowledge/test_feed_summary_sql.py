@@ -8,6 +8,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from cocreate.pagination import keyset_paginate
 from knowledge import selectors, services
 from knowledge.api.contributions import FeedCursorPagination
 from knowledge.models import Contribution, Discussion
@@ -109,3 +110,33 @@ def test_rows_for_other_viewers(community, feed, moderator):
 def test_outsiders_get_404(community, feed):
     with pytest.raises(Http404):
         selectors.feed_summary_rows(user=UserFactory(), community=community)
+
+
+def _keyset_walk(rows, ordering, page_size: int = 2) -> list[list[int]]:
+    """Every page's ids, following the signed cursors of ``keyset_paginate`` (the pages')."""
+    pages, cursor = [], None
+    while len(pages) < 50:  # a cursor that does not move on fails below instead of looping
+        page = keyset_paginate(rows(), ordering=ordering, cursor=cursor, page_size=page_size)
+        pages.append([r["id"] for r in page.items])
+        if not page.has_next:
+            return pages
+        cursor = page.next_cursor
+    raise AssertionError(f"the cursors did not reach the end: {pages[:6]}")
+
+
+@pytest.mark.parametrize("sort", list(selectors.FEED_SORTS))
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
+def test_the_feed_page_walks_the_same_pages_as_the_orm(community, member, feed, sort, filters):
+    """The feed page's paginator (``keyset_paginate``, ``KeysetRows.after``) over the
+    hand-written rows cuts the same pages as over the ORM's, ties on every sort key included."""
+    kwargs = {"user": member, "community": community, **filters}
+    if filters.get("challenge"):
+        kwargs["challenge"] = feed.challenge
+    ordering = selectors.FEED_SORTS[sort]
+    hand = _keyset_walk(lambda: selectors.feed_summary_rows(**kwargs), ordering)
+    orm = _keyset_walk(
+        lambda: selectors.feed_rows(selectors.contribution_feed(**kwargs), user=member), ordering
+    )
+    assert hand == orm
+    if not filters:
+        assert sum(map(len, hand)) == 11 and len(hand) == 6
