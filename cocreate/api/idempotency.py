@@ -25,7 +25,7 @@ every write operation of the OpenAPI schema.
 
 import hashlib
 import re
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -129,10 +129,12 @@ class IdempotentWrites:
     """
 
     _idempotency_claim: int | None = None
+    # False for a view whose answers must never be kept or replayed (the header is ignored).
+    idempotent_writes: ClassVar[bool] = True
 
     def dispatch(self, request, *args: Any, **kwargs: Any):
         self._idempotency_claim = None
-        if request.method in WRITES and HEADER in request.headers:
+        if self.idempotent_writes and request.method in WRITES and HEADER in request.headers:
             with transaction.atomic():
                 return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
@@ -140,7 +142,7 @@ class IdempotentWrites:
     def claim_idempotency_key(self, request) -> None:
         """Claim the request's key, or raise the stored answer (``_Replay``), 400, 409 or 422."""
         key = request.headers.get(HEADER)
-        if request.method not in WRITES or key is None:
+        if not self.idempotent_writes or request.method not in WRITES or key is None:
             return
         if not _VALID.fullmatch(key):
             raise InvalidKey
@@ -214,9 +216,14 @@ def schema_hook(result: dict, generator, request, public) -> dict:
     409 and 422 answers in the API's error shape."""
     error = {"$ref": "#/components/schemas/Error"}
     has_error = "Error" in result.get("components", {}).get("schemas", {})
-    for operations in result.get("paths", {}).values():
+    ignored = {
+        (path, method.lower())
+        for path, _regex, method, view in getattr(generator, "endpoints", None) or ()
+        if not getattr(getattr(view, "cls", None), "idempotent_writes", True)
+    }
+    for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
-            if method.upper() not in WRITES:
+            if method.upper() not in WRITES or (path, method) in ignored:
                 continue
             parameters = operation.setdefault("parameters", [])
             if not any(p.get("name") == HEADER and p.get("in") == "header" for p in parameters):
