@@ -67,8 +67,12 @@ def test_the_same_key_for_another_request_is_422(comments, other_member, communi
     assert _post(client, comments, {"body": "Which wax?"}, "key-2").status_code == 201
     for response in (
         _post(client, comments, {"body": "Another text"}, "key-2"),  # another body
-        _post(client, f"{API}/communities/{community.slug}/contributions/{idea.pk}/support/",
-              {"supported": True}, "key-2"),  # another path  # fmt: skip
+        _post(
+            client,
+            f"{API}/communities/{community.slug}/contributions/{idea.pk}/support/",
+            {"supported": True},
+            "key-2",
+        ),  # another path  # fmt: skip
         client.put(comments, {"body": "Which wax?"}, format="json", **{KEY: "key-2"}),  # method
     ):
         assert response.status_code in (405, 422)
@@ -159,9 +163,7 @@ def test_a_4xx_is_replayed_but_a_409_is_not_stored(
 
 
 @pytest.mark.django_db
-def test_a_request_that_fails_keeps_nothing_and_the_retry_runs(
-    comments, other_member, monkeypatch
-):
+def test_a_request_that_fails_keeps_nothing_and_the_retry_runs(comments, other_member, monkeypatch):
     """A crash after the comment was written (here: an error raised right after the service
     returned; in production, a killed worker) rolls back the comment with the key: the retry
     posts it, once."""
@@ -206,9 +208,7 @@ def test_keys_expire(comments, other_member, settings):
 
 
 @pytest.mark.django_db
-def test_the_key_costs_a_constant_number_of_queries(
-    community, idea, member, other_member, toolkit
-):
+def test_the_key_costs_a_constant_number_of_queries(community, idea, member, other_member, toolkit):
     """The claim and the stored answer add the same few queries to any write; a replay costs
     no more than a fresh write."""
     from tests.knowledge.factories import make_contribution  # noqa: PLC0415
@@ -358,3 +358,36 @@ def test_every_write_operation_documents_the_header():
             elif method == "get":
                 assert HEADER not in headers, (path, method)
     assert writes > 20
+
+
+# --- Admin --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_keys_and_form_tokens_read_only(
+    client, comments, other_member, platform_admin, community, idea
+):
+    from django.urls import reverse  # noqa: PLC0415
+
+    from cocreate.idempotency.models import FormSubmission  # noqa: PLC0415
+
+    assert _post(token_client(other_member), comments, {"body": "Kept"}, "admin-key").status_code
+    page = reverse("knowledge:comment", args=[community.slug, idea.pk])
+    client.force_login(other_member)
+    client.post(page, {"body": "Form", "form_token": "admin-token-0123456789"})
+    row, submission = IdempotencyKey.objects.get(), FormSubmission.objects.get()
+    client.force_login(platform_admin)
+    for name, obj, shown in (
+        ("idempotency_idempotencykey", row, "admin-key"),
+        ("idempotency_formsubmission", submission, "admin-token-0123456789"),
+    ):
+        listing = client.get(reverse(f"admin:{name}_changelist"))
+        assert listing.status_code == 200 and shown in listing.content.decode()
+        detail = client.get(reverse(f"admin:{name}_change", args=[obj.pk]))
+        assert detail.status_code == 200
+        assert client.get(reverse(f"admin:{name}_add")).status_code == 403
+        assert client.post(reverse(f"admin:{name}_delete", args=[obj.pk]), {"post": "yes"})
+    assert '"Kept"' in client.get(
+        reverse("admin:idempotency_idempotencykey_change", args=[row.pk])
+    ).content.decode().replace("&quot;", '"')
+    assert IdempotencyKey.objects.count() == FormSubmission.objects.count() == 1
