@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
 
 from cocreate.idempotency import services
 
@@ -120,7 +121,7 @@ def _replayed(row) -> HttpResponse:
     return response
 
 
-class IdempotentWrites:
+class IdempotentWrites(APIView):
     """The ``Idempotency-Key`` behaviour of ``ApiView`` (see the module's docstring).
 
     A write with the header runs in one transaction: the key's row, what the view writes and
@@ -136,8 +137,8 @@ class IdempotentWrites:
         self._idempotency_claim = None
         if self.idempotent_writes and request.method in WRITES and HEADER in request.headers:
             with transaction.atomic():
-                return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def claim_idempotency_key(self, request) -> None:
         """Claim the request's key, or raise the stored answer (``_Replay``), 400, 409 or 422."""
@@ -167,10 +168,10 @@ class IdempotentWrites:
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
             return exc.response
-        return super().handle_exception(exc)  # type: ignore[misc]
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args: Any, **kwargs: Any):
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response = super().finalize_response(request, response, *args, **kwargs)
         claimed, self._idempotency_claim = self._idempotency_claim, None
         if claimed is None:
             return response

@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
@@ -66,23 +66,26 @@ def _claim(
     ``IDEMPOTENCY_WAIT`` seconds, then raises ``KeyInUse``."""
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = [meta.get_field(name) for name in values]
-    params = [field.get_db_prep_save(values[field.name], connection) for field in columns]
-    names = ", ".join(quote(field.column) for field in columns)
+
+    def field(name: str) -> models.Field:
+        return cast(models.Field, meta.get_field(name))
+
+    def column(name: str) -> str:
+        return quote(cast(str, field(name).column))
+
+    params = [field(name).get_db_prep_save(value, connection) for name, value in values.items()]
+    names = ", ".join(column(name) for name in values)
     table = quote(meta.db_table)
     taken_over = ", ".join(
-        f"{quote(field.column)} = EXCLUDED.{quote(field.column)}"
-        for field in columns
-        if field.name not in unique
+        f"{column(name)} = EXCLUDED.{column(name)}" for name in values if name not in unique
     )
-    conflict = ", ".join(quote(meta.get_field(name).column) for name in unique)
-    created = quote(meta.get_field("created_at").column)
+    conflict = ", ".join(column(name) for name in unique)
     sql = (
         f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(params))}) "  # noqa: S608 — names from the model
         f"ON CONFLICT ({conflict}) DO UPDATE SET {taken_over} "
-        f"WHERE {table}.{created} < %s RETURNING {quote(meta.pk.column)}"
+        f"WHERE {table}.{column('created_at')} < %s RETURNING {quote(cast(str, meta.pk.column))}"
     )
-    cutoff = meta.get_field("created_at").get_db_prep_save(timezone.now() - ttl(), connection)
+    cutoff = field("created_at").get_db_prep_save(timezone.now() - ttl(), connection)
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         if postgres:  # bound the wait for a concurrent request holding the same key
@@ -129,7 +132,7 @@ def api_claim(
     is still running after the wait. A claimed row must be finished in the same transaction
     with ``api_complete`` (store the response) or ``api_release`` (forget the key)."""
     digest = fingerprint(method, path, body)
-    values = {
+    values: dict[str, Any] = {
         "owner": owner,
         "key": key,
         "user": user_id,
