@@ -125,6 +125,9 @@ class TokenView(ApiView):
     serializer_class = CredentialsSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    # Its answer is a credential: never kept in the idempotency table nor replayed (a token
+    # revoked since would come back). Both operations are idempotent by nature anyway.
+    idempotent_writes = False
 
     def get_permissions(self):
         if self.request.method == "POST":

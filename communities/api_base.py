@@ -1,9 +1,10 @@
 """The one base class of every API view under /communities/{slug}/ (in every app).
 
 In the manner of Sentry's ``ProjectEndpoint`` (``convert_args`` + ``scope_map``): the community
-is resolved through the access boundary in ``initial()`` — after authentication and throttling,
-before the handler reads a byte of the body — and each HTTP method declares the permission it
-needs. So every community-scoped endpoint answers in the same order: 401 (no credentials), 404
+is resolved through the access boundary in ``resolve_scope()`` (``ApiView.initial`` calls it) —
+after authentication and throttling, before the handler reads a byte of the body (and before
+an ``Idempotency-Key`` is claimed) — and each HTTP method declares the permission it needs.
+So every community-scoped endpoint answers in the same order: 401 (no credentials), 404
 (missing or invisible, the same body), 403 with the rule's message (banned, suspended, not
 allowed), and only then 400 for the body.
 
@@ -40,8 +41,7 @@ class CommunityEndpoint(ApiView):
 
     standing: Standing
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
+    def resolve_scope(self, request: Request, *args: Any, **kwargs: Any) -> None:
         if self.own_standing:
             self.standing = access_own_standing(request.user, kwargs["slug"])
         else:

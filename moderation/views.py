@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocreate.errors import Conflict, ValidationError
+from cocreate.idempotency import form_tokens
+from cocreate.idempotency.services import submit_once
 from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed, refusal
 from communities.access import access_community, access_own_standing
@@ -97,7 +99,13 @@ def _flag(request, community, *, target, target_url: str, lookup: dict, excerpt:
     form = FlagForm(request.POST or None)
     if request.method == "POST" and problem is None and form.is_valid():
         try:
-            services.flag_create(reporter=user, **form.cleaned_data, **lookup)
+            # A double click or a retried POST with the same one-time token flags once.
+            outcome = submit_once(
+                user=user,
+                token=form_tokens.posted(request),
+                create=lambda: services.flag_create(reporter=user, **form.cleaned_data, **lookup),
+                url_of=lambda _flag: target_url,
+            )
         except PermissionDenied as exc:
             return _denied(request, community, str(exc))
         except Conflict as exc:
@@ -106,6 +114,9 @@ def _flag(request, community, *, target, target_url: str, lookup: dict, excerpt:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
+            if outcome.created is None:
+                messages.info(request, _("This was already sent; nothing was posted twice."))
+                return redirect(target_url)
             messages.success(
                 request,
                 _(

@@ -1,13 +1,18 @@
-"""Base classes for API views: authentication order and path-parameter safety."""
+"""Base classes for API views: authentication order, path-parameter safety, safe retries."""
+
+from typing import Any
 
 from django.http import Http404
 from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+
+from .idempotency import IdempotentWrites
 
 # Largest value of a bigint primary key; anything larger cannot name a row.
 MAX_ID = 2**63 - 1
 
 
-class ApiView(GenericAPIView):
+class ApiView(IdempotentWrites, GenericAPIView):
     """Every Cocreate API view.
 
     Its authentication classes are the project's (``REST_FRAMEWORK`` in the settings): token
@@ -16,7 +21,20 @@ class ApiView(GenericAPIView):
     authentication comes first; session authentication (with CSRF) still works for the browser.
     The class is named only in the settings: ``cocreate`` sits below ``accounts`` and does not
     import it.
+
+    Every write takes an ``Idempotency-Key`` (``cocreate.api.idempotency``). ``initial`` runs
+    DRF's checks (authentication, permissions, throttles), then the view's own
+    (``resolve_scope``), then claims the key: a replay or a refused key never reaches the
+    handler, and only a request that passed every check stores its answer.
     """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.resolve_scope(request, *args, **kwargs)
+        self.claim_idempotency_key(request)
+
+    def resolve_scope(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Resolve and check what the path names before the handler runs (none by default)."""
 
 
 def check_id(value: int) -> int:

@@ -66,6 +66,12 @@ def _secret_placeholder() -> str:
 
 
 CSRF_PLACEHOLDER = _secret_placeholder()
+# Where a form shows its one-time token (``{{ form_token }}``): like the CSRF placeholder,
+# derived from SECRET_KEY, rendered into pages and fragments built to be cached, and replaced
+# with a fresh random token per form in every response (``cocreate.idempotency.form_tokens``).
+FORM_TOKEN_PLACEHOLDER = (
+    "formtoken-" + salted_hmac("cocreate.caching.form-token-placeholder", "v1").hexdigest()[:32]
+)
 # Every key (fragments and pages) names the placeholder's version: after a change of
 # SECRET_KEY, nothing cached with the old placeholder is found again.
 _PREFIX = f"frag:v2:{CSRF_PLACEHOLDER[5:13]}:"
@@ -169,7 +175,10 @@ class Fragment:
         return fragment_key((self.template,), parts, env=env)
 
     def render(self, values: Mapping[str, Any]) -> str:
-        return render_to_string(self.template, {**values, "csrf_token": CSRF_PLACEHOLDER})
+        return render_to_string(
+            self.template,
+            {**values, "csrf_token": CSRF_PLACEHOLDER, "form_token": FORM_TOKEN_PLACEHOLDER},
+        )
 
 
 _fragments: dict[str, Fragment] = {}

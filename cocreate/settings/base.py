@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "notifications",
     # Demo data for the embedded run (``manage.py seed_demo``): above every app, imported by none.
     "demo",
+    # Idempotency keys and one-time form tokens (safe retries); part of the ground layer.
+    "cocreate.idempotency",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A fresh one-time token in each form of every HTML response (cached pages included).
+    "cocreate.idempotency.form_tokens.FormTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.CachedAuthenticationMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -89,6 +93,7 @@ TEMPLATES = [
                 "notifications.context_processors.bell",
                 # Last, so it wins over Django's csrf processor while a page is cached.
                 "cocreate.caching.pages.csrf_placeholder",
+                "cocreate.idempotency.form_tokens.form_token",
             ],
             "libraries": {"caching": "cocreate.caching.tags"},
         },
@@ -175,7 +180,16 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("weekly",),
     },
 }
+CELERY_BEAT_SCHEDULE["idempotency-purge"] = {
+    "task": "idempotency.purge_expired",
+    "schedule": crontab(minute=20),
+}
 CELERY_TIMEZONE = "UTC"
+# Safe retries (cocreate.idempotency): how long an API Idempotency-Key and a page form's
+# one-time token are remembered, and how long a request waits for a concurrent request with
+# the same key to finish before it answers 409 (PostgreSQL's lock_timeout on the claim).
+IDEMPOTENCY_TTL = env.int("IDEMPOTENCY_TTL", default=24 * 60 * 60)
+IDEMPOTENCY_WAIT = env.float("IDEMPOTENCY_WAIT", default=5.0)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -281,6 +295,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every write operation documents the Idempotency-Key header (and its 409 and 422).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cocreate.api.idempotency.schema_hook",
+    ],
     # Several choice sets share the field name "status"; name each so clients get stable enums.
     "ENUM_NAME_OVERRIDES": {
         "MembershipStatusEnum": "communities.models.Membership.Status",

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cocreate.caching import cached_page, form_state, fragment, generations
 from cocreate.errors import Conflict, PermissionDenied, RateLimited, ValidationError
+from cocreate.idempotency import form_tokens
+from cocreate.idempotency.services import submit_once
 from communities.selectors import community_scopes
 
 from .. import selectors, services
@@ -76,10 +78,11 @@ def contribute(request, slug):
     limited = None
     if request.method == "POST" and form.is_valid():
         as_draft = request.POST.get("action") == "draft"
-        try:
+
+        def create():
             if not as_draft:  # drafts are private: only publishing is limited
                 check_post_rate(request, community, body=form.cleaned_data["body"])
-            created = services.contribution_create(
+            return services.contribution_create(
                 author=user,
                 community=community,
                 toolkit=toolkit,
@@ -90,12 +93,25 @@ def contribute(request, slug):
                 challenge=challenge,
                 submit=not as_draft,
             )
+
+        try:
+            # A double click or a retried POST with the same one-time token creates one.
+            outcome = submit_once(
+                user=user,
+                token=form_tokens.posted(request),
+                create=create,
+                url_of=lambda contribution: contribution.get_absolute_url(),
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         except RateLimited as exc:
             form.add_error(None, exc.message)
             limited = exc
         else:
+            created = outcome.created
+            if created is None:
+                messages.info(request, _("This was already sent; nothing was posted twice."))
+                return redirect(outcome.url or reverse("knowledge:feed", args=[community.slug]))
             messages.success(
                 request,
                 _("Your draft is saved. Only you can see it.")

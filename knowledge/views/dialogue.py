@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocreate.errors import Conflict, PermissionDenied, RateLimited, ValidationError
+from cocreate.idempotency import form_tokens
+from cocreate.idempotency.services import submit_once
 
 from .. import selectors, services
 from ..access import access_comment
@@ -42,15 +44,25 @@ def post_comment(request, owner, *, owner_page):
                 parent = access_comment(request.user, parent_id, community=owner.community)
                 if parent.discussion_id != owner.discussion_id:
                     raise Http404
-            check_post_rate(
-                request, owner.community, body=form.cleaned_data["body"], is_reply=bool(parent)
-            )
-            created = services.comment_create(
-                author=request.user,
-                body=form.cleaned_data["body"],
-                discussion=owner.discussion,
-                parent=parent,
-                official=form.cleaned_data["official"],
+
+            def create():
+                check_post_rate(
+                    request, owner.community, body=form.cleaned_data["body"], is_reply=bool(parent)
+                )
+                return services.comment_create(
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    discussion=owner.discussion,
+                    parent=parent,
+                    official=form.cleaned_data["official"],
+                )
+
+            # A double click or a retried POST with the same one-time token posts once.
+            outcome = submit_once(
+                user=request.user,
+                token=form_tokens.posted(request),
+                create=create,
+                url_of=lambda comment: comment.get_absolute_url(),
             )
         except ValidationError as exc:
             form.add_service_error(exc)
@@ -62,6 +74,10 @@ def post_comment(request, owner, *, owner_page):
             error_messages(request, exc)
             return redirect(owner.get_absolute_url() + "#comments")
         else:
+            created = outcome.created
+            if created is None:
+                messages.info(request, _("This was already sent; nothing was posted twice."))
+                return redirect(outcome.url or owner.get_absolute_url() + "#comments")
             messages.success(
                 request,
                 _("Your comment will appear once a moderator has reviewed it.")

@@ -33,6 +33,12 @@ def _declared() -> dict[str, fragments.Fragment]:
     return fragments.declared()
 
 
+def _is_form_token(node: VariableNode) -> bool:
+    expression = node.filter_expression
+    var = expression.var
+    return not expression.filters and isinstance(var, Variable) and var.lookups == ("form_token",)
+
+
 class _Reads:
     """Every path from the fragment's names that a template reads."""
 
@@ -87,6 +93,8 @@ class _Reads:
         if isinstance(node, TextNode | CommentNode | LoadNode | CsrfTokenNode):
             return  # the CSRF token is the placeholder every fragment is rendered with
         if isinstance(node, VariableNode):
+            if _is_form_token(node):
+                return  # like the CSRF token: a placeholder, filled per response
             self.expression(node.filter_expression, aliases)
         elif isinstance(node, IfNode):
             for condition, nodes in node.conditions_nodelists:
