@@ -11,3 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Cached copies go stale when a user or their API token changes.
         from . import scopes  # noqa: F401, PLC0415 — connects its declarations; imports models
+        # allauth's rate limits hold while Redis is unreachable (counted in the database).
+        from . import login_limits  # noqa: PLC0415 — allauth's modules need the app registry
+
+        login_limits.install()

@@ -50,6 +50,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 
+from .backend import CacheUnavailable
+
 logger = logging.getLogger(__name__)
 
 # Keys change with the content; this only bounds how long an unused version lingers.
@@ -132,6 +134,8 @@ def _get_many(keys: list[str]) -> dict[str, str]:
 def _set_many(values: dict[str, str]) -> None:
     try:
         shared_cache.set_many(values, TIMEOUT)
+    except CacheUnavailable:
+        pass  # not kept (keys are made of the values shown: nothing stale can remain)
     except Exception:
         logger.warning("fragment cache unavailable", exc_info=True)
 
