@@ -18,6 +18,7 @@ allauth has no hook for its limiter, so the three functions are replaced in its 
 test suite fails if allauth renames them).
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from allauth.core.exceptions import RateLimited
@@ -96,19 +97,15 @@ def clear(request, *, app, action, config=None, key=None, user=None) -> None:
         *(counter_key(request, app=app, action=action, rate=r, key=key, user=user) for r in rates)
     )
     if available(cache):
-        try:
+        with suppress(CacheUnavailable):
             _clear_in_cache(request, app=app, action=action, config=config, key=key, user=user)
-        except CacheUnavailable:
-            pass
 
 
 def rollback_in_cache(usage) -> None:
     """allauth's rollback of a hit counted in the cache; if the cache went away since, the hit
     stays counted (stricter, never looser)."""
-    try:
+    with suppress(CacheUnavailable):
         _rollback_in_cache(usage)
-    except CacheUnavailable:
-        pass
 
 
 def install() -> None:

@@ -70,4 +70,3 @@ def purge_expired(*, now: float | None = None) -> int:
     now = time.time() if now is None else now
     deleted, _ = RateCounter.objects.filter(expires_at__lte=now).delete()
     return deleted
-

@@ -2,10 +2,11 @@
 
 ``own_redis`` (module scope) runs ``redis-server`` on a free loopback port without persistence;
 ``outage_cache`` (function scope) points Django's cache — only the cache: Celery runs tasks
-in-process in the tests — at it, with short timeouts, and empties it. A test then calls
-``own_redis.stop()`` / ``.start()`` (Redis gone: connections refused, data lost), or
-``.pause()`` / ``.resume()`` (Redis unreachable but its data kept, as behind a network
-partition: connections hang until the socket timeout).
+in-process in the tests — at it, with short timeouts, and empties it. Both are registered for
+every test by ``tests/conftest.py``. A test then calls ``own_redis.stop()`` / ``.start()``
+(Redis gone: connections refused, data lost), or ``.pause()`` / ``.resume()`` (Redis
+unreachable but its data kept, as behind a network partition: connections hang until the
+socket timeout).
 """
 
 import os
@@ -21,8 +22,6 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from cocreate.caching.backend import available
-
-from .conftest import require_or_skip
 
 DEGRADED_SECONDS = 0.5
 
@@ -94,6 +93,8 @@ class RedisServer:
 
 @pytest.fixture(scope="module")
 def own_redis():
+    from .conftest import require_or_skip  # noqa: PLC0415 — the conftest imports this module
+
     require_or_skip(shutil.which("redis-server") is not None, "redis-server is not installed")
     server = RedisServer()
     server.start()

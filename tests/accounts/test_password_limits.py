@@ -15,7 +15,6 @@ from cocreate.caching.backend import available
 from cocreate.models import RateCounter
 
 from ..factories import TEST_PASSWORD, UserFactory
-from ..redis_server import outage_cache, own_redis  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,6 @@ from django.core.cache import cache
 from cocreate.caching.backend import available
 from cocreate.models import RateCounter
 
-from ..redis_server import outage_cache, own_redis  # noqa: F401 — fixtures
 from .test_matrix import CASES
 from .world import ROLES, build_world
 
@@ -37,7 +36,7 @@ def _send(client, case, world):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_route_fails_for_any_role_while_redis_is_down(client, outage_cache, role):  # noqa: F811
+def test_no_route_fails_for_any_role_while_redis_is_down(client, outage_cache, role):
     world = build_world()
     outage_cache.stop()
     client.raise_request_exception = False  # a 500 is collected with the others, not raised

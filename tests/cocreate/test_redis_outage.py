@@ -18,7 +18,7 @@ from cocreate.models import OwedCacheDelete, RateCounter
 from moderation.ratelimits import hit
 
 from ..factories import TEST_PASSWORD, UserFactory
-from ..redis_server import outage_cache, own_redis, wait_until_available  # noqa: F401
+from ..redis_server import wait_until_available
 
 pytestmark = pytest.mark.django_db
 
