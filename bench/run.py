@@ -297,6 +297,10 @@ def measure_redis_outage(env: dict, args, targets, measure) -> dict:
             measure(port, path, headers, 1.0, args.connections, "")
         stop_process(redis_server)
         redis_server = None
+        # Until the requests still queued from the warm-up are answered and the server says so.
+        deadline = time.monotonic() + 120
+        while health_of_cache(port) != "degraded" and time.monotonic() < deadline:
+            time.sleep(0.5)
         log(f"outage: Redis at {redis_url} stopped; measuring with the cache unreachable")
         for name, path, headers in chosen:
             status = probe(port, path, headers)

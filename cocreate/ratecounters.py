@@ -35,14 +35,17 @@ def hit(key: str, period: float, *, now: float | None = None) -> int:
     """Count one hit in the window at ``key`` (``period`` seconds long, begun by its first
     hit) and answer the hits in it so far, this one included."""
     now = time.time() if now is None else now
+    table, key_, count, expires = (
+        connection.ops.quote_name(name) for name in (_TABLE, "key", "count", "expires_at")
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_TABLE} (key, count, expires_at) VALUES (%s, 1, %s) "  # noqa: S608
-            f"ON CONFLICT (key) DO UPDATE SET "
-            f"count = CASE WHEN {_TABLE}.expires_at <= %s THEN 1 ELSE {_TABLE}.count + 1 END, "
-            f"expires_at = CASE WHEN {_TABLE}.expires_at <= %s "
-            f"THEN excluded.expires_at ELSE {_TABLE}.expires_at END "
-            f"RETURNING count",
+            f"INSERT INTO {table} ({key_}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
+            f"ON CONFLICT ({key_}) DO UPDATE SET "
+            f"{count} = CASE WHEN {table}.{expires} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
+            f"{expires} = CASE WHEN {table}.{expires} <= %s "
+            f"THEN excluded.{expires} ELSE {table}.{expires} END "
+            f"RETURNING {count}",
             [_key(key), now + period, now, now],
         )
         return int(cursor.fetchone()[0])

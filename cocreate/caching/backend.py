@@ -138,6 +138,7 @@ class RedisCache(DjangoRedisCache):
             try:
                 from .owed import repay  # noqa: PLC0415 — the models load after the cache
 
+                self._cache.get_client(write=True).ping()  # answers at all (nothing may be owed)
                 repay(self._delete_made_keys)
             except UNREACHABLE as error:
                 health.went_down(self.degraded_seconds, error)

@@ -78,7 +78,8 @@ def repay(delete_full_keys) -> int:
     paid = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_TABLE} RETURNING key")  # noqa: S608
+            table, key = connection.ops.quote_name(_TABLE), connection.ops.quote_name("key")
+            cursor.execute(f"DELETE FROM {table} RETURNING {key}")  # noqa: S608
             keys = [row[0] for row in cursor.fetchall()]
         for start in range(0, len(keys), _BATCH):
             delete_full_keys(keys[start : start + _BATCH])

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_PREFIX
 from django.core.cache import cache
 
-from cocreate.caching import generations
+from cocreate.caching import fragments, generations
 from cocreate.caching.backend import CacheUnavailable, available
 from cocreate.models import OwedCacheDelete, RateCounter
 from moderation.ratelimits import hit
@@ -146,3 +146,13 @@ def test_pages_are_cached_again_when_redis_returns(client, outage_cache, communi
     wait_until_available()
     assert client.get(path).status_code == 200
     assert outage_cache.client().dbsize() > 0, "nothing was cached after Redis returned"
+
+
+def test_fragments_are_kept_in_process_memory_while_redis_is_down(client, outage_cache, community):
+    fragments._local.clear()
+    outage_cache.stop()
+    assert client.get("/communities/").status_code == 200
+    kept = len(fragments._local._cache)
+    assert kept > 0, "no fragment kept while Redis was down"
+    assert client.get("/communities/").status_code == 200  # built again: no page cache
+    assert len(fragments._local._cache) == kept, "the same cards were rendered again"
