@@ -112,4 +112,4 @@ def install() -> None:
     """Route allauth's limiter through the functions above (idempotent)."""
     allauth_ratelimit._consume_single_rate = consume_single_rate
     allauth_ratelimit.clear = clear
-    allauth_ratelimit.SingleRateLimitUsage.rollback = rollback_in_cache  # type: ignore[method-assign]
+    allauth_ratelimit.SingleRateLimitUsage.rollback = rollback_in_cache

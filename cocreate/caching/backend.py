@@ -119,7 +119,7 @@ class RedisCache(DjangoRedisCache):
         self.degraded_seconds = float(options.pop("DEGRADED_SECONDS", DEGRADED_SECONDS))
         super().__init__(server, {**params, "OPTIONS": options})
         self._class = _ReusingClient
-        self._health = _health_of(",".join(self._servers))
+        self._health = _health_of(server if isinstance(server, str) else ",".join(server))
 
     # --- degraded or not ----------------------------------------------------------------
 
