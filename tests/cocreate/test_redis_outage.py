@@ -17,6 +17,7 @@ from cocreate.caching.backend import CacheUnavailable, available
 from cocreate.models import OwedCacheDelete, RateCounter
 from moderation.ratelimits import hit
 
+from ..clients import token_client
 from ..factories import TEST_PASSWORD, UserFactory
 from ..redis_server import wait_until_available
 
@@ -156,3 +157,20 @@ def test_fragments_are_kept_in_process_memory_while_redis_is_down(client, outage
     assert kept > 0, "no fragment kept while Redis was down"
     assert client.get("/communities/").status_code == 200  # built again: no page cache
     assert len(fragments._local._cache) == kept, "the same cards were rendered again"
+
+
+def test_api_token_requests_work_while_down_and_are_still_throttled(outage_cache, settings):
+    user = UserFactory()
+    client = token_client(user)
+    assert client.get("/api/v1/me/").status_code == 200  # the token's row cached in Redis
+    outage_cache.stop()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "user": "3/min",
+        },
+    }
+    statuses = [client.get("/api/v1/me/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert RateCounter.objects.filter(key__contains="throttle:fw:user").exists()
