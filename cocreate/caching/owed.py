@@ -47,6 +47,14 @@ def record(full_keys: Iterable[str]) -> None:
         logger.exception("could not record %d cache keys to delete after the outage", len(keys))
 
 
+def _made_keys(cache, keys: Iterable[str]) -> list[str]:
+    try:
+        return [cache.make_key(key) for key in keys]
+    except Exception:  # a backend that cannot even name its keys: nothing to record
+        logger.exception("could not name the cache keys to delete after the outage")
+        return []
+
+
 def replace_many(cache, mapping: Mapping[str, Any], timeout: int) -> bool:
     """``cache.set_many(mapping, timeout)``, or, when the cache cannot take it, the keys owed
     for deletion; whether the cache took it."""
@@ -55,7 +63,7 @@ def replace_many(cache, mapping: Mapping[str, Any], timeout: int) -> bool:
     except Exception:
         failed = list(mapping)
     if failed:
-        record(cache.make_key(key) for key in failed)
+        record(_made_keys(cache, failed))
     return not failed
 
 
@@ -66,7 +74,7 @@ def delete_many(cache, keys: Iterable[str]) -> bool:
     try:
         cache.delete_many(keys)
     except Exception:
-        record(cache.make_key(key) for key in keys)
+        record(_made_keys(cache, keys))
         return False
     return True
 
