@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -34,6 +35,22 @@ class AccountAdapter(DefaultAccountAdapter):
         domain = get_current_site(request).domain
         site = _Site(name=settings.SITE_NAME, domain=domain)
         super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # The per-account limit on wrong passwords (``login_failed``: 5 in 5 minutes) is one
+        # limit per account, whatever door the password is tried at (sign-in page, token
+        # endpoint, password change, re-authentication) and whatever host name the request
+        # came in by; allauth would keep one per host name ("example.org:ann@...").
+        login = credentials.get("email", credentials.get("username", ""))
+        return "account:" + str(login or "").strip().lower()
+
+    def reauthenticate(self, user, password: str) -> bool:
+        """Whether ``password`` is ``user``'s, tried like a sign-in (``authenticate``): it
+        counts against the account's limit on wrong passwords and is refused while the
+        account is (a ValidationError with code ``too_many_login_attempts``)."""
+        email = EmailAddress.objects.get_primary_email(user) or user.email
+        found = self.authenticate(allauth_context.request, email=email, password=password)
+        return found is not None and found.pk == user.pk
 
     def populate_username(self, request, user) -> None:
         # The user model has no username; email is the login.

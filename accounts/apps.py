@@ -9,5 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        # Cached copies go stale when a user or their API token changes.
-        from . import scopes  # noqa: F401, PLC0415 — connects its declarations; imports models
+        # Cached copies go stale when a user or their API token changes (scopes); allauth's rate
+        # limits hold while Redis is unreachable, counted in the database (login_limits).
+        from . import login_limits, scopes  # noqa: F401, PLC0415 — need the app registry
+
+        login_limits.install()

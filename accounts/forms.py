@@ -1,3 +1,5 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
@@ -46,3 +48,17 @@ class SignupForm(AllauthSignupForm):
         if not name:
             raise forms.ValidationError(_("Tell us the name other members should see."))
         return name
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    """allauth's password change, the current password checked like a sign-in: a wrong one
+    counts against the account's limit on wrong passwords (shared with the sign-in page, the
+    token endpoint and re-authentication), and none is checked while the account is refused."""
+
+    def clean_oldpassword(self) -> str:
+        password = self.cleaned_data.get("oldpassword", "")
+        adapter = get_adapter()
+        # Raises the "too many attempts" error itself while the account is refused.
+        if not adapter.reauthenticate(self.user, password):
+            raise adapter.validation_error("enter_current_password")
+        return password

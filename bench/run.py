@@ -7,6 +7,11 @@ Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cocr
 database is created if missing and migrated), BENCH_REDIS_URL (default
 redis://127.0.0.1:6379/14, used as the cache when it answers, as in production).
 
+With ``redis-server`` installed, the directory, feed and contribution pages are measured a
+second time on a gunicorn whose cache is a Redis of the bench's own, stopped after the server
+started and warmed up (``<name>_redis_down``: every cache call misses, sessions and rate limits
+use the database; ``--skip-redis-outage`` leaves this out).
+
 Prints exactly one line per measurement:
     BENCH name=<name> rps=<n> p50_ms=<n> p99_ms=<n> ratio=<rps / bare view rps>
 rps counts 2xx responses only; any other status is an error and is reported on the line after.
@@ -57,7 +62,13 @@ GOALS = {
     "feed_100k_miss": 0.10,
     "contribution_200_comments_miss": 0.05,
     "api_contributions_miss": 0.15,
+    # Redis stopped mid-run: built every request, sessions and limits in the database.
+    "directory_redis_down": 0.05,
+    "feed_100k_redis_down": 0.05,
+    "contribution_200_comments_redis_down": 0.05,
 }
+# Measured again with the cache's Redis stopped (after the server started and warmed up).
+OUTAGE_MEASURED = ("directory", "feed_100k", "contribution_200_comments")
 SEARCH_GOAL_P95_MS = 150  # end to end; inside the database: 50 (bench/db_search.py)
 OUT = ROOT / "bench" / "out"
 
@@ -214,6 +225,98 @@ def measure_python(
     }
 
 
+def start_gunicorn(env: dict, port: int, workers: int, log_name: str) -> subprocess.Popen:
+    with (OUT / log_name).open("ab") as server_log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cocreate.wsgi:application",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def health_of_cache(port: int) -> str:
+    """What /healthz says of the cache (it answers 503 too: the broker is that Redis)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
+            body = r.read()
+    except urllib.error.HTTPError as error:
+        body = error.read()
+    except OSError:
+        return "unanswered"
+    return json.loads(body)["checks"]["cache"]
+
+
+def measure_redis_outage(env: dict, args, targets, measure) -> dict:
+    """The ``OUTAGE_MEASURED`` pages on a gunicorn whose cache (and broker: pages queue no
+    task) is a Redis of our own, warmed up with it and then measured with it stopped."""
+    redis_port = free_port()
+    redis_server = subprocess.Popen(
+        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"]
+        + ["--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    deadline = time.monotonic() + 10
+    while not reachable(redis_url):
+        if time.monotonic() > deadline:
+            stop_process(redis_server)
+            sys.exit("bench: the outage scenario's redis-server did not start")
+        time.sleep(0.05)
+    port = free_port()
+    server = start_gunicorn(
+        {**env, "REDIS_URL": redis_url}, port, args.workers, "gunicorn-redis-down.log"
+    )
+    results = {}
+    try:
+        wait_healthy(port, server)
+        chosen = [t for t in targets if t[0] in OUTAGE_MEASURED]
+        for _name, path, headers in chosen:  # warm: pages cached in the Redis about to stop
+            measure(port, path, headers, 1.0, args.connections, "")
+        stop_process(redis_server)
+        redis_server = None
+        # Until the requests still queued from the warm-up are answered and the server says so.
+        deadline = time.monotonic() + 120
+        while health_of_cache(port) != "degraded" and time.monotonic() < deadline:
+            time.sleep(0.5)
+        log(f"outage: Redis at {redis_url} stopped; measuring with the cache unreachable")
+        for name, path, headers in chosen:
+            status = probe(port, path, headers)
+            if args.warmup:
+                measure(port, path, headers, args.warmup, args.connections, "")
+            result = measure(port, path, headers, args.duration, args.connections, "")
+            result["status"] = status
+            result["health"] = health_of_cache(port)
+            results[f"{name}_redis_down"] = result
+    finally:
+        stop_process(server)
+        if redis_server is not None:
+            stop_process(redis_server)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=12.0, help="seconds per measurement")
@@ -223,6 +326,16 @@ def main() -> None:
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
         "--skip-knowledge", action="store_true", help="only the foundation's measurements"
+    )
+    parser.add_argument(
+        "--skip-redis-outage",
+        action="store_true",
+        help="not the pages measured again with the cache's Redis stopped",
+    )
+    parser.add_argument(
+        "--only-redis-outage",
+        action="store_true",
+        help="the bare view and the Redis outage measurements only",
     )
     args = parser.parse_args()
     args.duration = min(max(args.duration, 1.0), 120.0)
@@ -278,25 +391,7 @@ def main() -> None:
     vacuum_analyze(database_url)
 
     port = free_port()
-    with (OUT / "gunicorn.log").open("ab") as server_log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "cocreate.wsgi:application",
-                "--workers",
-                str(args.workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
+    server = start_gunicorn(env, port, args.workers, "gunicorn.log")
     try:
         wait_healthy(port, server)
         auth = {"Authorization": f"Token {values['BENCH_TOKEN']}"}
@@ -342,6 +437,14 @@ def main() -> None:
             for name, path, headers in targets
             if name in MISS_MEASURED
         ]
+        outage = (
+            not args.skip_redis_outage and not args.skip_knowledge and shutil.which("redis-server")
+        )
+        if not args.skip_redis_outage and not outage:
+            log("outage scenario skipped: needs redis-server and the knowledge data")
+        all_targets = targets
+        if args.only_redis_outage:
+            targets, misses = [t for t in targets if t[0] == "bare"], []
         results = {}
         for name, path, headers in targets + misses:
             unique = secrets.token_hex(4) if name.endswith("_miss") else ""
@@ -350,16 +453,21 @@ def main() -> None:
                 measure(port, path, headers, args.warmup, args.connections, unique)
             results[name] = measure(port, path, headers, args.duration, args.connections, unique)
             results[name]["status"] = status
+        down = []
+        if outage:
+            results.update(measure_redis_outage(env, args, all_targets, measure))
+            down = [(f"{n}_redis_down", p, h) for n, p, h in all_targets if n in OUTAGE_MEASURED]
         bare = results["bare"]["rps"] or 1.0
-        for name, _path, _headers in targets + misses:
+        for name, _path, _headers in targets + misses + down:
             r = results[name]
             print(
                 f"BENCH name={name} rps={r['rps']:.0f} p50_ms={r['p50_ms']:.1f} "
                 f"p99_ms={r['p99_ms']:.1f} ratio={r['rps'] / bare:.2f}"
-                + (" (page cache bypassed)" if name.endswith("_miss") else ""),
+                + (" (page cache bypassed)" if name.endswith("_miss") else "")
+                + (" (cache's Redis stopped)" if name.endswith("_redis_down") else ""),
                 flush=True,
             )
-        if not args.skip_knowledge:
+        if not args.skip_knowledge and not args.only_redis_outage:
             for suffix in ("", "_miss"):
                 big_p50 = results[f"feed_100k{suffix}"]["p50_ms"]
                 small_p50 = results[f"feed_1k{suffix}"]["p50_ms"] or 1.0
@@ -388,25 +496,21 @@ def main() -> None:
                     print(f"{line} (goal p95 <= 50 inside the database)", flush=True)
             if db.returncode != 0:
                 print(f"bench: db_search failed: {db.stderr[-2000:]}", flush=True)
-        for name, _path, _headers in targets + misses:
+        for name, _path, _headers in targets + misses + down:
             r = results[name]
             goal = GOALS.get(name)
             verdict = ""
             if goal is not None:
                 ok = r["rps"] / bare >= goal and r["errors"] == 0
                 verdict = f" goal ratio>={goal:.2f}: {'met' if ok else 'NOT met'}"
+            health = f", health says cache {r['health']}" if "health" in r else ""
             print(
                 f"  {name}: first response {r['status']}, {r['requests']} responses, "
-                f"errors={r['errors']}{verdict}",
+                f"errors={r['errors']}{health}{verdict}",
                 flush=True,
             )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop_process(server)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,11 @@
-"""/healthz: is each part the app depends on reachable? 200 when all are, 503 naming the rest."""
+"""/healthz: is each part the app depends on reachable?
+
+- 200 ``{"status": "ok", ...}`` when all are;
+- 200 ``{"status": "degraded", "checks": {"cache": "degraded", ...}}`` while only the cache
+  (Redis) is unreachable: every request is still answered, from the database, slower (see the
+  README's operations section). A load balancer keeps the instance; monitoring should alert;
+- 503 ``{"status": "error", ...}`` with ``"error"`` against the database or the broker.
+"""
 
 import logging
 
@@ -9,6 +16,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cocreate.caching.backend import available
 from cocreate.celery import app
 
 logger = logging.getLogger(__name__)
@@ -21,10 +29,19 @@ def _check_database() -> str:
     return "ok"
 
 
+class Degraded(Exception):
+    """The part is unreachable, but requests are still answered without it."""
+
+
 def _check_cache() -> str:
-    cache.set("healthz", "1", 5)
-    if cache.get("healthz") != "1":
-        raise RuntimeError("cache did not return the value just written")
+    try:
+        if not available(cache):  # degraded: do not wait for a connect in the health check
+            raise Degraded("Redis marked unreachable")
+        cache.set("healthz", "1", 5)
+        if cache.get("healthz") != "1":
+            raise RuntimeError("cache did not return the value just written")
+    except Exception as exc:
+        raise Degraded(str(exc)) from exc
     return "ok"
 
 
@@ -44,15 +61,21 @@ CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_b
 @require_GET
 def healthz(request):
     results: dict[str, str] = {}
-    healthy = True
     for name, check in CHECKS.items():
         try:
             results[name] = check()
+        except Degraded as exc:
+            logger.warning("healthz: %s degraded: %s", name, exc)
+            results[name] = "degraded"
         except Exception as exc:
             logger.warning("healthz: %s failed: %s", name, exc)
             results[name] = "error"
-            healthy = False
+    if "error" in results.values():
+        status = "error"
+    elif "degraded" in results.values():
+        status = "degraded"
+    else:
+        status = "ok"
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results},
-        status=200 if healthy else 503,
+        {"status": status, "checks": results}, status=503 if status == "error" else 200
     )

@@ -2,7 +2,9 @@
 (scope, subject, window), so concurrent clients can never get more than the limit through.
 
 New members (see ``trust``) get the community's tighter limits; limits apply per member and
-per client IP, and a refusal says how many seconds to wait (Retry-After)."""
+per client IP, and a refusal says how many seconds to wait (Retry-After). While Redis is
+unreachable the same windows are counted in the database (``cocreate.caching.backend.count``):
+the limits hold through an outage."""
 
 import time
 

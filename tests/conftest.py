@@ -19,6 +19,7 @@ from .factories import (
     UserFactory,
 )
 from .knowledge.factories import make_contribution, make_toolkit
+from .redis_server import outage_cache, own_redis  # noqa: F401 — fixtures: a Redis to stop
 
 REQUIRE_SERVICES = os.environ.get("COCREATE_REQUIRE_SERVICES") == "1"
 

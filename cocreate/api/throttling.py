@@ -10,6 +10,8 @@ Same scopes, rates (DEFAULT_THROTTLE_RATES) and subjects as DRF's classes: anony
 address (``get_ident``, honouring NUM_PROXIES), signed-in users by primary key. A refusal tells
 DRF how long until the window ends, which it sends as ``Retry-After``. As a fixed window, a
 client may spend one window's allowance at its end and the next one's at the next start.
+While Redis is unreachable, the counter is kept in the database instead (``backend.count``):
+throttles still hold, and no request fails for want of the cache.
 """
 
 import math

@@ -25,6 +25,11 @@ This is where the directory, community and feed pages spent most of their time: 
 same cards and filter forms (Django renders every <option> through a template) again and again.
 Whole pages are cached per viewer on top of this (``pages``); fragments are what makes building
 a page after a change cheap, and they are shared by every viewer.
+
+While Redis is unreachable (``backend``: degraded), fragments are kept in the process's own
+memory instead (at most ``LOCAL_ENTRIES``): their keys are made of what they show, so a local
+copy can never be stale either, and pages built on every request during an outage still do
+not render every card again.
 """
 
 import datetime
@@ -43,12 +48,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache as shared_cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.template import engines
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
+
+from .backend import CacheUnavailable, available
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +135,17 @@ def fragment_key(templates: Sequence[str], parts: Any, *, env: str | None = None
     return f"{_PREFIX}{template_digest(*templates)}:{body}"
 
 
+# Only while the shared cache is unreachable; thread-safe, oldest third culled when full.
+LOCAL_ENTRIES = 3000
+_local = LocMemCache(
+    "cocreate-fragments-while-redis-is-down",
+    {"TIMEOUT": TIMEOUT, "OPTIONS": {"MAX_ENTRIES": LOCAL_ENTRIES, "CULL_FREQUENCY": 3}},
+)
+
+
 def _get_many(keys: list[str]) -> dict[str, str]:
+    if not available(shared_cache):
+        return _local.get_many(keys)
     try:
         return shared_cache.get_many(keys)
     except Exception:  # a cache outage costs speed, never the page
@@ -136,8 +154,13 @@ def _get_many(keys: list[str]) -> dict[str, str]:
 
 
 def _set_many(values: dict[str, str]) -> None:
+    if not available(shared_cache):
+        _local.set_many(values, TIMEOUT)
+        return
     try:
         shared_cache.set_many(values, TIMEOUT)
+    except CacheUnavailable:
+        _local.set_many(values, TIMEOUT)  # keys are made of the values shown: never stale
     except Exception:
         logger.warning("fragment cache unavailable", exc_info=True)
 

@@ -13,9 +13,11 @@ Why this is safe:
 - Tokens are random, never counters: a token lost to a cache restart or eviction is created
   anew and can never make an old value match again.
 - If the cache cannot be reached, ``tokens`` answers ``None`` and callers build afresh.
-
-What is not covered: a bump that fails because the cache is unreachable at that instant while
-the cached values survive. Values are therefore cached for minutes, not hours (see callers).
+- A bump that fails because the cache is unreachable (its old token would survive the outage,
+  and with it every value built under it) is owed: the token's key is recorded in the database
+  in the same transaction, and deleted from Redis before any process uses Redis again
+  (``owed``). A deleted token is created anew, so what was built under the old one is never
+  served again. Values are still cached for minutes, not hours (see callers).
 """
 
 import logging
@@ -25,6 +27,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+
+from . import owed
+from .backend import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +99,8 @@ def tokens(scopes: Iterable[str]) -> dict[str, str] | None:
                 # ``add`` only sets an absent key: racing creators end up with one token.
                 cache.add(key, secrets.token_hex(8), TOKEN_TIMEOUT)
             found.update(cache.get_many(missing))
+    except CacheUnavailable:  # the backend has said so once: build afresh, quietly
+        return None
     except Exception:
         logger.warning("generation tokens unavailable", exc_info=True)
         return None
@@ -103,10 +110,10 @@ def tokens(scopes: Iterable[str]) -> dict[str, str] | None:
 
 
 def _replace(scopes: tuple[str, ...]) -> None:
-    try:
-        cache.set_many({token_key(scope): secrets.token_hex(8) for scope in scopes}, TOKEN_TIMEOUT)
-    except Exception:
-        logger.warning("generation bump failed for %s", scopes, exc_info=True)
+    # Replaced, or (the cache unreachable) owed: deleted before Redis is used again.
+    owed.replace_many(
+        cache, {token_key(scope): secrets.token_hex(8) for scope in scopes}, TOKEN_TIMEOUT
+    )
 
 
 def bump(*scopes: str) -> None:
@@ -148,6 +155,8 @@ def cached(
     if storable and current is not None:
         try:
             cache.set(key, (current, value), timeout)
+        except CacheUnavailable:
+            pass  # a copy not kept: the next request builds it again
         except Exception:
             logger.warning("cache unavailable", exc_info=True)
     return value

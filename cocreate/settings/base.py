@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    # The cache boundary's fallback tables (rate counters, owed cache deletes).
+    "cocreate",
     "accounts",
     "events",
     "communities",
@@ -158,6 +160,8 @@ CELERY_BEAT_SCHEDULE = {
     # Re-queues, per consumer, every delivery the broker missed (and each consumer's own
     # unfinished follow-up work, such as fan-out chunks).
     "outbox-relay": {"task": "events.relay", "schedule": 30.0},
+    # Cache keys owed since a Redis outage by processes that died meanwhile; ended rate windows.
+    "cache-upkeep": {"task": "cocreate.cache_upkeep", "schedule": 30.0},
     # Hourly: each member gets their digest at 08:00 in their own time zone.
     "daily-digests": {
         "task": "notifications.send_digests",
@@ -213,7 +217,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Sign-up also asks for the display name (accounts.forms.SignupForm).
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# A password change checks the current password like a sign-in (the same limit on guessing).
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

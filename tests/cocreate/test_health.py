@@ -1,4 +1,5 @@
-"""/healthz: 200 with every check when the parts are reachable, 503 naming the part that is not.
+"""/healthz: 200 with every check when the parts are reachable, 503 naming the database or
+broker when one is not, 200 "degraded" naming the cache when only Redis is unreachable.
 
 "Unreachable" here is real: the cache or broker is pointed at a loopback port that is bound but
 not listening, so connecting is refused by the kernel; nothing mocks a check's result.
@@ -71,20 +72,23 @@ def test_broker_unreachable_is_503_naming_the_broker(client, closed_port, broker
     assert body["checks"]["cache"] == "ok"
 
 
-def test_cache_unreachable_is_503_naming_the_cache(client, closed_port):
+@pytest.mark.parametrize(
+    "backend",
+    ["cocreate.caching.backend.RedisCache", "django.core.cache.backends.redis.RedisCache"],
+)
+def test_cache_unreachable_is_200_degraded_naming_the_cache(client, closed_port, backend):
+    """Requests are still answered without Redis (from the database): the instance stays in
+    the load balancer, and the body says the cache is degraded."""
     unreachable = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
-        }
+        "default": {"BACKEND": backend, "LOCATION": f"redis://127.0.0.1:{closed_port}/0"}
     }
     with override_settings(CACHES=unreachable):
         response = client.get("/healthz")
 
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "error"
-    assert body["checks"]["cache"] == "error"
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"] == "degraded"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["broker"] != "error"
 
