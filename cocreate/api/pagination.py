@@ -33,7 +33,7 @@ class CreatedCursorPagination(CursorPagination):
         except NotFound:
             raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]}) from None
         if cursor is not None and cursor.position is not None:
-            if "\x00" in cursor.position:  # no column holds it; PostgreSQL refuses the value
+            if "\x00" in str(cursor.position):  # no column holds it; PostgreSQL refuses the value
                 raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]})
             self._check_position(cursor.position)
         return cursor
