@@ -334,7 +334,7 @@ CONTENT_SECURITY_POLICY = env.str(
 )
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=()"
+    "magnetometer=(), gyroscope=(), accelerometer=()"
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

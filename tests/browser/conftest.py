@@ -38,13 +38,17 @@ def browser():
 def new_page(browser, live_server):
     """Open a page in a new browser context: ``new_page(width=390)`` for a phone.
 
-    Every journey also counts what the Content-Security-Policy refused (Chromium reports each
-    refusal on the console): a test fails at its end if anything was refused."""
+    Every journey also counts what the Content-Security-Policy refused and what Chromium could
+    not read of the Permissions-Policy (it reports both on the console): a test fails at its
+    end if anything was refused or misread."""
     contexts = []
     refused: list[str] = []
 
     def on_console(message) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
+        text = message.text
+        if message.type == "error" and (
+            "Content Security Policy" in text or "Permissions-Policy" in text
+        ):
             refused.append(f"{message.location.get('url', '?')}: {message.text}")
 
     def make(width: int = 1280, height: int = 900):
@@ -60,4 +64,4 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
-    assert refused == [], "the Content-Security-Policy refused:\n" + "\n".join(refused)
+    assert refused == [], "the policies refused or were misread:\n" + "\n".join(refused)
