@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Events one comment can cause, most specific first: a person named by several of them hears
 # about the comment once, through the first that reaches them (notifications.consumers).
@@ -203,7 +204,7 @@ class OutboundEmail(models.Model):
     class State(models.TextChoices):
         DUE = "due", _("Due")
         SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("email state", "Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 

@@ -11,6 +11,7 @@ received and before the server answers ``250``: what the client sees as "accepte
 import asyncio
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -27,6 +28,7 @@ class SmtpSink:
         self._recipients: dict[str, set[str]] = {}
         self._total = 0
         self.connections = 0  # SMTP sessions opened by clients
+        self.first_at = self.last_at = 0.0  # time.monotonic() of the first and last message
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
@@ -59,6 +61,8 @@ class SmtpSink:
             self._counts.clear()
             self._recipients.clear()
             self._total = 0
+            self.connections = 0
+            self.first_at = self.last_at = 0.0
 
     # --- Running --------------------------------------------------------------------------
 
@@ -105,6 +109,9 @@ class SmtpSink:
         if self.on_message is not None:
             self.on_message(message_id, recipients)
         with self._lock:
+            now = time.monotonic()
+            self.first_at = self.first_at or now
+            self.last_at = now
             self._total += 1
             self._counts[message_id] += 1
             self._recipients.setdefault(message_id, set()).update(recipients)
