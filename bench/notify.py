@@ -57,6 +57,7 @@ QUEUE = "notifications"
 CONSUMER = "notifications"
 SLUG = "bench-notify-{label}"
 FANOUT_GOAL_S = 10.0  # for 10,000 members
+EMAIL_GOAL_PER_S = 200  # emails a second to a local SMTP server, 2 worker processes (issue 11)
 LATENCY_POOL = 4000  # members of the smallest community who receive the latency events
 
 
@@ -90,7 +91,7 @@ def ensure_database(url: str) -> None:
     conn.close()
 
 
-def bench_env(db_url: str, redis_url: str, email_dir: str) -> dict:
+def bench_env(db_url: str, redis_url: str, email_dir: str, smtp_port: int) -> dict:
     alphabet = string.ascii_letters + string.digits + "-_!@#%^*()="
     return {
         **os.environ,
@@ -101,6 +102,7 @@ def bench_env(db_url: str, redis_url: str, email_dir: str) -> dict:
         "REDIS_URL": redis_url,
         "EMAIL_URL": "consolemail://",  # required by production settings; replaced by files
         "BENCH_NOTIFY_EMAIL_DIR": email_dir,
+        "BENCH_NOTIFY_SMTP_PORT": str(smtp_port),
         "SECURE_SSL_REDIRECT": "false",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LOG_LEVEL": "WARNING",
@@ -143,15 +145,17 @@ def _insert_select(model, values: dict[str, str], source: str, params: list) -> 
         return cursor.rowcount
 
 
-def seed(size: int):
-    """The community of ``size`` active members (plus its manager), created once."""
+def seed(size: int, *, all_email: bool = False):
+    """The community of ``size`` active members (plus its manager), created once. With
+    ``all_email``, every member keeps the announcements default (email right away): the email
+    throughput community."""
     from django.db import transaction
 
     from accounts.models import User
     from communities.models import Community, Membership, Organization
     from notifications.models import Preference
 
-    label = label_for(size)
+    label = ("mail-" if all_email else "") + label_for(size)
     slug = SLUG.format(label=label)
     community = Community.objects.filter(slug=slug).first()
     if community is not None:
@@ -175,6 +179,8 @@ def seed(size: int):
         )
         Membership.objects.filter(community=community).update(status="active")
         prefix = f"nb{label}-"
+        if all_email:
+            prefix = f"nbm{label_for(size)}-"
         _insert_select(
             User,
             {
@@ -198,16 +204,18 @@ def seed(size: int):
             [],
         )
         # 2% keep the default (email right away), 10% a daily digest, the rest in the app.
-        _insert_select(
-            Preference,
-            {
-                "user": "u.id",
-                "topic": "'announcements'",
-                "channel": "CASE WHEN u.id %% 10 = 1 THEN 'daily' ELSE 'in_app' END",
-            },
-            f"(SELECT id FROM accounts_user WHERE email LIKE '{prefix}%%' AND id %% 50 <> 0) AS u",
-            [],
-        )
+        if not all_email:
+            _insert_select(
+                Preference,
+                {
+                    "user": "u.id",
+                    "topic": "'announcements'",
+                    "channel": "CASE WHEN u.id %% 10 = 1 THEN 'daily' ELSE 'in_app' END",
+                },
+                f"(SELECT id FROM accounts_user WHERE email LIKE '{prefix}%%' AND id %% 50 <> 0)"
+                " AS u",
+                [],
+            )
         # The latency events (membership topic) stay in the app: no email per event.
         _insert_select(
             Preference,
@@ -350,6 +358,55 @@ def fanout(size: int, community, manager, workers: Workers, timeout: float) -> d
         "tasks": FanoutChunk.objects.filter(event=event).count(),
         "emails": emails_due,
         "emails_sent_after_s": email_seconds,
+    }
+
+
+def email_throughput(community, manager, sink, timeout: float) -> dict:
+    """An announcement to a community whose every member wants it by email right away, sent
+    through the durable email queue (``notifications.services.outbound``) by the worker
+    processes to the bench's SMTP sink (a real SMTP server on a loopback port, counting
+    messages by Message-ID). Times, per the sink, the emails accepted from the first to the
+    last (``send_per_s``) and from the announcement's service call to the last (``per_s``,
+    fan-out included). Checks each member got exactly one and every row is recorded sent."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from events.models import OutboxEvent
+    from notifications import services
+    from notifications.models import OutboundEmail
+
+    size = community.memberships.filter(role="member").count()
+    sink.reset()
+    started = time.monotonic()
+    with transaction.atomic():
+        announcement = services.announcement_create(
+            actor=manager, community=community, title="Bench email", body="Email bench."
+        )
+    deadline = started + timeout
+    while sink.total < size and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if sink.total < size:
+        raise SystemExit(f"email: {sink.total} of {size} emails arrived in {timeout} s")
+    time.sleep(0.5)  # a repeat would still be arriving
+    event = OutboxEvent.objects.get(
+        kind="announcement.created", payload__announcement_id=announcement.pk
+    )
+    states = dict(
+        OutboundEmail.objects.filter(notification__event=event)
+        .values_list("state")
+        .annotate(n=Count("id"))
+    )
+    if states != {"sent": size} or len(sink.counts()) != size or sink.duplicates():
+        raise SystemExit(
+            f"email: rows {states}, sink {sink.total} with {sink.duplicates()} repeats"
+        )
+    first, last = sink.first_at, sink.last_at
+    return {
+        "emails": size,
+        "seconds": last - started,
+        "per_s": size / (last - started),
+        "send_per_s": (size - 1) / (last - first) if last > first else 0.0,
+        "connections": sink.connections,
     }
 
 
@@ -543,7 +600,8 @@ def reset_notifications() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE notifications_notification, notifications_fanoutchunk, "
+            "TRUNCATE notifications_outboundemail, notifications_notification, "
+            "notifications_fanoutchunk, "
             "events_delivery, events_outboxevent, notifications_announcement"
         )
 
@@ -561,7 +619,14 @@ def produce_main(argv: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="10000,100000", help="fan-out sizes; empty for none")
+    parser.add_argument(
+        "--emails",
+        type=int,
+        default=4000,
+        help="members of the email throughput community (all by email); 0 to skip",
+    )
+    parser.add_argument("--skip-latency", action="store_true", help="no enqueue_latency run")
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=2)
@@ -580,7 +645,10 @@ def main() -> None:
     db_url = os.environ.get("BENCH_NOTIFY_DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("BENCH_NOTIFY_REDIS_URL", DEFAULT_REDIS)
     email_dir = tempfile.mkdtemp(prefix="cocreate-bench-notify-mail-")
-    env = bench_env(db_url, redis_url, email_dir)
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink().start()  # every email of the bench goes here, over SMTP
+    env = bench_env(db_url, redis_url, email_dir, sink.port)
     ensure_database(db_url)
     log("migrating")
     subprocess.run(
@@ -596,6 +664,7 @@ def main() -> None:
     from django.db import connection
 
     communities = {size: seed(size) for size in sorted(set(sizes))}
+    mail_community = seed(args.emails, all_email=True) if args.emails else None
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     reset_notifications()
@@ -615,7 +684,8 @@ def main() -> None:
         workers.wait_ready()
         idle = workers.max_rss_mb("VmRSS")
         log(f"worker up: {len(workers.pids()) - 1} processes, {idle:.0f} MB each at rest")
-        fanout_community = communities[min(sizes)]
+        fanout_community = communities[min(sizes)] if sizes else mail_community
+        assert fanout_community is not None, "nothing to measure: --sizes and --emails are empty"
         warm_up(fanout_community[0])
         for size in sizes:
             community, manager = communities[size]
@@ -631,20 +701,38 @@ def main() -> None:
                 line += f" goal_s={FANOUT_GOAL_S:.0f}"
             results.append(line)
             print(line, flush=True)
-        community, _manager = fanout_community
-        r = enqueue_latency(community, args.rate, args.duration, args.producers)
-        line = (
-            f"BENCH name=enqueue_latency rate={args.rate} p50_ms={r['p50_ms']:.1f} "
-            f"p95_ms={r['p95_ms']:.1f} p99_ms={r['p99_ms']:.1f} max_ms={r['max_ms']:.0f} "
-            f"events={r['events']} sent_per_s={r['sent_rate']:.0f} "
-            f"processed_per_s={r['processed_per_s']:.0f} producers={r['producers']}"
-        )
-        results.append(line)
-        print(line, flush=True)
+        if mail_community is not None:
+            load = os.getloadavg()[0]
+            r = email_throughput(*mail_community, sink, timeout=max(60.0, args.emails / 20))
+            line = (
+                f"BENCH name=email_throughput emails={r['emails']} seconds={r['seconds']:.2f} "
+                f"per_s={r['per_s']:.0f} send_per_s={r['send_per_s']:.0f} "
+                f"smtp_connections={r['connections']} processes={args.concurrency} "
+                f"load_before={load:.1f} load_after={os.getloadavg()[0]:.1f} "
+                f"goal_per_s={EMAIL_GOAL_PER_S}"
+            )
+            results.append(line)
+            print(line, flush=True)
+        if not (args.skip_latency or not sizes):
+            latency(fanout_community[0], args, results)
     finally:
         workers.stop()
         purge_queue()
-    log(f"worker log and emails: {email_dir}")
+        sink.stop()
+    log(f"worker log: {email_dir}")
+
+
+def latency(community, args, results: list[str]) -> None:
+    """``enqueue_latency``, printed."""
+    r = enqueue_latency(community, args.rate, args.duration, args.producers)
+    line = (
+        f"BENCH name=enqueue_latency rate={args.rate} p50_ms={r['p50_ms']:.1f} "
+        f"p95_ms={r['p95_ms']:.1f} p99_ms={r['p99_ms']:.1f} max_ms={r['max_ms']:.0f} "
+        f"events={r['events']} sent_per_s={r['sent_rate']:.0f} "
+        f"processed_per_s={r['processed_per_s']:.0f} producers={r['producers']}"
+    )
+    results.append(line)
+    print(line, flush=True)
 
 
 if __name__ == "__main__":

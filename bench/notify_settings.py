@@ -1,6 +1,6 @@
-"""Settings of the notification bench (bench/notify.py): the production settings, with emails
-written to files in a directory the bench owns instead of an SMTP server (the emails are still
-rendered and sent through Django's email backend; only the transport differs).
+"""Settings of the notification bench (bench/notify.py): the production settings, with every
+email sent over SMTP to the bench's own SMTP server (``tests.smtp_sink`` on a loopback port,
+``BENCH_NOTIFY_SMTP_PORT``), without TLS or a password.
 
 Every other value comes from cocreate.settings.production and the environment bench/notify.py
 builds (generated SECRET_KEY, its own database and Redis database).
@@ -10,5 +10,8 @@ import os
 
 from cocreate.settings.production import *  # noqa: F403
 
-EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-EMAIL_FILE_PATH = os.environ["BENCH_NOTIFY_EMAIL_DIR"]
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = int(os.environ["BENCH_NOTIFY_SMTP_PORT"])
+EMAIL_USE_TLS = EMAIL_USE_SSL = False
+EMAIL_HOST_USER = EMAIL_HOST_PASSWORD = ""

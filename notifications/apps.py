@@ -16,3 +16,17 @@ class NotificationsConfig(AppConfig):
         consumers.register()
         # Its pages in the community navigation.
         register_pages()
+        # A worker that starts (after a crash, a deploy) sends what is due or stuck at once,
+        # rather than at the email relay's next pass.
+        from celery.signals import worker_ready  # noqa: PLC0415 — only with the app ready
+
+        worker_ready.connect(_relay_emails_on_start, weak=False, dispatch_uid="relay_emails")
+
+
+def _relay_emails_on_start(**_kwargs) -> None:
+    from .tasks import relay_emails  # noqa: PLC0415 — tasks import the models
+
+    try:
+        relay_emails.delay()
+    except Exception:  # broker down: the worker cannot run anything anyway; beat relays later
+        return

@@ -1,55 +1,120 @@
-"""Notification emails: immediate ones per event and daily/weekly digests per member, each
-with a one-click unsubscribe link (RFC 8058 List-Unsubscribe and List-Unsubscribe-Post; the
-message itself is built in ``mail``)."""
+"""What each queued email says (``models.OutboundEmail``): an immediate notification email, a
+digest of the waiting notifications grouped by community, an impact reminder; and who is due a
+digest. Reads only: the queue (``services.outbound``) claims, sends and records. The message
+itself (links, one-click unsubscribe, Message-ID) is built in ``mail``."""
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from communities.models import Community
 
-from .mail import DIGEST_HOUR, absolute_url, local_hour, send_email
-from .models import Notification
-from .services import notifications_mark_emailed
+from .mail import DIGEST_HOUR, absolute_url, build_email, local_hour, message_id
+from .models import Notification, OutboundEmail
+from .selectors import impact_report
 from .topics import topic_for
 
 logger = logging.getLogger(__name__)
-DIGEST_BATCH = 200
 
 
-def send_due_emails(
-    *, event_id: int, after_user_id: int | None = None, upto_user_id: int | None = None
-) -> int:
-    """Email each recipient whose notification for this event is due now (only user ids in
-    (after, upto] when given: one fan-out chunk); at most once: the rows are locked (SKIP
-    LOCKED) and marked sent in the same transaction as the send."""
-    sent = 0
-    with transaction.atomic():
-        qs = Notification.objects.filter(event_id=event_id, email_state=Notification.EmailState.NOW)
-        if after_user_id is not None:
-            qs = qs.filter(recipient_id__gt=after_user_id)
-        if upto_user_id is not None:
-            qs = qs.filter(recipient_id__lte=upto_user_id)
-        due = list(qs.select_for_update(skip_locked=True, of=("self",)).select_related("recipient"))
-        for notification in due:
-            topic = topic_for(notification.kind)
-            if topic is None:  # no topic to unsubscribe from: leave it in the app only
-                continue
-            send_email(
-                user=notification.recipient,
-                subject=f"[Cocreate] {notification.text}"[:150],
-                template="notification",
-                context={"notification": notification, "url": absolute_url(notification.url)},
-                topic=topic,
+@dataclass
+class Composed:
+    """A queued email's message, and the notifications it tells of (recorded as emailed once
+    the SMTP server accepted it)."""
+
+    message: EmailMultiAlternatives
+    notification_ids: list[int] = field(default_factory=list)
+
+
+def compose(email: OutboundEmail) -> Composed | None:
+    """The message for a queued email (``recipient`` and ``notification`` loaded), with its
+    stable Message-ID; None when nothing is left to send: the member is gone or has no
+    address, the notification's email is no longer owed (they turned the topic off), or none
+    of a digest's notifications still waits."""
+    user = email.recipient
+    if not user.is_active or not user.email:
+        return None
+    mid = message_id(email_id=email.pk, created_at=email.created_at)
+    if email.kind == OutboundEmail.Kind.DIGEST:
+        return _digest(email, user, mid)
+    notification = email.notification
+    if notification is None or notification.email_state != Notification.EmailState.NOW:
+        return None
+    topic = topic_for(notification.kind)
+    if topic is None:  # no topic to unsubscribe from: leave it in the app only
+        return None
+    url = absolute_url(notification.url)
+    if email.kind == OutboundEmail.Kind.IMPACT:
+        since = parse_datetime(email.params["since"])
+        until = parse_datetime(email.params["until"])
+        assert since is not None and until is not None  # written by impact_reminder_send
+        message = build_email(
+            user=user,
+            subject=f"[Cocreate] {notification.text}"[:150],
+            template="impact",
+            context={
+                "report": impact_report(user=user, since=since, until=until),
+                "url": url,
+                "frequency": email.params["frequency"],
+            },
+            topic="impact",
+            message_id=mid,
+        )
+    else:
+        message = build_email(
+            user=user,
+            subject=f"[Cocreate] {notification.text}"[:150],
+            template="notification",
+            context={"notification": notification, "url": url},
+            topic=topic,
+            message_id=mid,
+        )
+    return Composed(message=message, notification_ids=[notification.pk])
+
+
+def _digest(email: OutboundEmail, user: User, mid: str) -> Composed | None:
+    """Every notification the digest was decided for that still waits for it (one sent in an
+    earlier digest, or turned off since, is left out), grouped by community."""
+    frequency = email.params["frequency"]
+    items = list(
+        Notification.objects.filter(
+            pk__in=email.params["notification_ids"], recipient=user, email_state=frequency
+        ).order_by("community_id", "created_at", "id")
+    )
+    if not items:
+        return None
+    for item in items:
+        item.absolute_url = absolute_url(item.url)
+    with translation.override(user.locale or settings.LANGUAGE_CODE):
+        subject = (
+            ngettext(
+                "[Cocreate] Your daily digest: %(n)d update",
+                "[Cocreate] Your daily digest: %(n)d updates",
+                len(items),
             )
-            sent += 1
-        notifications_mark_emailed(notification_ids=[n.pk for n in due])
-    return sent
+            if frequency == "daily"
+            else ngettext(
+                "[Cocreate] Your weekly digest: %(n)d update",
+                "[Cocreate] Your weekly digest: %(n)d updates",
+                len(items),
+            )
+        ) % {"n": len(items)}
+    message = build_email(
+        user=user,
+        subject=subject,
+        template="digest",
+        context={"items": items, "groups": _group_by_community(items), "frequency": frequency},
+        topic=f"digest_{frequency}",
+        message_id=mid,
+    )
+    return Composed(message=message, notification_ids=[i.pk for i in items])
 
 
 def _group_by_community(items: list[Notification]) -> list[dict]:
@@ -83,46 +148,3 @@ def digest_recipients(*, frequency: str, now: datetime | None = None) -> list[in
         if hour == DIGEST_HOUR and (frequency == "daily" or weekday == 0):
             due.append(user_id)
     return due
-
-
-def send_digest(*, user_id: int, frequency: str) -> int:
-    """One email with every waiting notification of this frequency, grouped by community;
-    nothing is sent when nothing waits. Returns the number of notifications included."""
-    with transaction.atomic():
-        items = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(recipient_id=user_id, email_state=frequency)
-            .order_by("community_id", "created_at", "id")
-        )
-        if not items:
-            return 0
-        user = User.objects.get(pk=user_id)
-        for item in items:
-            item.absolute_url = absolute_url(item.url)
-        with translation.override(user.locale or settings.LANGUAGE_CODE):
-            subject = (
-                ngettext(
-                    "[Cocreate] Your daily digest: %(n)d update",
-                    "[Cocreate] Your daily digest: %(n)d updates",
-                    len(items),
-                )
-                if frequency == "daily"
-                else ngettext(
-                    "[Cocreate] Your weekly digest: %(n)d update",
-                    "[Cocreate] Your weekly digest: %(n)d updates",
-                    len(items),
-                )
-            ) % {"n": len(items)}
-        send_email(
-            user=user,
-            subject=subject,
-            template="digest",
-            context={
-                "items": items,
-                "groups": _group_by_community(items),
-                "frequency": frequency,
-            },
-            topic=f"digest_{frequency}",
-        )
-        notifications_mark_emailed(notification_ids=[n.pk for n in items])
-    return len(items)

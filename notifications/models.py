@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Events one comment can cause, most specific first: a person named by several of them hears
 # about the comment once, through the first that reaches them (notifications.consumers).
@@ -177,3 +178,77 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboundEmail(models.Model):
+    """One email to send to one member: an immediate notification email, a digest, or an impact
+    reminder. The row is written in the transaction that decided the email is owed, so an email
+    exists on disk before any worker is asked to send it (``services.outbound``).
+
+    ``state`` moves due → sending (claimed by a sender, with ``lease_until``) → sent, right
+    after the SMTP server accepted the message. A sender that dies leaves its rows "sending";
+    once their lease has run out the relay hands them to another sender. A failed send goes back
+    to due with ``lease_until`` as the earliest time to try again (backoff), and becomes failed
+    after ``NOTIFICATIONS_EMAIL_MAX_ATTEMPTS``. Cancelled: nothing was left to send (the member
+    turned these emails off, or left) by the time it came to it.
+
+    Unique: one email per notification, and one digest or reminder per member and period
+    (``period_key``, e.g. ``daily:2030-01-07``, ``weekly:2030-W02``).
+    """
+
+    class Kind(models.TextChoices):
+        NOTIFICATION = "notification", _("Notification")
+        DIGEST = "digest", _("Digest")
+        IMPACT = "impact", _("Impact reminder")
+
+    class State(models.TextChoices):
+        DUE = "due", _("Due")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", pgettext_lazy("email state", "Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbound_emails"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The notification an immediate email (or an impact reminder) is about.
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    period_key = models.CharField(max_length=40, blank=True)
+    # What the email needs beyond the notification: a digest's notification ids and frequency,
+    # a reminder's period. Ids and strings only (JSON).
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DUE)
+    attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification"],
+                condition=Q(notification__isnull=False),
+                name="uniq_outbound_email_per_notification",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period_key"],
+                condition=~Q(period_key=""),
+                name="uniq_outbound_email_per_period",
+            ),
+        ]
+        indexes = [
+            # What the senders and the relay look for: a handful of rows, however large the table.
+            models.Index(
+                fields=["id"],
+                name="outbound_email_pending",
+                condition=Q(state__in=["due", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} to {self.recipient_id}: {self.state}"

@@ -18,7 +18,7 @@ from knowledge.models import Comment, Contribution, Follow, ModerationState, Sta
 
 from .impact import LIST_LIMIT, PERIODS, ImpactReport, forward_statuses, impact_frequency
 from .mail import DIGEST_HOUR, local_hour
-from .models import Announcement, CommunityMute, Notification, Preference
+from .models import Announcement, CommunityMute, Notification, OutboundEmail, Preference
 from .topics import TOPICS
 
 UNREAD_CAP = 100  # the bell shows "99+" beyond this; never an unbounded COUNT(*)
@@ -257,3 +257,17 @@ def impact_recipients(*, frequency: str, now: datetime | None = None) -> list[in
         if hour == DIGEST_HOUR and (frequency == "daily" or weekday == 0):
             due.append(user_id)
     return sorted(due)
+
+
+def outbound_claimable_count(*, limit: int) -> int:
+    """How many queued emails a sender could claim now (due, or "sending" with their lease run
+    out), counted up to ``limit`` (the ``outbound_email_pending`` index: a handful of rows)."""
+    now = timezone.now()
+    return len(
+        OutboundEmail.objects.filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lte=now),
+            state__in=[OutboundEmail.State.DUE, OutboundEmail.State.SENDING],
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )

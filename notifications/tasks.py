@@ -4,11 +4,11 @@ consumer is the event bus's task ``notifications.deliver_event`` (``events.regis
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from . import services
-from .emails import digest_recipients, send_due_emails
-from .emails import send_digest as build_and_send
-from .selectors import impact_recipients
+from .emails import digest_recipients
+from .selectors import impact_recipients, outbound_claimable_count
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +36,46 @@ def fanout_chunk(chunk_id: int) -> int | None:
     return services.fanout_chunk_process(chunk_id=chunk_id)
 
 
-@shared_task(name="notifications.send_event_emails", max_retries=8, autoretry_for=(Exception,))
+# --- The email queue (services.outbound) ------------------------------------------------------
+# A sender runs for at most NOTIFICATIONS_EMAIL_SEND_BUDGET seconds (10) plus one batch; the hard
+# limit below is far under the broker's visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS).
+SENDER_TIME_LIMIT = 300
+
+
+@shared_task(name="notifications.send_emails", time_limit=SENDER_TIME_LIMIT)
+def send_emails() -> int:
+    """Send queued emails, batch after batch, for a while; if more are waiting then, queue
+    another sender (so other tasks on the queue get their turn). Returns the number sent."""
+    sent, more = services.outbound_send_due()
+    if more:
+        send_emails.delay()
+    return sent
+
+
+@shared_task(name="notifications.relay_emails")
+def relay_emails(limit: int = 1000) -> int:
+    """Beat, every ``NOTIFICATIONS_EMAIL_RELAY_INTERVAL`` seconds: queue senders for the emails
+    that are due or stuck (a sender that died mid-batch leaves its rows "sending" until their
+    lease ends). One sender per batch waiting, at most ``NOTIFICATIONS_EMAIL_SENDERS``; each
+    keeps going while there is more. Returns the number of senders queued."""
+    waiting = outbound_claimable_count(limit=limit)
+    if not waiting:
+        return 0
+    batch = services.queue_settings().batch
+    cap = max(1, int(getattr(settings, "NOTIFICATIONS_EMAIL_SENDERS", 4)))
+    senders = min(cap, -(-waiting // batch))
+    for _ in range(senders):
+        send_emails.delay()
+    return senders
+
+
+@shared_task(name="notifications.send_event_emails", time_limit=SENDER_TIME_LIMIT)
 def send_event_emails(
     event_id: int, after_user_id: int | None = None, upto_user_id: int | None = None
 ) -> int:
-    """Send the immediate emails owed for one event's notifications (for a fan-out chunk, only
-    those of its recipients, user ids in (after, upto])."""
-    return send_due_emails(
-        event_id=event_id, after_user_id=after_user_id, upto_user_id=upto_user_id
-    )
+    """The sender under the name of the previous version (messages still in the broker at an
+    upgrade): emails are queued rows now, whoever asked; this sends what is due."""
+    return send_emails()
 
 
 @shared_task(name="notifications.send_digests")
@@ -59,7 +90,8 @@ def send_digests(frequency: str) -> int:
 
 @shared_task(name="notifications.send_digest", max_retries=5, autoretry_for=(Exception,))
 def send_digest(user_id: int, frequency: str) -> int:
-    return build_and_send(user_id=user_id, frequency=frequency)
+    """Queue one member's digest for this period (sent right after, from this task)."""
+    return services.digest_queue(user_id=user_id, frequency=frequency)
 
 
 # --- Impact reminders (notifications.impact) ----------------------------------------------------

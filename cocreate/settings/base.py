@@ -141,7 +141,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Give up quickly when the broker is down: the outbox relay delivers later, the request succeeds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# The visibility timeout is how long Redis waits before it hands an unacknowledged task (its
+# worker died) to another worker. It must stay above the longest task, or a task still running
+# is run a second time: the longest are the hourly digest and reminder sweeps (seconds for
+# 100,000 members) and an email sender (hard limit 300 s). Killed work does not wait for it:
+# the relays (events.relay, notifications.relay_emails) pick up undone work within a minute.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_TASK_PUBLISH_RETRY = False
 # Keep a worker's database connection between tasks (Celery closes it after each task otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
@@ -156,12 +166,26 @@ CELERY_TASK_ROUTES = {
 }
 # Members per fan-out task: one batched insert and one transaction each (bounded worker memory).
 NOTIFICATIONS_FANOUT_BATCH = env.int("NOTIFICATIONS_FANOUT_BATCH", default=1000)
+# The email queue (notifications.services.outbound): rows a sender claims at once, seconds a
+# claim lasts (a dead sender's emails are sent by another once it ends), attempts before an
+# email is failed, seconds a sender task keeps going, the relay's interval, senders it queues.
+NOTIFICATIONS_EMAIL_BATCH = env.int("NOTIFICATIONS_EMAIL_BATCH", default=20)
+NOTIFICATIONS_EMAIL_LEASE = env.float("NOTIFICATIONS_EMAIL_LEASE", default=20.0)
+NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_EMAIL_SEND_BUDGET = env.float("NOTIFICATIONS_EMAIL_SEND_BUDGET", default=10.0)
+NOTIFICATIONS_EMAIL_RELAY_INTERVAL = env.float("NOTIFICATIONS_EMAIL_RELAY_INTERVAL", default=30.0)
+NOTIFICATIONS_EMAIL_SENDERS = env.int("NOTIFICATIONS_EMAIL_SENDERS", default=4)
 CELERY_BEAT_SCHEDULE = {
     # Re-queues, per consumer, every delivery the broker missed (and each consumer's own
     # unfinished follow-up work, such as fan-out chunks).
     "outbox-relay": {"task": "events.relay", "schedule": 30.0},
     # Cache keys owed since a Redis outage by processes that died meanwhile; ended rate windows.
     "cache-upkeep": {"task": "cocreate.cache_upkeep", "schedule": 30.0},
+    # Queues email senders for what is due or stuck (a killed sender's emails).
+    "email-relay": {
+        "task": "notifications.relay_emails",
+        "schedule": NOTIFICATIONS_EMAIL_RELAY_INTERVAL,
+    },
     # Hourly: each member gets their digest at 08:00 in their own time zone.
     "daily-digests": {
         "task": "notifications.send_digests",
@@ -244,6 +268,8 @@ ACCOUNT_RATE_LIMITS = {
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection may block: a hung server must not outlast an email's claim.
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cocreate <noreply@cocreate.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

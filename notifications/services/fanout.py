@@ -4,7 +4,6 @@ through a plan of chunks (one task each) written in the transaction that process
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from communities.models import Membership
 
 from ..models import Channel, CommunityMute, FanoutChunk, Notification, Preference
 from ..topics import ROUTES, TOPICS
+from .outbound import outbound_enqueue_notifications
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -80,12 +80,13 @@ def notify(
     email_range: tuple[int, int | None] | None = None,
 ) -> int:
     """Create one notification per recipient (one batched insert; a repeat of the same event
-    adds nothing) and queue immediate emails after commit. The actor is never notified of their
-    own act. Returns how many notifications were new (exact unless another worker inserts for
-    the same event and recipients at the same moment).
+    adds nothing) and, in the same transaction, one queued email (``outbound``) for each
+    recipient who wants email right away; a sender task is queued after commit. The actor is
+    never notified of their own act. Returns how many notifications were new (exact unless
+    another worker inserts for the same event and recipients at the same moment).
 
-    ``email_range`` (after, upto], a fan-out chunk's user ids, limits the email task it queues
-    to that chunk's recipients, so each email task is bounded like the chunk."""
+    ``email_range`` is accepted for the callers of the previous version and unused: the email
+    queue is one pool of rows, whoever queued them."""
     ids = [uid for uid in dict.fromkeys(recipient_ids) if uid and uid != event.actor_id]
     if not ids:
         return 0
@@ -111,9 +112,9 @@ def notify(
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=fanout_batch_size())
     # Their bells (and every cached page showing one) changed.
     caching.changed(rows)
-    if any(channel == "email" for channel in channels.values()):
-        event_id = event.pk
-        transaction.on_commit(lambda: _enqueue_emails(event_id, email_range))
+    emailing = [uid for uid, channel in channels.items() if channel == "email"]
+    if emailing and outbound_enqueue_notifications(event_ids=[event.pk], recipient_ids=emailing):
+        transaction.on_commit(_kick_senders)
     return len(channels) - existing
 
 
@@ -144,6 +145,7 @@ def notify_many(messages: list[Message]) -> None:
     }
     rows: list[Notification] = []
     emailing: list[int] = []
+    emailed: set[int] = set()
     for m in messages:
         chosen = channels.get((m.topic, m.event.community_id), {})
         shown = [uid for uid in dict.fromkeys(m.recipient_ids) if uid in chosen]
@@ -162,26 +164,30 @@ def notify_many(messages: list[Message]) -> None:
                     email_state=EMAIL_STATE_FOR[chosen[uid]],
                 )
             )
-        if any(chosen[uid] == "email" for uid in shown):
+        wanted_now = {uid for uid in shown if chosen[uid] == "email"}
+        if wanted_now:
             emailing.append(m.event.pk)
+            emailed |= wanted_now
     if not rows:
         return
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=fanout_batch_size())
     caching.changed(rows)  # their bells (and every cached page showing one)
-    for event_id in emailing:
-        transaction.on_commit(partial(_enqueue_emails, event_id))
+    # Only (event, recipient) pairs notified "now" have an email owed, however the sets cross.
+    if emailing and outbound_enqueue_notifications(
+        event_ids=emailing, recipient_ids=sorted(emailed)
+    ):
+        transaction.on_commit(_kick_senders)
 
 
-def _enqueue_emails(event_id: int, email_range: tuple[int, int | None] | None = None) -> None:
-    from ..tasks import send_event_emails  # noqa: PLC0415 — the task runs this module's services
+def _kick_senders() -> None:
+    """After commit: a sender task, to send the emails just queued now rather than at the
+    relay's next pass."""
+    from ..tasks import send_emails  # noqa: PLC0415 — the task runs the email queue's services
 
     try:
-        if email_range is None:
-            send_event_emails.delay(event_id)
-        else:
-            send_event_emails.delay(event_id, email_range[0], email_range[1])
-    except Exception:  # broker down: the digest sweep sends what is still due
-        logger.warning("notifications: could not enqueue emails for event %s", event_id)
+        send_emails.delay()
+    except Exception:  # broker down: the email relay (beat) queues senders for what is due
+        logger.warning("notifications: could not queue an email sender; the email relay will")
 
 
 def _active_member_ids(community_id: int | None) -> "QuerySet[Membership, int]":

@@ -11,17 +11,20 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from ..impact import PERIODS, impact_frequency
-from ..mail import absolute_url, send_email
-from ..models import Channel, Notification
+from ..mail import local_period
+from ..models import Channel, Notification, OutboundEmail
 from ..selectors import channel_for, impact_report
 from ..topics import IMPACT_KIND
+from .outbound import outbound_enqueue
 
 
 def impact_reminder_send(*, user_id: int, frequency: str, now: datetime | None = None) -> bool:
     """Build and deliver one member's reminder for the period ending ``now``: an in-app
-    notification linking to the impact page, and an email unless the member chose in-app only.
-    At most once per period (the member's row is locked and the last reminder checked); nothing
-    when nothing happened or the topic is off. Returns whether a reminder was made."""
+    notification linking to the impact page and, unless the member chose in-app only, a queued
+    email (sent right after commit; the relay sends it if this process dies first). At most
+    once per period (the member's row is locked, the last reminder checked, and one email per
+    member and period is a unique constraint); nothing when nothing happened or the topic is
+    off. Returns whether a reminder was made."""
     now = now or timezone.now()
     period = PERIODS[frequency]
     with transaction.atomic():
@@ -45,23 +48,28 @@ def impact_reminder_send(*, user_id: int, frequency: str, now: datetime | None =
         with translation.override(user.locale or settings.LANGUAGE_CODE):
             summary = report.summary()
             text = _("What your knowledge did: %(summary)s") % {"summary": summary}
-        Notification.objects.create(
+        reminder = Notification.objects.create(
             recipient=user,
             kind=IMPACT_KIND,
             text=text[:300],
             url=url,
             created_at=now,
-            email_state=Notification.EmailState.SENT if emailing else Notification.EmailState.NONE,
-            emailed_at=now if emailing else None,
+            email_state=Notification.EmailState.NOW if emailing else Notification.EmailState.NONE,
         )
         if emailing:
-            # Sent inside the transaction: if sending fails, no reminder is recorded and the task
-            # retries; once recorded, the period's reminder is never sent again.
-            send_email(
-                user=user,
-                subject=f"[Cocreate] {text}"[:150],
-                template="impact",
-                context={"report": report, "url": absolute_url(url), "frequency": frequency},
-                topic="impact",
+            queued = outbound_enqueue(
+                recipient_id=user.pk,
+                kind=OutboundEmail.Kind.IMPACT,
+                period_key=local_period(user.timezone, now, frequency),
+                params={
+                    "frequency": frequency,
+                    "since": (now - period).isoformat(),
+                    "until": now.isoformat(),
+                },
+                notification_id=reminder.pk,
             )
+            if queued is None:  # this period's reminder email exists already: in the app only
+                Notification.objects.filter(pk=reminder.pk).update(
+                    email_state=Notification.EmailState.NONE
+                )
     return True

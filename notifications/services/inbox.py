@@ -1,5 +1,7 @@
 """A member's inbox: reading notifications, and recording those that went out by email."""
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,11 +21,16 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     return changed
 
 
-def notifications_mark_emailed(*, notification_ids: list[int]) -> int:
-    """Record that these notifications went out by email (immediately or in a digest).
+def notifications_mark_emailed(*, notification_ids: list[int], at: datetime | None = None) -> int:
+    """Record that these notifications went out by email (immediately or in a digest), those
+    still owed only (one turned off meanwhile stays as it is).
 
-    Call inside the transaction that locked the rows and sent the email, so a failed send
-    leaves them due and a retry cannot send them twice."""
-    return Notification.objects.filter(pk__in=notification_ids).update(  # cache: not shown
-        email_state=Notification.EmailState.SENT, emailed_at=timezone.now()
-    )
+    Call in the transaction that records the email as sent (``services.outbound``)."""
+    return Notification.objects.filter(  # cache: not shown
+        pk__in=notification_ids,
+        email_state__in=[
+            Notification.EmailState.NOW,
+            Notification.EmailState.DAILY,
+            Notification.EmailState.WEEKLY,
+        ],
+    ).update(email_state=Notification.EmailState.SENT, emailed_at=at or timezone.now())

@@ -23,6 +23,7 @@ import psycopg2
 import pytest
 from django.db import connection, transaction
 
+from cocreate.celery import app as celery_app
 from events.models import Delivery
 from events.services import event_record
 from events.tasks import relay
@@ -104,10 +105,25 @@ def _processed(event_ids: list[int]):
     return Delivery.objects.filter(event_id__in=event_ids, processed_at__isnull=False)
 
 
+def _idle(worker) -> bool:
+    """Nothing waits in the worker's queues and nothing runs or waits in the worker itself."""
+    with celery_app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        if any(client.llen(queue) for queue in worker.queues):
+            return False
+    inspect = celery_app.control.inspect(destination=[worker.name], timeout=1)
+    active, reserved = inspect.active() or {}, inspect.reserved() or {}
+    return worker.name in active and not any(active.values()) and not any(reserved.values())
+
+
 def _deliver_some_then_get_stuck(worker, held_user_id: int) -> tuple[list[int], int]:
     """Deliver BEFORE events to both consumers, then record one that both get stuck in."""
     done = [_record({"n": n}) for n in range(BEFORE)]
     assert wait_for(lambda: _processed(done).count() == 2 * BEFORE, FINISH_TIMEOUT), worker.log()
+    # A delivery processed as a batch-mate of another still has its own message to come; a
+    # task of that message would take the stuck delivery as its batch-mate and leave the stuck
+    # event's own messages in the queue, for the next worker. Wait until every message is done.
+    assert wait_for(lambda: _idle(worker), FINISH_TIMEOUT, 0.2), worker.log()
     stuck = _record({"hold_user_id": held_user_id})
     assert wait_for(lambda: backends_waiting_on_a_lock() >= 2, FINISH_TIMEOUT), worker.log()
     return done, stuck

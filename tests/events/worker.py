@@ -58,10 +58,11 @@ def new_queue(prefix: str) -> str:
 
 
 class Worker:
-    def __init__(self, process: subprocess.Popen, name: str, queue: str, log_path):
+    def __init__(self, process: subprocess.Popen, name: str, queue: str, log_path, queues=None):
         self.process = process
         self.name = name
         self.queue = queue
+        self.queues = list(queues or [queue])  # every queue it consumes
         self.log_path = log_path
 
     def log(self) -> str:
@@ -153,7 +154,7 @@ def worker_process(
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: kill -9 reaches every process
         )
-    worker = Worker(process, name, queues[0], log_path)
+    worker = Worker(process, name, queues[0], log_path, queues)
     try:
         assert wait_for(worker.ping, READY_TIMEOUT, 0.5), f"worker never answered:\n{worker.log()}"
         yield worker

@@ -15,7 +15,6 @@ from knowledge.models import Comment, StatusChange, Support
 from notifications import emails, services, tasks
 from notifications.models import Notification
 from notifications.selectors import impact_recipients, impact_report, preferences_for
-from notifications.services import impact_reminder_send as send_impact_reminder
 
 from ..factories import MembershipFactory, UserFactory
 from .support import delivered, make_lab
@@ -43,10 +42,26 @@ def _waiting(user, frequency: str, n: int = 1, community_id=None, text="Update")
 
 
 def _run(frequency: str, now: datetime) -> int:
+    """What beat does at ``now``, then what a sender does with the emails queued."""
     users = emails.digest_recipients(frequency=frequency, now=now)
     for user_id in users:
         tasks.send_digest.delay(user_id, frequency)
+    services.outbound_send_due()
     return len(users)
+
+
+def _digest(user_id: int, frequency: str) -> int:
+    """Queue the member's digest and send what is queued; the notifications it tells of."""
+    included = services.digest_queue(user_id=user_id, frequency=frequency)
+    services.outbound_send_due()
+    return included
+
+
+def send_impact_reminder(**kwargs) -> bool:
+    """Make the reminder, then send what is queued (a sender's work)."""
+    made = services.impact_reminder_send(**kwargs)
+    services.outbound_send_due()
+    return made
 
 
 def test_one_daily_email_per_member_with_everything_waiting(
@@ -75,7 +90,7 @@ def test_one_daily_email_per_member_with_everything_waiting(
 
     # The same hour again (a second beat, a retried task): nothing more.
     assert _run("daily", datetime(2030, 1, 7, 8, 35, tzinfo=UTC)) == 0
-    assert emails.send_digest(user_id=lab.author.pk, frequency="daily") == 0
+    assert _digest(lab.author.pk, "daily") == 0
     assert len(mail.outbox) == 1
 
 
@@ -85,7 +100,7 @@ def test_nothing_is_sent_when_nothing_waits(lab):
     now = datetime(2030, 1, 7, 8, 5, tzinfo=UTC)
     assert emails.digest_recipients(frequency="daily", now=now) == []
     assert emails.digest_recipients(frequency="weekly", now=now) == []
-    assert emails.send_digest(user_id=lab.peer.pk, frequency="daily") == 0
+    assert _digest(lab.peer.pk, "daily") == 0
     assert mail.outbox == []
 
 
@@ -149,7 +164,7 @@ def test_digest_sections_per_community(db):
     _waiting(reader, "daily", community_id=a.community.pk, text="From alpha")
     _waiting(reader, "daily", community_id=b.community.pk, text="From beta")
 
-    emails.send_digest(user_id=reader.pk, frequency="daily")
+    _digest(reader.pk, "daily")
 
     body = mail.outbox[0].body
     assert body.index("Alpha Lab") < body.index("From alpha") < body.index("Beta Lab")
@@ -159,7 +174,7 @@ def test_digest_sections_per_community(db):
 def test_digest_unsubscribe_link_moves_digest_topics_to_in_app(db):
     reader = UserFactory()
     _waiting(reader, "daily")
-    emails.send_digest(user_id=reader.pk, frequency="daily")
+    _digest(reader.pk, "daily")
     url = mail.outbox[0].extra_headers["List-Unsubscribe"][1:-1]
 
     response = Client().post(urlparse(url).path, data={"List-Unsubscribe": "One-Click"})
@@ -269,12 +284,15 @@ def test_daily_impact_reminder_and_nothing_when_nothing_happened(lab):
     assert len(mail.outbox) == 1
 
 
-def test_impact_reminder_task_builds_the_members_reminder(lab):
+def test_impact_reminder_task_builds_the_members_reminder(lab, django_capture_on_commit_callbacks):
     services.preference_set(user=lab.author, topic="impact", channel="daily")
     _impactful_week(lab, timezone.now(), ago=timedelta(hours=1))
     mail.outbox.clear()
 
-    assert tasks.send_impact_reminder.delay(lab.author.pk, "daily").get() is True
-    assert tasks.send_impact_reminder.delay(lab.author.pk, "daily").get() is False
+    # The email is sent by the task itself, right after its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_impact_reminder.delay(lab.author.pk, "daily").get() is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_impact_reminder.delay(lab.author.pk, "daily").get() is False
 
     assert len(mail.outbox) == 1

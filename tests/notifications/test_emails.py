@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from notifications import emails
+from notifications import tasks
 from notifications.mail import read_unsubscribe_token, unsubscribe_token
 from notifications.models import Notification, Preference
 
@@ -106,5 +106,7 @@ def test_tokens_round_trip_and_carry_user_and_topic():
 
 def test_an_immediate_email_is_sent_once_even_if_the_task_runs_again(sent, lab):
     notification = Notification.objects.get(recipient=lab.peer)
-    assert emails.send_due_emails(event_id=notification.event_id) == 0
+    assert notification.email_state == Notification.EmailState.SENT
+    assert tasks.send_emails.delay().get() == 0
+    assert tasks.send_event_emails.delay(notification.event_id).get() == 0  # the old task name
     assert len(mail.outbox) == 1
