@@ -69,7 +69,7 @@ def impact_reminder_send(*, user_id: int, frequency: str, now: datetime | None =
                 notification_id=reminder.pk,
             )
             if queued is None:  # this period's reminder email exists already: in the app only
-                Notification.objects.filter(pk=reminder.pk).update(
+                Notification.objects.filter(pk=reminder.pk).update(  # cache: email state not shown
                     email_state=Notification.EmailState.NONE
                 )
     return True
