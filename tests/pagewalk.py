@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from cocreate.pagination import keyset_paginate
+
 
 def assert_same_pages(
     paginator_class: type,
@@ -43,3 +45,16 @@ def assert_same_pages(
         url = raw[1]
     assert pages >= min_pages
     return seen
+
+
+def keyset_walk(rows: Callable[[], Any], ordering, page_size: int = 2) -> list[list[int]]:
+    """Every page's ids, following the signed cursors of ``cocreate.pagination.keyset_paginate``
+    (the pages' paginator) over ``rows()`` from the first page to the last."""
+    pages, cursor = [], None
+    while len(pages) < 50:  # a cursor that does not move on fails below instead of looping
+        page = keyset_paginate(rows(), ordering=ordering, cursor=cursor, page_size=page_size)
+        pages.append([r["id"] for r in page.items])
+        if not page.has_next:
+            return pages
+        cursor = page.next_cursor
+    raise AssertionError(f"the cursors did not reach the end: {pages[:6]}")

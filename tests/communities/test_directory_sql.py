@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from cocreate.pagination import keyset_paginate
 from communities import selectors
 from communities.api import DirectoryCursorPagination
 from communities.models import Community, Membership
@@ -20,7 +19,7 @@ from ..factories import (
     OrganizationStaffFactory,
     UserFactory,
 )
-from ..pagewalk import assert_same_pages
+from ..pagewalk import assert_same_pages, keyset_walk
 
 pytestmark = pytest.mark.django_db
 
@@ -112,18 +111,6 @@ def test_same_pages_as_the_orm(community, private_community, directory, ordering
     assert len(list(public)) == 12 - 1 - 3  # the fixtures' private one, three of directory's
 
 
-def _keyset_walk(rows, ordering, page_size: int = 2) -> list[list[int]]:
-    """Every page's ids, following the signed cursors of ``keyset_paginate`` (the pages')."""
-    pages, cursor = [], None
-    while len(pages) < 50:  # a cursor that does not move on fails below instead of looping
-        page = keyset_paginate(rows(), ordering=ordering, cursor=cursor, page_size=page_size)
-        pages.append([r["id"] for r in page.items])
-        if not page.has_next:
-            return pages
-        cursor = page.next_cursor
-    raise AssertionError(f"the cursors did not reach the end: {pages[:6]}")
-
-
 @pytest.mark.parametrize("sort", list(selectors.DIRECTORY_SORTS))
 def test_the_directory_page_walks_the_same_pages_as_the_orm(
     community, private_community, directory, sort
@@ -135,14 +122,14 @@ def test_the_directory_page_walks_the_same_pages_as_the_orm(
     for user in (viewers["anonymous"], viewers["member"], viewers["admin"]):
         for filters in ({}, {"query": "same name"}, {"join_policy": "open"}):
             kwargs = {"user": user, **filters}
-            hand = _keyset_walk(lambda kw=kwargs: selectors.directory_page_rows(**kw), ordering)
-            orm = _keyset_walk(
+            hand = keyset_walk(lambda kw=kwargs: selectors.directory_page_rows(**kw), ordering)
+            orm = keyset_walk(
                 lambda kw=kwargs: selectors.directory_rows(
                     selectors.community_directory(**kw), user=kw["user"]
                 ),
                 ordering,
             )
             assert hand == orm, (user, filters)
-    assert sum(map(len, hand_all := _keyset_walk(
+    assert sum(map(len, hand_all := keyset_walk(
         lambda: selectors.directory_page_rows(user=viewers["admin"]), ordering
     ))) == 12 and len(hand_all) == 6  # fmt: skip

@@ -8,13 +8,12 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from cocreate.pagination import keyset_paginate
 from knowledge import selectors, services
 from knowledge.api.contributions import FeedCursorPagination
 from knowledge.models import Contribution, Discussion
 
 from ..factories import MembershipFactory, UserFactory
-from ..pagewalk import assert_same_pages
+from ..pagewalk import assert_same_pages, keyset_walk
 from .factories import make_contribution, moderate_every_third
 
 pytestmark = pytest.mark.django_db
@@ -112,18 +111,6 @@ def test_outsiders_get_404(community, feed):
         selectors.feed_summary_rows(user=UserFactory(), community=community)
 
 
-def _keyset_walk(rows, ordering, page_size: int = 2) -> list[list[int]]:
-    """Every page's ids, following the signed cursors of ``keyset_paginate`` (the pages')."""
-    pages, cursor = [], None
-    while len(pages) < 50:  # a cursor that does not move on fails below instead of looping
-        page = keyset_paginate(rows(), ordering=ordering, cursor=cursor, page_size=page_size)
-        pages.append([r["id"] for r in page.items])
-        if not page.has_next:
-            return pages
-        cursor = page.next_cursor
-    raise AssertionError(f"the cursors did not reach the end: {pages[:6]}")
-
-
 @pytest.mark.parametrize("sort", list(selectors.FEED_SORTS))
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
 def test_the_feed_page_walks_the_same_pages_as_the_orm(community, member, feed, sort, filters):
@@ -133,8 +120,8 @@ def test_the_feed_page_walks_the_same_pages_as_the_orm(community, member, feed, 
     if filters.get("challenge"):
         kwargs["challenge"] = feed.challenge
     ordering = selectors.FEED_SORTS[sort]
-    hand = _keyset_walk(lambda: selectors.feed_summary_rows(**kwargs), ordering)
-    orm = _keyset_walk(
+    hand = keyset_walk(lambda: selectors.feed_summary_rows(**kwargs), ordering)
+    orm = keyset_walk(
         lambda: selectors.feed_rows(selectors.contribution_feed(**kwargs), user=member), ordering
     )
     assert hand == orm
