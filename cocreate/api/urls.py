@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("knowledge.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("moderation.api_urls")),
+    path("", include("trust.api_urls")),
 ]

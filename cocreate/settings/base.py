@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "communities",
     "knowledge",
     "moderation",
+    "trust",
     "notifications",
     # Demo data for the embedded run (``manage.py seed_demo``): above every app, imported by none.
     "demo",

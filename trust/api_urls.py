@@ -1,0 +1,3 @@
+"""API routes for trust and consent (under /api/v1/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Trust and consent pages."""
+
+app_name = "trust"
+
+urlpatterns: list = []
