@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.long_select import LongSelect
+
 from .models import TIMEZONE_CHOICES
 
 
@@ -27,7 +29,9 @@ class ProfileForm(forms.Form):
         help_text=_("Comma-separated, e.g. cycling, product design, accessibility."),
     )
     locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIMEZONE_CHOICES, widget=LongSelect()
+    )
 
 
 class SignupForm(AllauthSignupForm):
