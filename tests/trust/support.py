@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 
+from allauth.account.models import EmailAddress
 from rest_framework.authtoken.models import Token
 
 from knowledge import services as knowledge
@@ -20,6 +21,15 @@ def rich_world() -> World:
     an API token, and another member's comment that mentions the member by handle."""
     w = build_world()
     member, moderator = w.users["member"], w.users["moderator"]
+    # A name, handle and address found nowhere else (the world's "Member" is a common word).
+    member.display_name, member.handle = "Zelda Quintero", "zquintero"
+    member.bio, member.expertise_tags = "Bikes and chains.", ["chains", "wax"]
+    member.save()
+    old = member.email
+    member.email = "zelda.q@example.test"
+    member.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=member, email=old).update(email=member.email)
+    EmailAddress.objects.create(user=member, email="zq-second@example.test", verified=True)
     w.extra["member_comment"] = knowledge.comment_create(
         author=member, discussion=w.contribution.discussion, body="Wax lasts **longer**."
     )

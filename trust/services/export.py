@@ -69,7 +69,9 @@ def _enqueue(export_id: str) -> None:
     try:
         current_app.tasks[BUILD_TASK].delay(export_id)
     except Exception:  # broker down: the purge marks it stale later; the member may ask again
-        logger.warning("trust: could not queue the build of export %s", export_id[:8])
+        logger.warning(
+            "trust: could not queue the build of export %s", export_id[:8], exc_info=True
+        )
 
 
 def _claim(export_id: str) -> DataExport | None:
