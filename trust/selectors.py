@@ -38,3 +38,13 @@ def export_for_download(*, user, export_id: str) -> DataExport:
     if export is None:
         raise Http404
     return export
+
+
+def export_of(*, user, export_id: str) -> DataExport:
+    """One of the member's own exports, in any state; ``Http404`` for anyone else's."""
+    if not user.is_authenticated or not isinstance(export_id, str) or len(export_id) > 64:
+        raise Http404
+    export = DataExport.objects.filter(pk=export_id, user=user).first()
+    if export is None:
+        raise Http404
+    return export

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cocreate.errors import Conflict
 
 from .. import selectors
+from ..models import DataExport
 from ..services import export as exports
 
 POLL_SECONDS = 2
@@ -56,6 +57,12 @@ def export_download(request: HttpRequest, export_id: str) -> FileResponse:
     """The archive, to its owner only; 404 for everyone and everything else (signed out
     included: no redirect to the login page that would confirm the link exists)."""
     export = selectors.export_for_download(user=request.user, export_id=export_id)
+    return archive_response(export)
+
+
+def archive_response(export: DataExport) -> FileResponse:
+    """The export's archive as a streamed, private, never-cached attachment (404 if its file is
+    gone)."""
     try:
         handle = exports.export_path(export).open("rb")
     except FileNotFoundError:
