@@ -147,7 +147,7 @@ def export_build(*, export_id: str) -> str:
         event_record(
             kind=READY_KIND,
             payload={"recipient_id": user.pk, "expires_at": current.expires_at.isoformat()},
-            actor=user,
+            actor=None,  # the system did it; an event's actor is never notified of it
         )
     return current.status
 
