@@ -22,6 +22,7 @@ from trust.models import DataExport, Erasure
 from trust.services import erasure
 from trust.services import export as exports
 
+from ..conftest import require_or_skip, uses_postgres
 from .support import build_export, rich_world
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +106,8 @@ def _warm_cache(w, member) -> None:
 
 @pytest.fixture
 def erased_world(django_capture_on_commit_callbacks):
-    if connection.vendor != "postgresql":
-        pytest.skip("scans PostgreSQL's catalogue")
+    require_or_skip(uses_postgres(), "the scan reads PostgreSQL's catalogue")
+    require_or_skip(hasattr(cache._cache, "get_client"), "the cache scan reads Redis")
     with django_capture_on_commit_callbacks(execute=True):
         w = rich_world()
     member = w.users["member"]
