@@ -206,3 +206,33 @@ def test_a_wrong_password_is_a_field_error_and_writes_nothing(member):
     assert "password" in refused.value.message_dict
     assert User.objects.filter(pk=member.pk).values().get() == state
     assert not Erasure.objects.exists()
+
+
+def test_an_append_only_log_naming_the_person_does_not_stop_the_erasure(
+    django_capture_on_commit_callbacks,
+):
+    """The moderation log refuses updates (a trigger on PostgreSQL): its rows stay as the proof
+    they are, the rest of the erasure goes through."""
+    from moderation import services as moderation  # noqa: PLC0415
+    from moderation.models import ModerationAction  # noqa: PLC0415
+
+    w = rich_world()
+    member = w.users["member"]
+    warning = moderation.moderation_act(
+        actor=w.extra["other_moderator"],
+        kind="warn",
+        reason="Zelda Quintero, please stay on topic.",
+        member=member,
+        community=w.community,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.account_erase(user=member, password=TEST_PASSWORD)
+    member.refresh_from_db()
+    assert member.display_name == f"Former member {member.pk}"
+    comment = Comment.objects.get(pk=w.extra["mentioning_comment"].pk)
+    assert "@zquintero" not in comment.body
+    reason = ModerationAction.objects.get(pk=warning.pk).reason
+    if uses_postgres():
+        assert reason == "Zelda Quintero, please stay on topic."  # the trigger kept it
+    else:
+        assert reason == f"Former member {member.pk}, please stay on topic."
