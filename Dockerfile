@@ -30,7 +30,8 @@ RUN SECRET_KEY="build-only-collectstatic-key-never-used-at-runtime-0123456789abc
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3 \
-    && chown -R cocreate:cocreate /app/staticfiles
+    && chown -R cocreate:cocreate /app/staticfiles \
+    && install -d -m 0700 -o cocreate -g cocreate /data/exports
 
 USER cocreate
 

@@ -45,6 +45,7 @@ TOPICS: dict[str, Topic] = {
         Topic("moderation", _("Moderation of my posts and my reports"), Channel.EMAIL),
         Topic("announcements", _("Announcements from community staff"), Channel.EMAIL),
         Topic("impact", _("What my knowledge did (impact reminder)"), Channel.WEEKLY),
+        Topic("account", _("My account: my data export is ready"), Channel.EMAIL),
     ]
 }
 
@@ -333,6 +334,12 @@ ROUTES: dict[str, Route] = {
             % {"outcome": e.payload.get("outcome", "")}
         ),
         _community_url,
+    ),
+    "export.ready": Route(
+        "account",
+        _recipient,
+        lambda e: _("Your data export is ready. You can download it for 7 days."),
+        lambda e: _url("trust:data"),
     ),
     "announcement.created": Route(
         "announcements",

@@ -10,9 +10,11 @@ tokens that keep them fresh. Nothing outside this package handles cache keys or 
   makes stale) and ``changed``, the one call a service makes after a write that bypasses
   ``save()``;
 - ``values``: ``remembered``, a small database result kept while its scopes are unchanged;
-- ``backend``: the Redis cache backend and its atomic window counter.
+- ``backend``: the Redis cache backend and its atomic window counter;
+- ``forget``: ``forget_containing``, deleting cached copies that hold erased words.
 """
 
+from .forget import forget_containing
 from .fragments import form_state, fragment
 from .invalidation import changed, invalidates
 from .pages import cached_api, cached_page
@@ -22,6 +24,7 @@ __all__ = [
     "cached_api",
     "cached_page",
     "changed",
+    "forget_containing",
     "form_state",
     "fragment",
     "invalidates",

@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE["idempotency-purge"] = {
     "task": "idempotency.purge_expired",
     "schedule": crontab(minute=20),
 }
+# Hourly: delete members' data-export archives 7 days after they were ready (trust).
+CELERY_BEAT_SCHEDULE["export-purge"] = {
+    "task": "trust.export_purge",
+    "schedule": crontab(minute=25),
+}
 CELERY_TIMEZONE = "UTC"
 # Safe retries (cocreate.idempotency): how long an API Idempotency-Key and a page form's
 # one-time token are remembered, and how long a request waits for a concurrent request with
@@ -289,6 +294,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Private files -------------------------------------------------------------------------
+# Members' data-export archives (trust): a private directory, never served as static or media
+# files; each archive is downloaded only through its owner's authenticated download view.
+# Production: a persistent volume shared by web and worker processes.
+EXPORT_ROOT = env.path("EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,5 +1,8 @@
 """Settings for the test suite. DATABASE_URL / REDIS_URL may point at real services (CI)."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -16,3 +19,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="cocreate-test")  # noqa: F405
+# Data-export archives written by tests go to a temporary directory, never into the checkout.
+EXPORT_ROOT = env.path(
+    "EXPORT_ROOT", default=str(Path(tempfile.gettempdir()) / "cocreate-test-exports")
+)

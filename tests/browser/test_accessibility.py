@@ -37,6 +37,8 @@ MEMBER_PAGES = [
     "/notifications/",
     "/notifications/preferences/",
     "/accounts/profile/",
+    "/accounts/data/",
+    "/accounts/delete/",
 ]
 MANAGER_PAGES = [
     "/c/lab/",

@@ -73,6 +73,7 @@ def _app_modules():
         "communities",
         "knowledge",
         "moderation",
+        "trust",
         "notifications",
         "events",
         "demo",

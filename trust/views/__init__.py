@@ -1,0 +1,1 @@
+"""Trust pages, one module per resource."""
