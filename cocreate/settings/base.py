@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "knowledge",
     "moderation",
     "trust",
+    "incentives",
     "notifications",
     # Demo data for the embedded run (``manage.py seed_demo``): above every app, imported by none.
     "demo",
