@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 class LongSelect(forms.Select):
@@ -18,7 +18,9 @@ class LongSelect(forms.Select):
     ``<select>`` element's attributes as ``Select``'s (``required`` comes from the bound field,
     as for every widget)."""
 
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+    def render(
+        self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None
+    ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         selected = {str(v) for v in self.format_value(value)}

@@ -51,20 +51,23 @@ def test_every_app_of_the_project_has_its_layer():
         "communities",
         "knowledge",
         "moderation",
+        "trust",
         "notifications",
         "demo",
         # The infrastructure package, an app for its cache-fallback tables (cocreate.models).
         "cocreate",
     }
     layers = _contract("layers")["layers"]
-    assert set(layers) == ours
-    assert set(_config()["root_packages"]) == set(layers)
-    assert set(_contract("acyclic")["ancestors"]) == set(layers)
+    # "a | b": siblings in one layer, neither importing the other.
+    apps_in_layers = {app.strip() for layer in layers for app in layer.split("|")}
+    assert apps_in_layers == ours
+    assert set(_config()["root_packages"]) == apps_in_layers
+    assert set(_contract("acyclic")["ancestors"]) == apps_in_layers
     # Top to bottom, as the README states it.
     assert layers == [
         "demo",
         "notifications",
-        "moderation",
+        "moderation | trust",
         "knowledge",
         "communities",
         "events",
@@ -122,6 +125,13 @@ def test_an_upward_import_is_refused(tmp_path):
     assert "Apps import only the apps below them BROKEN" in result.stdout
     assert "knowledge is not allowed to import moderation" in result.stdout
     assert "knowledge.limits -> moderation.ratelimits" in result.stdout
+
+
+def test_siblings_in_one_layer_may_not_import_each_other(tmp_path):
+    _tree(tmp_path, {**KEPT, "moderation.consent": "from trust import models"})
+    result = _lint(tmp_path, _write_config(tmp_path))
+    assert result.returncode == 1, result.stdout
+    assert "moderation is not allowed to import trust" in result.stdout
 
 
 def test_infrastructure_importing_an_app_is_refused(tmp_path):
