@@ -1,6 +1,6 @@
 """The ledger's invariants, held by the database itself (see ``incentives.models.ledger``).
 
-PostgreSQL: insert-only transactions and entries; every transaction balanced at commit (a
+PostgreSQL: insert-only transactions, entries and earning-rule versions; every transaction balanced at commit (a
 deferred constraint trigger, as django-hordak does); balances written only by the triggers
 that apply entries and holds; a resolved hold frozen; accounts never deleted.
 
@@ -23,6 +23,10 @@ CREATE TRIGGER incentives_transaction_insert_only
     FOR EACH ROW EXECUTE FUNCTION incentives_insert_only();
 CREATE TRIGGER incentives_entry_insert_only
     BEFORE UPDATE OR DELETE ON incentives_entry
+    FOR EACH ROW EXECUTE FUNCTION incentives_insert_only();
+-- A version of the earning rules is never edited: a change publishes a new version.
+CREATE TRIGGER incentives_rules_insert_only
+    BEFORE UPDATE OR DELETE ON incentives_earningrules
     FOR EACH ROW EXECUTE FUNCTION incentives_insert_only();
 
 -- Debits equal credits in every transaction, checked at commit: a path that writes entries
@@ -153,6 +157,7 @@ DROP TRIGGER IF EXISTS incentives_entry_post ON incentives_entry;
 DROP TRIGGER IF EXISTS incentives_entry_balanced ON incentives_entry;
 DROP TRIGGER IF EXISTS incentives_entry_insert_only ON incentives_entry;
 DROP TRIGGER IF EXISTS incentives_transaction_insert_only ON incentives_transaction;
+DROP TRIGGER IF EXISTS incentives_rules_insert_only ON incentives_earningrules;
 DROP FUNCTION IF EXISTS incentives_account_opens_empty();
 DROP FUNCTION IF EXISTS incentives_account_guard();
 DROP FUNCTION IF EXISTS incentives_hold_guard();
@@ -166,7 +171,7 @@ SQLITE_CREATE = [
     *(
         f"""CREATE TRIGGER incentives_{table}_no_{op.lower()} BEFORE {op} ON incentives_{table}
         BEGIN SELECT RAISE(ABORT, 'the ledger is insert-only'); END"""
-        for table in ("transaction", "entry")
+        for table in ("transaction", "entry", "earningrules")
         for op in ("UPDATE", "DELETE")
     ),
     """CREATE TRIGGER incentives_entry_post AFTER INSERT ON incentives_entry
@@ -191,7 +196,7 @@ SQLITE_CREATE = [
 SQLITE_DROP = [
     *(
         f"DROP TRIGGER IF EXISTS incentives_{table}_no_{op.lower()}"
-        for table in ("transaction", "entry")
+        for table in ("transaction", "entry", "earningrules")
         for op in ("update", "delete")
     ),
     "DROP TRIGGER IF EXISTS incentives_entry_post",

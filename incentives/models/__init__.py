@@ -1,5 +1,6 @@
 """The incentives app's models, one module per resource; re-exported here."""
 
 from .ledger import Account, Entry, Hold, Transaction
+from .rules import CAUSES, EarningRules
 
-__all__ = ["Account", "Entry", "Hold", "Transaction"]
+__all__ = ["CAUSES", "Account", "EarningRules", "Entry", "Hold", "Transaction"]

@@ -113,6 +113,14 @@ class Transaction(models.Model):
         related_name="ledger_bookings",
         help_text=_("The person who booked it; empty when a worker did."),
     )
+    rules = models.ForeignKey(
+        "incentives.EarningRules",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        help_text=_("The version of the earning rules that booked it (none for other bookings)."),
+    )
     reverses = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

@@ -116,9 +116,12 @@ def _digest(fields: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
-def _content(community_id: int, memo: str, cause: str, via: str, legs, reverses_id) -> dict:
+def _content(
+    community_id: int, memo: str, cause: str, via: str, legs, reverses_id, rules_id=None
+) -> dict:
     return {
         "community": community_id,
+        "rules": rules_id,
         "memo": memo,
         "cause": cause,
         "via": via,
@@ -129,6 +132,7 @@ def _content(community_id: int, memo: str, cause: str, via: str, legs, reverses_
 
 _FIELD_WORDS = {
     "community": "community",
+    "rules": "rules",
     "memo": "memo",
     "cause": "cause",
     "via": "via",
@@ -149,6 +153,7 @@ def _existing(key: str, content: dict) -> Booked:
         found.via,
         found.entries.values_list("account_id", "side", "amount"),
         found.reverses_id,
+        found.rules_id,
     )
     differs = [_FIELD_WORDS[name] for name in content if content[name] != stored[name]]
     raise KeyReused(key, differs or ["content"])
@@ -205,6 +210,7 @@ def book(
     cause: str = "",
     booked_by: Any = None,
     reverses: Transaction | None = None,
+    rules: Any = None,
 ) -> Booked:
     """Book ``legs`` as one balanced transaction, once per ``key``.
 
@@ -221,6 +227,7 @@ def book(
         via,
         [(leg.account.pk, leg.side, leg.amount) for leg in legs],
         reverses.pk if reverses is not None else None,
+        rules.pk if rules is not None else None,
     )
     if Transaction.objects.filter(key=key).exists():
         return _existing(key, content)
@@ -243,6 +250,7 @@ def book(
                 via=via,
                 booked_by=booked_by if booked_by is not None and booked_by.pk else None,
                 reverses=reverses,
+                rules=rules,
             )
             Entry.objects.bulk_create(
                 Entry(
@@ -271,6 +279,7 @@ def transfer(
     via: str,
     cause: str = "",
     booked_by: Any = None,
+    rules: Any = None,
 ) -> Booked:
     """Book ``amount`` points from ``debit`` to ``credit`` (a two-entry ``book``)."""
     return book(
@@ -281,6 +290,7 @@ def transfer(
         via=via,
         cause=cause,
         booked_by=booked_by,
+        rules=rules,
     )
 
 
