@@ -8,6 +8,8 @@ class IncentivesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import bookkeeping  # noqa: PLC0415 — imports models
+        from .pages import register_pages  # noqa: PLC0415 — needs the app registry
 
+        register_pages()
         # The event-bus consumer that books points (its own queue and worker).
         bookkeeping.register()
