@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("moderation.urls")),
     path("", include("trust.urls")),
+    path("", include("incentives.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     # The language switch: Django's view, wrapped so that signed in, the choice is saved too.

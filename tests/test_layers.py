@@ -52,6 +52,7 @@ def test_every_app_of_the_project_has_its_layer():
         "knowledge",
         "moderation",
         "trust",
+        "incentives",
         "notifications",
         "demo",
         # The infrastructure package, an app for its cache-fallback tables (cocreate.models).
@@ -67,6 +68,7 @@ def test_every_app_of_the_project_has_its_layer():
     assert layers == [
         "demo",
         "notifications",
+        "incentives",
         "moderation | trust",
         "knowledge",
         "communities",

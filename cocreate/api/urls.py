@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("notifications.api_urls")),
     path("", include("moderation.api_urls")),
     path("", include("trust.api_urls")),
+    path("", include("incentives.api_urls")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "knowledge",
     "moderation",
     "trust",
+    "incentives",
     "notifications",
     # Demo data for the embedded run (``manage.py seed_demo``): above every app, imported by none.
     "demo",
@@ -164,6 +165,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "events.*": {"queue": "default"},
     "notifications.*": {"queue": "notifications"},
+    # Points are booked on a queue of their own: never behind a notification fan-out.
+    "bookkeeping.*": {"queue": "bookkeeping"},
 }
 # Members per fan-out task: one batched insert and one transaction each (bounded worker memory).
 NOTIFICATIONS_FANOUT_BATCH = env.int("NOTIFICATIONS_FANOUT_BATCH", default=1000)

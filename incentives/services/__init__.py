@@ -1,0 +1,1 @@
+"""Every write of the incentives app, one module per resource."""
