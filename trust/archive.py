@@ -310,6 +310,47 @@ def declared_kinds() -> dict[str, Kind]:
             ),
         ),
         (
+            "incentives.account",
+            lambda: _kind(
+                "incentives.Account",
+                "Your points wallets: per community, points posted and held for redemptions.",
+                where=lambda u: Q(owner=u),
+            ),
+        ),
+        (
+            "incentives.entry",
+            lambda: _kind(
+                "incentives.Entry",
+                "Every entry of your wallets: points credited (C) or debited (D), by transaction.",
+                where=lambda u: Q(account__owner=u),
+            ),
+        ),
+        (
+            "incentives.transaction",
+            lambda: _kind(
+                "incentives.Transaction",
+                "The bookings behind your entries (what each was for), and any you booked as "
+                "staff.",
+                where=lambda u: (
+                    Q(booked_by=u)
+                    | Q(
+                        pk__in=apps.get_model("incentives.Entry")
+                        .objects.filter(account__owner=u)
+                        .values("transaction_id")
+                    )
+                ),
+                drop=("digest",),
+            ),
+        ),
+        (
+            "incentives.earningrules",
+            lambda: _kind(
+                "incentives.EarningRules",
+                "Versions of a community's earning rules you published (managers).",
+                where=lambda u: Q(published_by=u),
+            ),
+        ),
+        (
             "trust.dataexport",
             lambda: _kind(
                 "trust.DataExport",
@@ -322,6 +363,12 @@ def declared_kinds() -> dict[str, Kind]:
     return {label: build() for label, build in entries if label in installed}
 
 
+# Models that name the member only through another user-linked row, exported all the same
+# (declared above), each with the row it goes through.
+REACHED_THROUGH: dict[str, str] = {
+    "incentives.entry": "incentives.account (the member's wallets)",
+}
+
 # User-linked models left out of every archive on purpose, each with the reason.
 EXCLUDED: dict[str, str] = {
     "trust.erasure": "An erased account can no longer sign in, so it never requests an export.",
@@ -333,11 +380,16 @@ def plan() -> list[Kind]:
     user-linked model not declared (and not excluded), in the walk's order."""
     declared = declared_kinds()
     kinds = []
+    walked = set()
     for model in user_linked_models():
         label = model._meta.label_lower
+        walked.add(label)
         if label in EXCLUDED:
             continue
         kinds.append(declared.get(label) or generic_kind(model))
+    # Declared kinds the walk does not reach: rows that are the member's through another row
+    # (their ledger entries, through their wallets).
+    kinds.extend(declared[label] for label in REACHED_THROUGH if label in declared)
     return kinds
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cocreate.errors import Conflict
 from events.models import OutboxEvent
+from incentives.services.ledger import system_account, transfer, wallet_for
 from knowledge.models import Comment, Contribution
 from trust import archive
 from trust.models import DataExport
@@ -197,3 +198,26 @@ def test_the_member_is_notified_when_the_export_is_ready(
     [notice] = Notification.objects.filter(recipient=member, kind="export.ready")
     assert "Your data export is ready" in notice.text
     assert notice.url == "/accounts/data/"
+
+
+def test_an_export_holds_the_members_points_and_not_anyone_elses(
+    django_capture_on_commit_callbacks,
+):
+    w = rich_world()
+    member, other = w.users["member"], w.users["manager"]
+    issuance = system_account(community=w.community, kind="issuance")
+    for who, amount in ((member, 12), (other, 99)):
+        transfer(
+            key=f"export-points:{who.pk}",
+            debit=issuance,
+            credit=wallet_for(community=w.community, user=who),
+            amount=amount,
+            memo="Contribution accepted",
+            via="bookkeeping",
+        )
+    zf = archive_of(build_export(member, django_capture_on_commit_callbacks))
+    [wallet] = records(zf, "incentives.account")
+    assert (wallet["posted"], wallet["owner_id"]) == (12, member.pk)
+    assert [(e["side"], e["amount"]) for e in records(zf, "incentives.entry")] == [("C", 12)]
+    [booking] = records(zf, "incentives.transaction")
+    assert booking["memo"] == "Contribution accepted" and "digest" not in booking
