@@ -72,7 +72,8 @@ def rules(request, slug):
             done = _("Version %(version)s of the rules applies from now on.") % {
                 "version": published.version
             }
-            messages.success(request, f"{done} {_('Points already earned keep theirs.')}")
+            kept = _("Points already earned keep theirs.")
+            messages.success(request, f"{done} {kept}")
             return redirect("incentives:rules", slug=community.slug)
     return render(
         request,
