@@ -31,8 +31,12 @@ REPO = Path(settings.BASE_DIR)
 LOCALE = Path(settings.LOCALE_PATHS[0])
 # What makemessages reads: the apps, the project package, the site templates (``make messages``
 # runs it at the repository root with .venv, tests and bench ignored).
-SOURCES = ("accounts", "cocreate", "communities", "demo", "events", "knowledge", "moderation",
-           "notifications", "trust", "templates", "manage.py")  # fmt: skip
+# Every app of the project (a new app is read without a change here), the templates, manage.py.
+SOURCES = (
+    *sorted({Path(c.path).name for c in apps.get_app_configs() if Path(c.path).parent == REPO}),
+    "templates",
+    "manage.py",
+)
 MAKEMESSAGES_IGNORES = ("--ignore=.venv", "--ignore=tests", "--ignore=bench")
 
 PENDING: dict[str, str] = {}  # language -> why its catalogue is not complete yet
