@@ -55,7 +55,7 @@ class RulesSerializer(serializers.ModelSerializer):
 
 
 class NewestFirstPagination(CreatedCursorPagination):
-    ordering = ("-id",)
+    ordering: tuple[str, ...] = ("-id",)  # type: ignore[assignment]  # entries have no created_at
 
 
 @extend_schema(parameters=[SLUG_PARAM])
