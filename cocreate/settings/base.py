@@ -221,6 +221,13 @@ CELERY_BEAT_SCHEDULE["export-purge"] = {
     "task": "trust.export_purge",
     "schedule": crontab(minute=25),
 }
+# Nightly: the points ledger recomputed from its entries; differences emailed to platform admins.
+CELERY_BEAT_SCHEDULE["ledger-check"] = {
+    "task": "incentives.ledger_check",
+    "schedule": crontab(hour=3, minute=40),
+}
+# Redemption holds past their expiry give their points back.
+CELERY_BEAT_SCHEDULE["holds-expire"] = {"task": "incentives.holds_expire", "schedule": 300.0}
 CELERY_TIMEZONE = "UTC"
 # Safe retries (cocreate.idempotency): how long an API Idempotency-Key and a page form's
 # one-time token are remembered, and how long a request waits for a concurrent request with

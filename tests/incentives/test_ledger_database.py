@@ -12,8 +12,10 @@ from django.utils import timezone
 from incentives.models import Account, Entry, Hold, Transaction
 from incentives.reconciliation import check
 from incentives.services.holds import hold_place, hold_void
+from incentives.tasks import ledger_check as ledger_check_task
 
 from ..conftest import require_or_skip, uses_postgres
+from ..factories import UserFactory
 from .helpers import earn, open_books
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -187,3 +189,20 @@ def test_ledger_check_finds_a_balance_changed_behind_the_triggers_back():
     assert findings == [f"posted balance: account {books.wallets[0].pk} keeps 500, entries say 5"]
     with pytest.raises(CommandError, match="1 difference"):
         call_command("ledger_check")
+
+
+def test_the_nightly_check_emails_platform_admins_the_differences(mailoutbox):
+    admin = UserFactory(is_superuser=True, email="root@example.test")
+    books = open_books(1)
+    earn(books, books.wallets[0], 5, "nightly")
+    assert ledger_check_task() == 0
+    assert mailoutbox == []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE incentives_account SET posted = 7 WHERE id = %s", [books.wallets[0].pk]
+        )
+    assert ledger_check_task() == 1
+    [mail] = mailoutbox
+    assert mail.to == [admin.email]
+    assert "keeps 7, entries say 5" in mail.body
