@@ -54,6 +54,7 @@ format: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/notify.py $(BENCH_NOTIFY_ARGS)
+	$(BIN)/python bench/ledger.py $(BENCH_LEDGER_ARGS)
 
 # Notification fan-out (10k and 100k members) and queue latency with 2 real worker processes.
 bench-notify: $(VENV)/.dev-installed

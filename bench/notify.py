@@ -232,11 +232,12 @@ def seed(size: int, *, all_email: bool = False):
 
 
 class Workers:
-    """``celery worker -Q notifications -c N`` (prefork) in a process group of its own."""
+    """``celery worker -Q <queue> -c N`` (prefork) in a process group of its own (the
+    notifications queue unless told; bench/ledger.py runs one on the bookkeeping queue)."""
 
-    def __init__(self, env: dict, concurrency: int, log_path: Path):
+    def __init__(self, env: dict, concurrency: int, log_path: Path, queue: str = QUEUE):
         self.log_path = log_path
-        self.name = f"bench-notify-{os.getpid()}@localhost"
+        self.name = f"bench-{queue}-{os.getpid()}@localhost"
         with log_path.open("wb") as out:
             self.process = subprocess.Popen(
                 [
@@ -250,7 +251,7 @@ class Workers:
                     "prefork",
                     f"--concurrency={concurrency}",
                     "-Q",
-                    QUEUE,
+                    queue,
                     "-n",
                     self.name,
                     "--without-gossip",
