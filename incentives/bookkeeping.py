@@ -14,9 +14,9 @@ hiding a contribution by moderation reverses what it earned.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -25,9 +25,8 @@ from events import registry
 from events.models import OutboxEvent
 from knowledge.models import Contribution
 
-from .models import Account, Entry, Transaction
-from .services.ledger import InsufficientPoints, reverse, system_account, transfer, wallet_for
-from .services.rules import current_rules
+from .models import EarningRules, Entry, Transaction
+from .services.ledger import InsufficientPoints, Issue, issue_many, reverse, wallets_for
 
 logger = logging.getLogger(__name__)
 
@@ -35,95 +34,135 @@ CONSUMER = "bookkeeping"
 VIA = "bookkeeping"
 
 
-def _earned_on(wallet: Account, day_start: datetime) -> int:
-    """Points the bookkeeping credited to ``wallet`` since ``day_start`` (its day's total)."""
-    return (
+@dataclass(frozen=True)
+class Earning:
+    """What an event earns a member, before the rules say how much."""
+
+    event: OutboxEvent
+    user_id: int
+    cause: str
+    subject: str  # what is rewarded, e.g. "contribution:12": one booking per subject and cause
+    memo: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject}:{self.cause}"
+
+
+def _day_start() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def _earned_today(wallet_ids: list[int]) -> dict[int, int]:
+    """Points the bookkeeping credited to each wallet today (what the daily cap counts)."""
+    rows = (
         Entry.objects.filter(
-            account=wallet,
+            account_id__in=wallet_ids,
             side=Entry.Side.CREDIT,
             transaction__via=VIA,
             transaction__reverses__isnull=True,
-            transaction__created_at__gte=day_start,
-        ).aggregate(s=Sum("amount"))["s"]
-        or 0
-    )
-
-
-def earn(*, event: OutboxEvent, user_id: int, cause: str, subject: str, memo: str) -> None:
-    """Book ``cause``'s points (by the rules in force at the event) to the member, once per
-    ``subject`` and cause, within the daily cap; nothing if the rules give none."""
-    if event.community_id is None:
-        return
-    key = f"{subject}:{cause}"
-    if Transaction.objects.filter(key=key).exists():
-        return  # booked before: a redelivery, or the same cause a second time
-    rules = current_rules(event.community_id, at=event.created_at)
-    points = rules.points_for(cause) if rules is not None else 0
-    if rules is None or points <= 0:
-        return
-    community = Community.objects.get(pk=event.community_id)
-    wallet = wallet_for(community=community, user=get_user_model().objects.get(pk=user_id))
-    day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    room = rules.daily_cap - _earned_on(wallet, day_start)
-    amount = min(points, room)
-    if amount <= 0:
-        logger.info("bookkeeping: daily cap reached for user %s (%s)", user_id, key)
-        return
-    transfer(
-        key=key,
-        debit=system_account(community=community, kind=Account.Kind.ISSUANCE),
-        credit=wallet,
-        amount=amount,
-        memo=memo,
-        via=VIA,
-        cause=f"event {event.pk} ({event.kind}), rules v{rules.version}",
-        rules=rules,
-    )
-
-
-def _submitted(event: OutboxEvent) -> None:
-    contribution_id = event.payload.get("contribution_id")
-    if contribution_id and event.actor_id:
-        earn(
-            event=event,
-            user_id=event.actor_id,
-            cause="submitted",
-            subject=f"contribution:{contribution_id}",
-            memo=f"Contribution submitted: {event.payload.get('title', '')}"[:300],
+            transaction__created_at__gte=_day_start(),
         )
+        .values("account_id")
+        .annotate(s=Sum("amount"))
+    )
+    return {row["account_id"]: row["s"] for row in rows}
 
 
-def _status_changed(event: OutboxEvent) -> None:
+def _rules_at(versions: list[EarningRules], at: datetime) -> EarningRules | None:
+    """The newest of ``versions`` (newest first) published by ``at``."""
+    return next((v for v in versions if v.published_at <= at), None)
+
+
+def book_earnings(earnings: list[Earning]) -> int:
+    """Book ``earnings`` (a batch of events' worth), per community, in a few statements: the
+    rules in force at each event, the daily cap, nothing twice per key. Returns how many
+    bookings were made. Runs inside the delivery transaction."""
+    booked = 0
+    by_community: dict[int, list[Earning]] = {}
+    for earning in earnings:
+        if earning.event.community_id is not None:
+            by_community.setdefault(earning.event.community_id, []).append(earning)
+    for community_id, todo in by_community.items():
+        done = set(
+            Transaction.objects.filter(key__in=[e.key for e in todo]).values_list("key", flat=True)
+        )
+        todo = [e for e in todo if e.key not in done]
+        versions = list(EarningRules.objects.filter(community_id=community_id).order_by("-version"))
+        if not todo or not versions:
+            continue
+        community = Community.objects.get(pk=community_id)
+        wallets = wallets_for(community=community, user_ids={e.user_id for e in todo})
+        earned = _earned_today([w.pk for w in wallets.values()])
+        issues: list[Issue] = []
+        seen: set[str] = set()
+        for earning in todo:
+            rules = _rules_at(versions, earning.event.created_at)
+            points = rules.points_for(earning.cause) if rules is not None else 0
+            if rules is None or points <= 0 or earning.key in seen:
+                continue
+            wallet = wallets[earning.user_id]
+            amount = min(points, rules.daily_cap - earned.get(wallet.pk, 0))
+            if amount <= 0:
+                logger.info("bookkeeping: daily cap reached (%s)", earning.key)
+                continue
+            seen.add(earning.key)
+            earned[wallet.pk] = earned.get(wallet.pk, 0) + amount
+            issues.append(
+                Issue(
+                    key=earning.key,
+                    wallet=wallet,
+                    amount=amount,
+                    memo=earning.memo[:300],
+                    cause=(
+                        f"event {earning.event.pk} ({earning.event.kind}), rules v{rules.version}"
+                    ),
+                    rules=rules,
+                )
+            )
+        booked += len(issue_many(community=community, issues=issues, via=VIA))
+    return booked
+
+
+def _submitted(event: OutboxEvent) -> Earning | None:
+    contribution_id = event.payload.get("contribution_id")
+    if not contribution_id or not event.actor_id:
+        return None
+    return Earning(
+        event,
+        event.actor_id,
+        "submitted",
+        f"contribution:{contribution_id}",
+        f"Contribution submitted: {event.payload.get('title', '')}",
+    )
+
+
+def _status_changed(event: OutboxEvent) -> Earning | None:
     to = event.payload.get("to")
     author_id = event.payload.get("author_id")
     contribution_id = event.payload.get("contribution_id")
-    if to in ("accepted", "shipped") and author_id and contribution_id:
-        if event.actor_id == author_id:
-            return  # nothing for moving one's own idea
-        earn(
-            event=event,
-            user_id=author_id,
-            cause=to,
-            subject=f"contribution:{contribution_id}",
-            memo=f"Contribution {to}",
-        )
+    if to not in ("accepted", "shipped") or not author_id or not contribution_id:
+        return None
+    if event.actor_id == author_id:
+        return None  # nothing for moving one's own idea
+    return Earning(event, author_id, to, f"contribution:{contribution_id}", f"Contribution {to}")
 
 
-def _official_response(event: OutboxEvent) -> None:
+def _official_response(event: OutboxEvent) -> Earning | None:
     contribution_id = event.payload.get("contribution_id")
     if not contribution_id:
-        return  # on a challenge: no one's contribution
+        return None  # on a challenge: no one's contribution
     author_id = (
         Contribution.objects.filter(pk=contribution_id).values_list("author_id", flat=True).first()
     )
     if author_id is None or author_id == event.actor_id:
-        return  # nothing for answering one's own idea
-    earn(
-        event=event,
-        user_id=author_id,
-        cause="official_response",
-        subject=f"contribution:{contribution_id}",
-        memo="Official response to your contribution",
+        return None  # nothing for answering one's own idea
+    return Earning(
+        event,
+        author_id,
+        "official_response",
+        f"contribution:{contribution_id}",
+        "Official response to your contribution",
     )
 
 
@@ -152,18 +191,32 @@ def _moderation(event: OutboxEvent) -> None:
             )
 
 
-_HANDLERS = {
+# What each kind earns (an Earning, or None); moderation reverses instead.
+_EARNINGS = {
     "contribution.submitted": _submitted,
     "contribution.status_changed": _status_changed,
     "comment.official_response": _official_response,
-    "moderation.action": _moderation,
 }
+KINDS = (*_EARNINGS, "moderation.action")
+BATCH = 100  # deliveries one task takes when the queue has filled up
+
+
+def handle_batch(events: list[OutboxEvent]) -> None:
+    """Book a batch of events: earnings together (``book_earnings``), reversals one by one."""
+    earnings = []
+    for event in events:
+        if event.kind == "moderation.action":
+            _moderation(event)
+        elif (earning := _EARNINGS[event.kind](event)) is not None:
+            earnings.append(earning)
+    if earnings:
+        book_earnings(earnings)
 
 
 def handle(event: OutboxEvent) -> None:
-    _HANDLERS[event.kind](event)
+    handle_batch([event])
 
 
 def register() -> None:
-    """Register bookkeeping with the event bus (its kinds, its handler)."""
-    registry.register(CONSUMER, kinds=_HANDLERS, handle=handle)
+    """Register bookkeeping with the event bus (its kinds, its handlers, its batch size)."""
+    registry.register(CONSUMER, kinds=KINDS, handle=handle, handle_batch=handle_batch, batch=BATCH)

@@ -323,3 +323,103 @@ def reverse(
         booked_by=booked_by,
         reverses=original,
     )
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Points issued to one wallet: one two-entry transaction (issuance → wallet)."""
+
+    key: str
+    wallet: Account
+    amount: int
+    memo: str
+    cause: str
+    rules: Any = None
+
+
+def issue_many(*, community: Community, issues: Sequence[Issue], via: str) -> list[str]:
+    """Book many issuances in ``community`` at once (the bookkeeping consumer's batch): the same
+    guarantees as ``book`` for each — once per key, balanced, positive — in a few statements.
+
+    Keys already booked (before, or earlier in ``issues``) are skipped whatever their content
+    (a worker's redelivery); returns the keys booked now. Call inside the caller's transaction:
+    the issuance account and the wallets are locked in id order first."""
+    issuance = system_account(community=community, kind=Account.Kind.ISSUANCE)
+    fresh: dict[str, Issue] = {}
+    for issue in issues:
+        if issue.key not in fresh:
+            _validate(
+                community,
+                [
+                    Leg(issuance, Entry.Side.DEBIT, issue.amount),
+                    Leg(issue.wallet, "C", issue.amount),
+                ],
+                issue.key,
+                issue.memo,
+            )
+            fresh[issue.key] = issue
+    if not fresh:
+        return []
+    lock_accounts([issuance.pk, *(i.wallet.pk for i in fresh.values())])
+    done = set(Transaction.objects.filter(key__in=list(fresh)).values_list("key", flat=True))
+    todo = [issue for key, issue in fresh.items() if key not in done]
+    rows = Transaction.objects.bulk_create(
+        Transaction(
+            community=community,
+            key=issue.key,
+            digest=_digest(
+                _content(
+                    community.pk,
+                    issue.memo,
+                    issue.cause,
+                    via,
+                    [(issuance.pk, "D", issue.amount), (issue.wallet.pk, "C", issue.amount)],
+                    None,
+                    issue.rules.pk if issue.rules is not None else None,
+                )
+            ),
+            memo=issue.memo,
+            cause=issue.cause,
+            via=via,
+            rules=issue.rules,
+        )
+        for issue in todo
+    )
+    Entry.objects.bulk_create(
+        entry
+        for txn, issue in zip(rows, todo, strict=True)
+        for entry in (
+            Entry(transaction=txn, account_id=issuance.pk, side="D", amount=issue.amount),
+            Entry(transaction=txn, account_id=issue.wallet.pk, side="C", amount=issue.amount),
+        )
+    )
+    return [issue.key for issue in todo]
+
+
+def wallets_for(*, community: Community, user_ids: Iterable[int]) -> dict[int, Account]:
+    """The members' wallets in ``community`` by user id, the missing ones opened (race-safe)."""
+    ids = set(user_ids)
+    found: dict[int, Account] = {
+        a.owner_id: a  # type: ignore[misc]  # a wallet's owner is never null (CHECK)
+        for a in Account.objects.filter(
+            community=community, kind=Account.Kind.WALLET, owner_id__in=ids
+        )
+    }
+    missing = ids - set(found)
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(community=community, kind=Account.Kind.WALLET, owner_id=user_id)
+                for user_id in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found.update(
+            {
+                a.owner_id: a  # type: ignore[misc]
+                for a in Account.objects.filter(
+                    community=community, kind=Account.Kind.WALLET, owner_id__in=missing
+                )
+            }
+        )
+    return found
