@@ -208,6 +208,14 @@ class JoinBodySerializer(serializers.Serializer):
         max_length=2000,
         help_text=_("Answer to the application question (communities that approve requests)."),
     )
+    consents = serializers.ListField(
+        child=serializers.SlugField(max_length=50),
+        required=False,
+        help_text=_(
+            "Keys of the community's consent purposes you accept (every required one must be "
+            "among them; optional ones left out stay unanswered)."
+        ),
+    )
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -434,7 +442,8 @@ class CommunityJoinView(CommunityEndpoint):
         """Join an open community (status ``active``) or request to join (status ``pending``).
 
         409 if already a member or already waiting; 403 for invitation-only communities and
-        banned people; 400 if the application question is left unanswered.
+        banned people; 400 if the application question is left unanswered or a required consent
+        purpose is missing from ``consents``.
         """
         community = self.get_community()
         serializer = JoinBodySerializer(data=request.data)
@@ -443,6 +452,8 @@ class CommunityJoinView(CommunityEndpoint):
             user=request.user,
             community=community,
             answer=serializer.validated_data.get("answer", ""),
+            consents=serializer.validated_data.get("consents", []),
+            channel="api",
         )
         return Response(OwnMembershipSerializer(membership).data)
 

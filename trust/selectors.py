@@ -146,6 +146,10 @@ class PurposeUse:
     def usable(self) -> bool:
         return self.refusal is None
 
+    @property
+    def refusal_label(self) -> str:
+        return str(UsageRefusal.Reason(self.refusal).label) if self.refusal else ""
+
 
 def contribution_purposes(*, viewer: User, contribution: Contribution) -> list[PurposeUse]:
     """For staff (``trust.view_usage``): each live purpose of the contribution's community, with
