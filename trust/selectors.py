@@ -29,7 +29,7 @@ def live_purposes(*, community: Community | None) -> QuerySet[ConsentPurpose]:
         ConsentPurpose.objects.filter(
             community=community, archived_at__isnull=True, current_version__isnull=False
         )
-        .select_related("current_version")
+        .select_related("current_version", "community")
         .order_by("position", "id")
     )
 
@@ -225,7 +225,6 @@ def community_purposes(*, viewer: User, community: Community) -> QuerySet[Consen
     require(viewer, "trust.manage_purposes", community)
     return (
         ConsentPurpose.objects.filter(community=community)
-        .select_related("current_version")
-        .prefetch_related("versions")
+        .select_related("current_version", "community")
         .order_by("archived_at", "position", "id")
     )
