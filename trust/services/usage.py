@@ -142,7 +142,8 @@ def _record(
     state = (
         ConsentState.objects.select_for_update().filter(user_id=author_id, purpose=purpose).first()
     )
-    live = ConsentPurpose.objects.get(pk=purpose.pk)  # archived or republished meanwhile?
+    # Archived or republished meanwhile? (Its current words name the purpose in the event.)
+    live = ConsentPurpose.objects.select_related("current_version").get(pk=purpose.pk)
     restricted = (
         ContributionRestriction.objects.select_for_update()
         .filter(contribution=contribution, purpose=live, active=True)
@@ -169,6 +170,12 @@ def _record(
             "contribution_id": contribution.pk,
             "author_id": author_id,
             "purpose_id": live.pk,
+            "version_id": live.current_version_id,
+            # What the contributor's notification says, as recorded (the words of the use
+            # and of the purpose's version in force; no personal data of the author).
+            "purpose_title": live.title,
+            "what": what,
+            "where": where,
         },
         actor=actor,
         community_id=contribution.community_id,
