@@ -308,6 +308,11 @@ class InvitationCreateSerializer(serializers.Serializer):
 
 class InvitationAcceptSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=200, help_text=_("The token from the email."))
+    consents = serializers.ListField(
+        child=serializers.SlugField(max_length=50),
+        required=False,
+        help_text=_("Keys of the community's consent purposes you accept (as for joining)."),
+    )
 
 
 # --- Pagination -------------------------------------------------------------------------------
@@ -737,7 +742,10 @@ class InvitationAcceptView(ApiView):
         serializer.is_valid(raise_exception=True)
         try:
             membership = services.invitation_accept(
-                user=request.user, token=serializer.validated_data["token"]
+                user=request.user,
+                token=serializer.validated_data["token"],
+                consents=serializer.validated_data.get("consents", []),
+                channel="api",
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

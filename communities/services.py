@@ -475,8 +475,13 @@ def invitation_check(*, token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, user: User, token: str) -> Membership:
+def invitation_accept(
+    *, user: User, token: str, consents: Iterable[str] = (), channel: str = "join"
+) -> Membership:
     """Accept an invitation: the invitee becomes an active member with the invited role.
+
+    ``consents`` as for :func:`membership_join`: the community's required purposes must be
+    among them, recorded in this transaction.
 
     Single use: the invitation row is locked, so two concurrent accepts cannot both succeed.
     The signed-in account's email must be the invited address.
@@ -527,6 +532,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    join_hooks.record(user=user, community=community, granted=consents, channel=channel)
     event_record(
         kind="invitation.accepted",
         payload={"invitation_id": invitation.pk, "membership_id": membership.pk},

@@ -477,12 +477,25 @@ def invitation(request, token):
         return _invitation_problem(request, exc.messages[0], status=404)
     except Conflict as exc:
         return _invitation_problem(request, exc.message, status=410)
-    context = {"invitation": invitation, "community": invitation.community, "token": token}
+    questions = join_hooks.questions(invitation.community)
+    ticked = request.POST.getlist("consents") if request.method == "POST" else []
+    context = {
+        "invitation": invitation,
+        "community": invitation.community,
+        "token": token,
+        "questions": questions,
+        "ticked": ticked,
+    }
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            membership = services.invitation_accept(user=request.user, token=token)
+            membership = services.invitation_accept(
+                user=request.user, token=token, consents=ticked if questions else ()
+            )
+        except ValidationError as exc:
+            context["consent_errors"] = exc.messages
+            return render(request, "communities/invitation.html", context)
         except PermissionDenied as exc:
             context["error"] = str(exc)
             return render(request, "communities/invitation.html", context, status=403)

@@ -3,6 +3,7 @@ use with the refusal shown on the form."""
 
 import pytest
 
+from communities import services as communities
 from communities.models import Membership
 from trust import services
 from trust.models import ConsentEvent, ConsentState, UsageRecord, UsageRefusal
@@ -130,3 +131,30 @@ def test_my_uses_lists_every_use(client, manager, member, idea, product):
     client.force_login(member)
     html = client.get("/me/uses/").content.decode()
     assert "Roadmap Q3" in html and manager.public_name in html
+
+
+def test_accepting_an_invitation_asks_the_required_purposes(client, private_community, manager):
+    purpose = services.purpose_create(
+        actor=manager,
+        community=private_community,
+        key="product",
+        title="Product development",
+        summary="Use in products.",
+        text="Full text.",
+        required=True,
+    )
+    services.purpose_publish(actor=manager, purpose=purpose)
+    invitee = UserFactory(email="invitee@example.test")
+    _invitation, token = communities.invitation_create(
+        actor=manager, community=private_community, email=invitee.email
+    )
+    client.force_login(invitee)
+    page = client.get(f"/invitations/{token}/").content.decode()
+    assert "Use in products." in page
+    response = client.post(f"/invitations/{token}/", {})
+    assert response.status_code == 200 and "To join, accept" in response.content.decode()
+    assert not Membership.objects.filter(user=invitee).exists()
+    response = client.post(f"/invitations/{token}/", {"consents": ["product"]})
+    assert response.status_code == 302
+    assert Membership.objects.get(user=invitee, community=private_community).status == "active"
+    assert ConsentEvent.objects.get(user=invitee).channel == "join"
