@@ -32,7 +32,7 @@ LOCALE = Path(settings.LOCALE_PATHS[0])
 # What makemessages reads: the apps, the project package, the site templates (``make messages``
 # runs it at the repository root with .venv, tests and bench ignored).
 SOURCES = ("accounts", "cocreate", "communities", "demo", "events", "knowledge", "moderation",
-           "notifications", "templates", "manage.py")  # fmt: skip
+           "notifications", "trust", "templates", "manage.py")  # fmt: skip
 MAKEMESSAGES_IGNORES = ("--ignore=.venv", "--ignore=tests", "--ignore=bench")
 
 PENDING: dict[str, str] = {}  # language -> why its catalogue is not complete yet
