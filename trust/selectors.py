@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from accounts.models import User
 from cocreate.permissions import require
 from communities.models import Community, Membership
-from knowledge.models import Contribution
+from knowledge.models import Contribution, ModerationState
 
 from .models import (
     ConsentEvent,
@@ -218,6 +218,21 @@ def community_refusals(*, viewer: User, community: Community) -> QuerySet[UsageR
         .select_related("contribution", "purpose__current_version", "attempted_by")
         .order_by("-at", "-id")
     )
+
+
+def usable_contributions(
+    *, viewer: User, community: Community, purpose: ConsentPurpose
+) -> QuerySet[Contribution]:
+    """Staff (``trust.view_usage``): the community's published, visible contributions that may be
+    used for ``purpose`` now (as :func:`usable_for`), newest first, with their authors."""
+    require(viewer, "trust.view_usage", community)
+    published = (
+        Contribution.objects.filter(community=community, moderation_state=ModerationState.VISIBLE)
+        .exclude(status=Contribution.Status.DRAFT)
+        .select_related("author")
+        .defer("body", "body_html", "search_vector", "fields")
+    )
+    return usable_for(published, purpose)
 
 
 def community_purposes(*, viewer: User, community: Community) -> QuerySet[ConsentPurpose]:

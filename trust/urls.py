@@ -15,6 +15,7 @@ urlpatterns = [
     path("c/<slug:slug>/consent/<int:pk>/", views.purpose, name="purpose"),
     path("c/<slug:slug>/consent/<int:pk>/publish/", views.publish, name="publish"),
     path("c/<slug:slug>/consent/uses/", views.community_uses, name="uses"),
+    path("c/<slug:slug>/consent/usable/", views.usable, name="usable"),
     path("c/<slug:slug>/ideas/<int:pk>/use/", views.contribution, name="contribution"),
     path("c/<slug:slug>/ideas/<int:pk>/use/restrict/", views.restrict, name="restrict"),
     path("c/<slug:slug>/ideas/<int:pk>/use/record/", views.record_use, name="record_use"),

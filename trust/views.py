@@ -208,6 +208,29 @@ def community_uses(request, slug):
     )
 
 
+@login_required
+@require_GET
+def usable(request, slug):
+    """What the community's knowledge may be used for: pick a purpose, see the contributions
+    usable for it now (consented by their authors, not restricted)."""
+    community = access_community(request.user, slug).community
+    require(request.user, "trust.view_usage", community)
+    purposes = list(selectors.live_purposes(community=community))
+    chosen = next((p for p in purposes if str(p.pk) == request.GET.get("purpose")), None)
+    page = None
+    if chosen is not None:
+        page = keyset_paginate(
+            selectors.usable_contributions(
+                viewer=request.user, community=community, purpose=chosen
+            ),
+            ordering=("-submitted_at", "-id"),
+            cursor=request.GET.get("cursor") or None,
+            page_size=settings.COMMUNITY_PAGE_SIZE,
+        )
+    context = {"community": community, "purposes": purposes, "chosen": chosen, "page": page}
+    return render(request, "trust/usable.html", context)
+
+
 # --- On a contribution ------------------------------------------------------------------------
 
 

@@ -83,6 +83,13 @@ CASES = [
         expect(403, anonymous=302, **STAFF),
     ),
     Case(
+        "trust:usable",
+        "GET",
+        lambda w: f"{PUBLIC}/consent/usable/",
+        expect(403, anonymous=302, **STAFF),
+        data=lambda w: {"purpose": _p(w)},
+    ),
+    Case(
         "trust:contribution",
         "GET",
         lambda w: f"{PUBLIC}/ideas/{w.contribution.pk}/use/",

@@ -78,3 +78,13 @@ def test_consent_page_history_and_purposes(client, member, manager, add_purposes
     )
     client.force_login(manager)
     same_get_at_5_and_50(add_purposes, client, "/c/trail-bike-lab/consent/", contains="Purpose")
+
+
+def test_usable_for_a_purpose(client, manager, product, add_uses):
+    client.force_login(manager)
+    same_get_at_5_and_50(
+        add_uses,
+        client,
+        f"/c/trail-bike-lab/consent/usable/?purpose={product.pk}",
+        contains="Idea",
+    )

@@ -9,6 +9,7 @@ from trust import services
 from trust.models import ConsentEvent, ConsentState, UsageRecord, UsageRefusal
 
 from ..factories import MembershipFactory, UserFactory
+from ..knowledge.factories import make_contribution
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,21 @@ def test_accepting_an_invitation_asks_the_required_purposes(client, private_comm
     assert response.status_code == 302
     assert Membership.objects.get(user=invitee, community=private_community).status == "active"
     assert ConsentEvent.objects.get(user=invitee).channel == "join"
+
+
+def test_staff_list_what_is_usable_for_a_purpose(
+    client, community, manager, member, other_member, toolkit, product
+):
+    usable = make_contribution(author=member, community=community, toolkit=toolkit, title="Yes A")
+    restricted = make_contribution(
+        author=member, community=community, toolkit=toolkit, title="No B"
+    )
+    unconsented = make_contribution(
+        author=other_member, community=community, toolkit=toolkit, title="No C"
+    )
+    services.consent_grant(user=member, purpose=product)
+    services.restriction_set(user=member, contribution=restricted, purpose=product)
+    client.force_login(manager)
+    html = client.get(f"/c/{community.slug}/consent/usable/?purpose={product.pk}").content.decode()
+    assert usable.title in html
+    assert restricted.title not in html and unconsented.title not in html
