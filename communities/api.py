@@ -208,6 +208,14 @@ class JoinBodySerializer(serializers.Serializer):
         max_length=2000,
         help_text=_("Answer to the application question (communities that approve requests)."),
     )
+    consents = serializers.ListField(
+        child=serializers.SlugField(max_length=50),
+        required=False,
+        help_text=_(
+            "Keys of the community's consent purposes you accept (every required one must be "
+            "among them; optional ones left out stay unanswered)."
+        ),
+    )
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -300,6 +308,11 @@ class InvitationCreateSerializer(serializers.Serializer):
 
 class InvitationAcceptSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=200, help_text=_("The token from the email."))
+    consents = serializers.ListField(
+        child=serializers.SlugField(max_length=50),
+        required=False,
+        help_text=_("Keys of the community's consent purposes you accept (as for joining)."),
+    )
 
 
 # --- Pagination -------------------------------------------------------------------------------
@@ -434,7 +447,8 @@ class CommunityJoinView(CommunityEndpoint):
         """Join an open community (status ``active``) or request to join (status ``pending``).
 
         409 if already a member or already waiting; 403 for invitation-only communities and
-        banned people; 400 if the application question is left unanswered.
+        banned people; 400 if the application question is left unanswered or a required consent
+        purpose is missing from ``consents``.
         """
         community = self.get_community()
         serializer = JoinBodySerializer(data=request.data)
@@ -443,6 +457,8 @@ class CommunityJoinView(CommunityEndpoint):
             user=request.user,
             community=community,
             answer=serializer.validated_data.get("answer", ""),
+            consents=serializer.validated_data.get("consents", []),
+            channel="api",
         )
         return Response(OwnMembershipSerializer(membership).data)
 
@@ -726,7 +742,10 @@ class InvitationAcceptView(ApiView):
         serializer.is_valid(raise_exception=True)
         try:
             membership = services.invitation_accept(
-                user=request.user, token=serializer.validated_data["token"]
+                user=request.user,
+                token=serializer.validated_data["token"],
+                consents=serializer.validated_data.get("consents", []),
+                channel="api",
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

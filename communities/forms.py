@@ -117,11 +117,26 @@ class JoinForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, question: str = "", **kwargs):
+    # The community's consent purposes (``communities.join_hooks``), never pre-ticked; the
+    # join service refuses a join that leaves a required one out.
+    consents = forms.MultipleChoiceField(
+        label=_("Consent"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, question: str = "", questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         if question:
             self.fields["answer"].label = question
             self.fields["answer"].widget.attrs["required"] = True
+        self.questions = list(questions)
+        consents = self.fields["consents"]
+        assert isinstance(consents, forms.MultipleChoiceField)
+        consents.choices = [(q.key, q.title) for q in self.questions]
+        if not self.questions:
+            del self.fields["consents"]
+
+    def ticked(self) -> list[str]:
+        return list(self.cleaned_data.get("consents") or [])
 
 
 class MemberFilterForm(forms.Form):

@@ -7,6 +7,7 @@ for what other people must hear about.
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from cocreate.errors import Conflict, PermissionDenied, ValidationError
 from cocreate.permissions import require
 from events.services import event_record
 
+from . import join_hooks
 from .models import (
     Community,
     Invitation,
@@ -201,8 +203,19 @@ def community_update(*, actor: User, community: Community, **changes: Any) -> Co
 
 
 @transaction.atomic
-def membership_join(*, user: User, community: Community, answer: str = "") -> Membership:
+def membership_join(
+    *,
+    user: User,
+    community: Community,
+    answer: str = "",
+    consents: Iterable[str] = (),
+    channel: str = "join",
+) -> Membership:
     """Join an open community, or ask to join one that approves requests.
+
+    ``consents`` are the keys of the purposes the person ticked on the join form; they are
+    recorded in this transaction (``communities.join_hooks``), and a required one left out is a
+    ``ValidationError`` on ``consents`` with nothing written.
 
     Returns the membership: active for an open community, pending for a request. Raises
     ``Conflict`` if the person is already in (or waiting), ``PermissionDenied`` for
@@ -250,6 +263,7 @@ def membership_join(*, user: User, community: Community, answer: str = "") -> Me
             status=target,
             extra_fields=("application_answer", "decision_message"),
         )
+    join_hooks.record(user=user, community=community, granted=consents, channel=channel)
     event_record(
         kind="membership.requested" if target != ACTIVE else "membership.joined",
         payload={"membership_id": membership.pk, "community_id": community.pk},
@@ -461,8 +475,13 @@ def invitation_check(*, token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, user: User, token: str) -> Membership:
+def invitation_accept(
+    *, user: User, token: str, consents: Iterable[str] = (), channel: str = "join"
+) -> Membership:
     """Accept an invitation: the invitee becomes an active member with the invited role.
+
+    ``consents`` as for :func:`membership_join`: the community's required purposes must be
+    among them, recorded in this transaction.
 
     Single use: the invitation row is locked, so two concurrent accepts cannot both succeed.
     The signed-in account's email must be the invited address.
@@ -513,6 +532,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    join_hooks.record(user=user, community=community, granted=consents, channel=channel)
     event_record(
         kind="invitation.accepted",
         payload={"invitation_id": invitation.pk, "membership_id": membership.pk},

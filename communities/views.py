@@ -18,7 +18,7 @@ from cocreate.links import link
 from cocreate.pagination import keyset_paginate
 from cocreate.permissions import allowed, require
 
-from . import landing, selectors, services
+from . import join_hooks, landing, selectors, services
 from .access import access_community
 from .forms import (
     CommunityCreateForm,
@@ -198,6 +198,8 @@ def home(request, slug):
         # What every app adds to the home for this viewer (communities.landing).
         "landing": landing.shown(user, community),
         "join_form": JoinForm(question=community.application_question),
+        # Consent purposes to answer first: joining goes through the join page.
+        "join_asks_consent": bool(join_hooks.questions(community)),
     }
     return render(request, "communities/home.html", context)
 
@@ -207,16 +209,23 @@ def home(request, slug):
 def join(request, slug):
     community = access_community(request.user, slug).community
     is_request = community.join_policy == Community.JoinPolicy.REQUEST
+    # What the apps above ask of a newcomer (consent purposes, ``join_hooks``).
+    questions = join_hooks.questions(community)
+    context = {"community": community, "is_request": is_request}
     if request.method == "GET":
-        if not is_request or not allowed(request.user, "communities.join_community", community):
+        may_join = allowed(request.user, "communities.join_community", community)
+        if not (is_request or questions) or not may_join:
             return redirect(community)
-        form = JoinForm(question=community.application_question)
-        return render(request, "communities/join.html", {"community": community, "form": form})
-    form = JoinForm(request.POST, question=community.application_question)
+        form = JoinForm(question=community.application_question, questions=questions)
+        return render(request, "communities/join.html", {**context, "form": form})
+    form = JoinForm(request.POST, question=community.application_question, questions=questions)
     if form.is_valid():
         try:
             membership = services.membership_join(
-                user=request.user, community=community, answer=form.cleaned_data["answer"]
+                user=request.user,
+                community=community,
+                answer=form.cleaned_data["answer"],
+                consents=form.ticked() if questions else (),
             )
         except Conflict as exc:
             messages.info(request, exc.message)
@@ -233,7 +242,7 @@ def join(request, slug):
                     request, _("Your request was sent. A manager will look at it soon.")
                 )
             return redirect(community)
-    return render(request, "communities/join.html", {"community": community, "form": form})
+    return render(request, "communities/join.html", {**context, "form": form})
 
 
 @login_required
@@ -468,12 +477,25 @@ def invitation(request, token):
         return _invitation_problem(request, exc.messages[0], status=404)
     except Conflict as exc:
         return _invitation_problem(request, exc.message, status=410)
-    context = {"invitation": invitation, "community": invitation.community, "token": token}
+    questions = join_hooks.questions(invitation.community)
+    ticked = request.POST.getlist("consents") if request.method == "POST" else []
+    context = {
+        "invitation": invitation,
+        "community": invitation.community,
+        "token": token,
+        "questions": questions,
+        "ticked": ticked,
+    }
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            membership = services.invitation_accept(user=request.user, token=token)
+            membership = services.invitation_accept(
+                user=request.user, token=token, consents=ticked if questions else ()
+            )
+        except ValidationError as exc:
+            context["consent_errors"] = exc.messages
+            return render(request, "communities/invitation.html", context)
         except PermissionDenied as exc:
             context["error"] = str(exc)
             return render(request, "communities/invitation.html", context, status=403)

@@ -46,6 +46,7 @@ TOPICS: dict[str, Topic] = {
         Topic("announcements", _("Announcements from community staff"), Channel.EMAIL),
         Topic("impact", _("What my knowledge did (impact reminder)"), Channel.WEEKLY),
         Topic("account", _("My account: my data export is ready"), Channel.EMAIL),
+        Topic("uses", _("A use of my contributions is recorded"), Channel.EMAIL),
     ]
 }
 
@@ -346,6 +347,21 @@ ROUTES: dict[str, Route] = {
         lambda e: FANOUT,
         lambda e: _("Announcement: %(title)s") % {"title": e.payload.get("title", "")},
         _announcement_url,
+    ),
+    # trust: the contributor hears of every use of their knowledge (what, where, for what).
+    "usage.recorded": Route(
+        "uses",
+        lambda e: [e.payload["author_id"]] if e.payload.get("author_id") else [],
+        lambda e: (
+            _("“%(title)s” was used for %(purpose)s: %(what)s (%(where)s)")
+            % {
+                "title": _title(e),
+                "purpose": e.payload.get("purpose_title", ""),
+                "what": e.payload.get("what", ""),
+                "where": e.payload.get("where", ""),
+            }
+        ),
+        lambda e: _url("trust:my_uses"),
     ),
 }
 

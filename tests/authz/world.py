@@ -107,6 +107,7 @@ def build_world() -> World:
     ).update(joined_at=timezone.now() - timedelta(days=90))
     _add_knowledge(world)
     _add_moderation(world)
+    _add_trust(world)
     return world
 
 
@@ -199,3 +200,23 @@ def _add_moderation(world: World) -> None:
     world.extra["elsewhere"] = CommunityFactory(
         organization=world.organization, slug="elsewhere", join_policy=Community.JoinPolicy.OPEN
     )
+
+
+def _add_trust(world: World) -> None:
+    """Trust objects in ``community``, kept in ``extra``: ``purpose``, an optional published
+    consent purpose (optional, so joining without ticking it still works), granted by the member
+    (the author of ``contribution``), so a manager may record a use of it."""
+    from trust import services as trust  # noqa: PLC0415 — only the trust cases need it
+
+    purpose = trust.purpose_create(
+        actor=world.users["manager"],
+        community=world.community,
+        key="product",
+        title="Product development",
+        summary="We may use your contributions to build products.",
+        text="The firm may use your contributions in product development.",
+    )
+    trust.purpose_publish(actor=world.users["manager"], purpose=purpose)
+    purpose.refresh_from_db()
+    trust.consent_grant(user=world.users["member"], purpose=purpose)
+    world.extra["purpose"] = purpose

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from communities.models import Community, Membership
 from knowledge import services
+from trust import services as trust
 
 from ..factories import (
     TEST_PASSWORD,
@@ -39,6 +40,9 @@ MEMBER_PAGES = [
     "/accounts/profile/",
     "/accounts/data/",
     "/accounts/delete/",
+    "/me/consent/",
+    "/me/uses/",
+    "/c/lab/ideas/{idea}/use/",
 ]
 MANAGER_PAGES = [
     "/c/lab/",
@@ -52,6 +56,11 @@ MANAGER_PAGES = [
     "/c/lab/manage/requests/",
     "/c/lab/manage/invitations/",
     "/c/lab/manage/settings/",
+    "/c/lab/consent/",
+    "/c/lab/consent/{purpose}/",
+    "/c/lab/consent/uses/",
+    "/c/lab/consent/usable/?purpose={purpose}",
+    "/c/lab/ideas/{idea}/use/",
     "/communities/new/",
 ]
 
@@ -92,7 +101,16 @@ def lab():
     services.scorecard_create(
         actor=manager, community=community, title="Fit", criteria=[{"label": "Impact"}]
     )
-    ids = {"idea": idea.pk, "toolkit": toolkit.pk, "challenge": challenge.pk}
+    purpose = trust.purpose_create(
+        actor=manager, community=community, key="product", title="Product development",
+        summary="We may use your ideas to build products.", text="The full text.",
+    )  # fmt: skip
+    trust.purpose_publish(actor=manager, purpose=purpose)
+    trust.consent_grant(user=member, purpose=purpose)
+    trust.usage_record(
+        actor=manager, contribution=idea, purpose=purpose, what="On the roadmap", where="Q3"
+    )
+    ids = {"idea": idea.pk, "toolkit": toolkit.pk, "challenge": challenge.pk, "purpose": purpose.pk}
     return manager, member, ids
 
 

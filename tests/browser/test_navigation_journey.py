@@ -115,6 +115,7 @@ def test_a_manager_reaches_every_staff_page_from_the_navigation(new_page, lab, w
         ("Scorecards", "/scorecards/"),
         ("Toolkits", "/toolkits/"),
         ("Moderation", "/moderation/"),
+        ("Consent purposes", "/consent/"),
         ("Announcements", "/announce/"),
         ("Join requests", "/manage/requests/"),
         ("Invitations", "/manage/invitations/"),

@@ -19,6 +19,7 @@ MANAGER_MANAGE = [
     "scorecards",
     "toolkits",
     "moderation",
+    "consent",
     "announcements",
     "requests",
     "invitations",

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import DataExport
+from ..models import DataExport
 
 # Exports listed on "Your data" and in the API: the most recent ones.
 EXPORT_LIST_LIMIT = 20

@@ -19,10 +19,10 @@ from accounts.types import AuthenticatedRequest
 from cocreate.api.schema import error_responses
 from cocreate.api.views import ApiView
 
-from . import selectors
-from .models import DataExport
-from .services import erasure, export
-from .views.export import archive_response
+from .. import selectors
+from ..models import DataExport
+from ..services import erasure, export
+from ..views.export import archive_response
 
 EXPORT_ID = OpenApiParameter(
     "export_id", str, OpenApiParameter.PATH, description="The export's random token."
