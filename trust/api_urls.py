@@ -35,7 +35,7 @@ urlpatterns: list = [
     ),
     path(f"{C}/consent/uses/", api.UseListView.as_view(), name="api-trust-use-list"),
     path(
-        f"{C}/contributions/<int:contribution_id>/restrictions/",
+        f"{C}/consent/contributions/<int:contribution_id>/restrictions/",
         api.RestrictionsView.as_view(),
         name="api-trust-restrictions",
     ),

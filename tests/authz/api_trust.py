@@ -113,13 +113,13 @@ CASES = [
     Case(
         "api-trust-restrictions",
         "GET",
-        lambda w: f"{C}/contributions/{w.contribution.pk}/restrictions/",
+        lambda w: f"{C}/consent/contributions/{w.contribution.pk}/restrictions/",
         expect(404, anonymous=401, member=200, **STAFF),
     ),
     Case(
         "api-trust-restrictions",
         "POST",
-        lambda w: f"{C}/contributions/{w.contribution.pk}/restrictions/",
+        lambda w: f"{C}/consent/contributions/{w.contribution.pk}/restrictions/",
         expect(403, anonymous=401, outsider=404, member=200),
         data=lambda w: {"purpose": _p(w), "restricted": True},
         json=True,

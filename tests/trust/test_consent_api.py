@@ -70,7 +70,7 @@ def test_a_use_with_consent_is_201_and_the_author_lists_it(manager, member, idea
 
 def test_restricting_someone_elses_contribution_is_refused(other_member, idea, marketing):
     response = token_client(other_member).post(
-        f"{C}/contributions/{idea.pk}/restrictions/",
+        f"{C}/consent/contributions/{idea.pk}/restrictions/",
         {"purpose": marketing.pk, "restricted": True},
         format="json",
     )
@@ -80,13 +80,13 @@ def test_restricting_someone_elses_contribution_is_refused(other_member, idea, m
 def test_the_author_restricts_and_staff_see_why_not_usable(manager, member, idea, marketing):
     services.consent_grant(user=member, purpose=marketing)
     response = token_client(member).post(
-        f"{C}/contributions/{idea.pk}/restrictions/",
+        f"{C}/consent/contributions/{idea.pk}/restrictions/",
         {"purpose": marketing.pk, "restricted": True},
         format="json",
     )
     rows = {r["purpose_key"]: r for r in response.json()}
     assert rows["marketing"]["restricted"] is True and rows["marketing"]["usable"] is None
-    staff = token_client(manager).get(f"{C}/contributions/{idea.pk}/restrictions/").json()
+    staff = token_client(manager).get(f"{C}/consent/contributions/{idea.pk}/restrictions/").json()
     rows = {r["purpose_key"]: r for r in staff}
     assert rows["marketing"]["usable"] is False and rows["marketing"]["refusal"] == "restricted"
 
