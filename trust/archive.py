@@ -351,6 +351,55 @@ def declared_kinds() -> dict[str, Kind]:
             ),
         ),
         (
+            "trust.consentevent",
+            lambda: _kind(
+                "trust.ConsentEvent",
+                "Your consent history: every grant and withdrawal, per purpose version, with the "
+                "channel and the SHA-256 of the text you were shown.",
+                where=lambda u: Q(user=u),
+            ),
+        ),
+        (
+            "trust.consentstate",
+            lambda: _kind(
+                "trust.ConsentState",
+                "Your current answer for each purpose (derived from your consent history).",
+                where=lambda u: Q(user=u),
+            ),
+        ),
+        (
+            "trust.purposeversion",
+            lambda: _kind(
+                "trust.PurposeVersion",
+                "Versions of consent purposes you published (managers).",
+                where=lambda u: Q(published_by=u),
+            ),
+        ),
+        (
+            "trust.restrictionevent",
+            lambda: _kind(
+                "trust.RestrictionEvent",
+                "Restrictions you set or lifted on your contributions (a purpose they may not "
+                "be used for).",
+            ),
+        ),
+        (
+            "trust.usagerecord",
+            lambda: _kind(
+                "trust.UsageRecord",
+                "Every recorded use of your contributions (purpose, what, when, by whom), and "
+                "uses you recorded as staff.",
+            ),
+        ),
+        (
+            "trust.usagerefusal",
+            lambda: _kind(
+                "trust.UsageRefusal",
+                "Uses of your contributions that were refused (and why), and refusals of uses "
+                "you tried to record as staff.",
+            ),
+        ),
+        (
             "trust.dataexport",
             lambda: _kind(
                 "trust.DataExport",
