@@ -15,7 +15,7 @@ def register_pages() -> None:
             _("Points"),
             "incentives:rules",
             section="manage",
-            order=60,
+            order=80,
             perm="incentives.manage_rules",
         ),
     )

@@ -23,8 +23,11 @@ MANAGER_MANAGE = [
     "announcements",
     "requests",
     "invitations",
+    "points_rules",
     "settings",
 ]
+# A wallet is a member's: the firm's staff and platform admins who are not members have none.
+WITH_POINTS = [*MEMBER_ITEMS, "points"]
 
 
 def keys(sections, section):
@@ -61,9 +64,9 @@ def test_every_item_reverses_and_names_a_declared_rule():
     ("role", "community_items", "manage_items"),
     [
         ("outsider", ["overview"], []),
-        ("member", MEMBER_ITEMS, []),
-        ("moderator", MEMBER_ITEMS, MODERATOR_MANAGE),
-        ("manager", MEMBER_ITEMS, MANAGER_MANAGE),
+        ("member", WITH_POINTS, []),
+        ("moderator", WITH_POINTS, MODERATOR_MANAGE),
+        ("manager", WITH_POINTS, MANAGER_MANAGE),
         ("org_staff", MEMBER_ITEMS, MANAGER_MANAGE),
         ("platform_admin", MEMBER_ITEMS, MANAGER_MANAGE),
     ],
