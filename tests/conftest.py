@@ -6,6 +6,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from communities.models import Community, Membership
 
@@ -35,6 +36,17 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request served by the test client in
+    this thread activates its person's language (accounts.middleware) and leaves it active, so
+    a test after one with a German-speaking member would otherwise render German (seen: a
+    notification text stored as "hat Sie erwähnt" in an English journey)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
