@@ -36,7 +36,11 @@ def wallet_of(*, user: Any, community: Community) -> Account | None:
 
 
 def balance_of(*, user: Any, community: Community) -> Balance:
-    wallet = wallet_of(user=user, community=community)
+    return balance_in(wallet_of(user=user, community=community))
+
+
+def balance_in(wallet: Account | None) -> Balance:
+    """The balance of a wallet ``wallet_of`` answered (None: no points yet)."""
     return Balance(wallet.posted, wallet.held) if wallet else Balance(0, 0)
 
 
@@ -44,7 +48,11 @@ def history(*, user: Any, community: Community) -> QuerySet[Entry]:
     """The member's entries, newest first (paginate by ``HISTORY_ORDER``), each with its
     transaction's memo, cause and time; one query per page whatever the wallet's size (the
     (account, -id) index)."""
-    wallet = wallet_of(user=user, community=community)
+    return history_of(wallet_of(user=user, community=community))
+
+
+def history_of(wallet: Account | None) -> QuerySet[Entry]:
+    """``history`` of a wallet ``wallet_of`` answered (the wallet page reads it once)."""
     if wallet is None:
         return Entry.objects.none()
     return (

@@ -23,9 +23,10 @@ PAGE_SIZE = 25
 def wallet(request, slug):
     standing = access_community(request.user, slug, need="incentives.view_wallet")
     community = standing.community
-    balance = selectors.balance_of(user=request.user, community=community)
+    wallet = selectors.wallet_of(user=request.user, community=community)
+    balance = selectors.balance_in(wallet)
     page = keyset_paginate(
-        selectors.history(user=request.user, community=community),
+        selectors.history_of(wallet),
         ordering=selectors.HISTORY_ORDER,
         cursor=request.GET.get("cursor") or None,
         page_size=PAGE_SIZE,

@@ -7,8 +7,6 @@ expiry releases them. The database keeps ``held`` and refuses to change a resolv
 hold resolves exactly once whatever races: the second resolver finds it resolved and is told.
 """
 
-import hashlib
-import json
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +17,7 @@ from django.utils.translation import gettext as _
 from cocreate.errors import Conflict, ValidationError
 
 from ..models import Account, Entry, Hold, Transaction
-from .ledger import MAX_AMOUNT, InsufficientPoints, KeyReused, lock_accounts
+from .ledger import MAX_AMOUNT, InsufficientPoints, KeyReused, _digest, lock_accounts
 
 
 class HoldResolved(Conflict):
@@ -31,10 +29,6 @@ class HoldResolved(Conflict):
             code="hold_resolved",
         )
         self.hold = hold
-
-
-def _digest(**fields: Any) -> str:
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def hold_place(
@@ -65,7 +59,9 @@ def hold_place(
         errors["key"] = [_("An idempotency key of 1 to 200 characters is required.")]
     if errors:
         raise ValidationError(errors)
-    digest = _digest(account=account.pk, counter=counter_account.pk, amount=amount, memo=memo)
+    digest = _digest(
+        {"account": account.pk, "counter": counter_account.pk, "amount": amount, "memo": memo}
+    )
 
     def existing() -> Hold:
         found = Hold.objects.get(key=key)
@@ -125,7 +121,7 @@ def hold_post(*, hold: Hold, booked_by: Any = None) -> Transaction:
         posting = Transaction.objects.create(
             community_id=locked.community_id,
             key=f"hold:{locked.pk}:post",
-            digest=_digest(hold=locked.pk, post=True),
+            digest=_digest({"hold": locked.pk, "post": True}),
             memo=locked.memo,
             cause=f"hold {locked.pk}",
             via="hold",
